@@ -1,0 +1,109 @@
+"""Command line: every subcommand is a thin call into the layers below.
+
+Exit codes: 0 success, 1 the input was wrong, 2 usage errors. Errors go to stderr as one line.
+Heavy imports (Textual, the store) happen inside the command that needs them.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS_DIR = PROJECT_ROOT / "scenarios"
+RUBRICS_DIR = PROJECT_ROOT / "rubrics"
+
+
+class UserError(Exception):
+    """A problem with the user's input, shown as one line; exit code 1."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="simulator", description="接访演练：信访接待对话训练")
+    parser.add_argument("--data-dir", help="记录存放目录（也可用环境变量 SIMULATOR_DATA_DIR）")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("validate", help="检查场景与评分标准文件")
+    p.add_argument("paths", nargs="*", help="文件或目录（默认：内置 scenarios/ 与 rubrics/）")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--strict", action="store_true", help="有警告也以 1 退出")
+
+    p = sub.add_parser("list", help="列出场景")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = sub.add_parser("graph", help="输出场景的分支图")
+    p.add_argument("scenario", help="场景编号或文件路径")
+    p.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+
+    p = sub.add_parser("schema", help="输出 JSON Schema（供编辑器自动补全）")
+    p.add_argument("--out", help="写入的目录（默认输出到标准输出）")
+
+    p = sub.add_parser("score", help="为回复评分（JSON Lines）")
+    p.add_argument("--rubric", help="评分标准文件（默认 rubrics/standard.yaml）")
+    p.add_argument("replies", nargs="*", help="回复；省略时从标准输入读取 JSON Lines")
+
+    p = sub.add_parser("test", help="运行评分标准黄金测试与场景路径测试")
+    p.add_argument("paths", nargs="*", help="文件或目录（默认：内置内容）")
+    p.add_argument("--metrics", action="store_true", help="输出每个评分项的精确率与召回率")
+
+    p = sub.add_parser("play", help="开始演练（或用 --script 无界面回放）")
+    p.add_argument("scenario", help="场景编号或文件路径")
+    p.add_argument("--mode", choices=["practice", "exam", "choice"], default="practice")
+    p.add_argument("--trainee", help="学员姓名")
+    p.add_argument("--script", help="回复脚本：每行一条回复")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--watch", action="store_true", help="文件保存后自动重载（编写场景用）")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = HANDLERS.get(args.command or "home")
+    try:
+        return handler(args)
+    except UserError as error:
+        print(f"simulator: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def cmd_home(args: argparse.Namespace) -> int:
+    raise UserError("界面尚未实现：请先使用 simulator play SCENARIO --script FILE")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    raise UserError("validate 尚未实现")
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    raise UserError("list 尚未实现")
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    raise UserError("graph 尚未实现")
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    raise UserError("schema 尚未实现")
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    raise UserError("score 尚未实现")
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    raise UserError("test 尚未实现")
+
+
+def cmd_play(args: argparse.Namespace) -> int:
+    raise UserError("play 尚未实现")
+
+
+HANDLERS = {
+    "home": cmd_home, "validate": cmd_validate, "list": cmd_list, "graph": cmd_graph,
+    "schema": cmd_schema, "score": cmd_score, "test": cmd_test, "play": cmd_play,
+}
