@@ -1,0 +1,200 @@
+"""Explainable scoring of one reply against a rubric, at one turn of a conversation.
+
+Every point earned or lost names its criterion, the words that triggered it (spans in the
+reply as typed), its dimension and the source passage it serves. Scoring is a pure function:
+the same reply, rubric and turn always give the same TurnScore.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from .model import (AllCheck, AnyCheck, AtLeastCheck, Check, Criterion, LengthCheck, NotPhrasesCheck,
+                    NotRegexCheck, PhrasesCheck, QuestionCheck, RegexCheck, Rubric, SimilarCheck)
+from .text import Normalized, compile_regex, has_question, is_negated, normalize, phrase_matcher, similarity
+
+MAX_REPLY_CHARS = 2000
+
+
+class ReplyTooLong(ValueError):
+    """A reply over MAX_REPLY_CHARS characters: scored never, reported always."""
+
+    def __init__(self, length: int):
+        super().__init__(f"回复过长：{length} 字，上限为 {MAX_REPLY_CHARS} 字")
+        self.length = length
+
+
+class Turn(Protocol):
+    """What the scorer needs to know about the moment of the conversation (a scenario Node fits)."""
+
+    expects: tuple[str, ...]
+    model_answers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One criterion's verdict on a reply, with the words that decided it."""
+
+    criterion: str
+    label: str
+    dimension: str
+    kind: str
+    fired: bool
+    expected: bool
+    evidence: tuple[Evidence, ...]
+    message: str
+    example: str
+    source_ref: str
+    source_quote: str
+
+    @property
+    def passed(self) -> bool:
+        """The trainee did right by this criterion: a credit fired, or a fault did not."""
+        return self.fired if self.kind == "credit" else not self.fired
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    dimension: str
+    label: str
+    score: int | None  # None: not assessed at this turn
+    earned: float
+    target: float
+    penalty: float
+
+
+@dataclass(frozen=True)
+class TurnScore:
+    reply: str
+    results: tuple[CriterionResult, ...]
+    dimensions: tuple[DimensionScore, ...]
+    total: int
+    capped_by: str | None
+
+    @property
+    def hits(self) -> tuple[CriterionResult, ...]:
+        return tuple(r for r in self.results if r.fired and r.kind == "credit")
+
+    @property
+    def flags(self) -> tuple[CriterionResult, ...]:
+        return tuple(r for r in self.results if r.fired and r.kind == "fault")
+
+    @property
+    def missed(self) -> tuple[CriterionResult, ...]:
+        """Credits this turn expected that the reply did not earn."""
+        return tuple(r for r in self.results if r.expected and not r.fired)
+
+    def result(self, criterion_id: str) -> CriterionResult:
+        return next(r for r in self.results if r.criterion == criterion_id)
+
+    def dimension(self, dimension_id: str) -> int | None:
+        return next((d.score for d in self.dimensions if d.dimension == dimension_id), None)
+
+
+def score_reply(reply: str, rubric: Rubric, turn: Turn | None = None) -> TurnScore:
+    """Score one reply. Raises ReplyTooLong past MAX_REPLY_CHARS; never anything else."""
+    if len(reply) > MAX_REPLY_CHARS:
+        raise ReplyTooLong(len(reply))
+    normalized = normalize(reply)
+    expects = set(turn.expects if turn is not None else rubric.default_expects)
+    answers = tuple(turn.model_answers) if turn is not None else ()
+    results = tuple(
+        _judge(criterion, reply, normalized, answers, criterion.id in expects)
+        for criterion in rubric.criteria
+    )
+    dimensions = tuple(_dimension(dim_id, rubric, results) for dim_id in rubric.dimensions)
+    assessed = [(rubric.dimensions[d.dimension].weight, d.score) for d in dimensions if d.score is not None]
+    weight = sum(w for w, _ in assessed)
+    total = round(sum(w * s for w, s in assessed) / weight) if weight else 0
+    capped_by = None
+    for result in results:
+        cap = rubric.by_id[result.criterion].cap
+        if result.fired and result.kind == "fault" and cap is not None and total > cap:
+            total, capped_by = cap, result.criterion
+    return TurnScore(reply, results, dimensions, total, capped_by)
+
+
+def _judge(criterion: Criterion, reply: str, normalized: Normalized, answers: tuple[str, ...],
+           expected: bool) -> CriterionResult:
+    fired, spans = evaluate(criterion.check, normalized.text, answers)
+    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in spans) if fired else ()
+    if criterion.kind == "fault":
+        message = criterion.feedback.hit if fired else ""
+    else:
+        message = criterion.feedback.hit if fired else (criterion.feedback.miss if expected else "")
+    return CriterionResult(
+        criterion.id, criterion.label, criterion.dimension, criterion.kind, fired, expected,
+        evidence, message, criterion.example, criterion.source.ref, criterion.source.quote,
+    )
+
+
+def _dimension(dim_id: str, rubric: Rubric, results: tuple[CriterionResult, ...]) -> DimensionScore:
+    spec = rubric.dimensions[dim_id]
+    mine = [r for r in results if r.dimension == dim_id]
+    weight_of = {r.criterion: rubric.by_id[r.criterion].weight for r in mine}
+    expected = sum(weight_of[r.criterion] for r in mine if r.expected and r.kind == "credit")
+    earned = sum(weight_of[r.criterion] for r in mine if r.fired and r.kind == "credit")
+    penalty = sum(weight_of[r.criterion] for r in mine if r.fired and r.kind == "fault")
+    target = min(expected, spec.target) if expected else spec.target
+    if not expected and not penalty:
+        return DimensionScore(dim_id, spec.label, None, earned, target, penalty)
+    base = min(100.0, 100.0 * earned / target) if expected else 100.0
+    return DimensionScore(dim_id, spec.label, max(0, round(base - penalty)), earned, target, penalty)
+
+
+Spans = list[tuple[int, int]]
+
+
+def evaluate(check: Check, text: str, answers: tuple[str, ...] = ()) -> tuple[bool, Spans]:
+    """Whether a check holds on normalised text, and the spans that made it hold."""
+    if isinstance(check, PhrasesCheck):
+        spans = _unguarded(phrase_matcher(check.phrases).find(text), text, check.guard)
+        return bool(spans), spans
+    if isinstance(check, NotPhrasesCheck):
+        return not _unguarded(phrase_matcher(check.not_phrases).find(text), text, check.guard), []
+    if isinstance(check, RegexCheck):
+        spans = _unguarded(_regex_spans(check.regex, text), text, check.guard)
+        return bool(spans), spans
+    if isinstance(check, NotRegexCheck):
+        return not _unguarded(_regex_spans(check.not_regex, text), text, check.guard), []
+    if isinstance(check, QuestionCheck):
+        return has_question(text) == check.question, []
+    if isinstance(check, LengthCheck):
+        size = sum(1 for c in text if not c.isspace())
+        upper = check.length.max if check.length.max is not None else size
+        return check.length.min <= size <= upper, []
+    if isinstance(check, SimilarCheck):
+        best = max((similarity(text, normalize(a).text) for a in answers), default=0.0)
+        return best >= check.similar, []
+    if isinstance(check, AllCheck):
+        spans: Spans = []
+        for part in check.all:
+            ok, found = evaluate(part, text, answers)
+            if not ok:
+                return False, []
+            spans += found
+        return True, spans
+    parts = check.any if isinstance(check, AnyCheck) else check.of
+    needed = 1 if isinstance(check, AnyCheck) else check.at_least
+    passed, spans = 0, []
+    for part in parts:
+        ok, found = evaluate(part, text, answers)
+        if ok:
+            passed += 1
+            spans += found
+    return passed >= needed, spans if passed >= needed else []
+
+
+def _regex_spans(pattern: str, text: str) -> Spans:
+    return [(m.start(), m.end()) for m in compile_regex(pattern).finditer(text) if m.end() > m.start()]
+
+
+def _unguarded(spans: Spans, text: str, guard: bool) -> Spans:
+    return [s for s in spans if not is_negated(text, *s)] if guard else spans

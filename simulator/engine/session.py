@@ -1,0 +1,259 @@
+"""A conversation with a scripted petitioner, as an immutable value.
+
+`Session.start(...)` gives the first petitioner line; `answer(reply)` returns a new Session whose
+last TurnResult says how the reply scored, what it changed in the petitioner's state and why,
+and where the dialogue went. Because every step is a pure function of the scenario, the rubric
+and the replies, rewinding is taking a prefix and resuming is replaying.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from .expr import compile_condition, render
+from .model import Ending, Node, Rubric, Scenario
+from .scoring import TurnScore, score_reply
+
+Mode = Literal["practice", "exam", "choice"]
+Value = int | bool
+SCHEMA = "jiefang-session/1"
+
+
+class ScenarioError(ValueError):
+    """Authored content that fails while playing (a condition that cannot be evaluated)."""
+
+
+@dataclass(frozen=True)
+class StateChange:
+    variable: str
+    label: str
+    before: Value
+    after: Value
+    cause: str  # criterion id, or "scenario" for a node's own effect
+    reason: str  # shown to the trainee: 「语气生硬：愤怒 +15」
+
+    @property
+    def delta(self) -> int:
+        return int(self.after) - int(self.before)
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    turn: int
+    node: str
+    prompt: str
+    reply: str
+    choice: int | None
+    hint_used: bool
+    score: TurnScore
+    changes: tuple[StateChange, ...]
+    state: tuple[tuple[str, Value], ...]
+    next_node: str
+    ending: Ending | None
+
+
+@dataclass(frozen=True)
+class Session:
+    scenario: Scenario
+    rubric: Rubric
+    node: str
+    state: tuple[tuple[str, Value], ...]
+    history: tuple[TurnResult, ...] = ()
+    mode: Mode = "practice"
+    hint_pending: bool = field(default=False)
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def start(cls, scenario: Scenario, rubric: Rubric, mode: Mode = "practice") -> Session:
+        initial = tuple((name, var.initial) for name, var in scenario.state.items())
+        return cls(scenario, rubric, scenario.start, initial, (), mode)
+
+    @property
+    def current(self) -> Node:
+        return self.scenario.nodes[self.node]
+
+    @property
+    def ending(self) -> Ending | None:
+        return self.current.ending
+
+    @property
+    def finished(self) -> bool:
+        return self.current.ending is not None
+
+    @property
+    def turn(self) -> int:
+        """The number of the turn the trainee is about to answer (1-based)."""
+        return len(self.history) + 1
+
+    @property
+    def values(self) -> dict[str, Value]:
+        return dict(self.state)
+
+    @property
+    def prompt(self) -> str:
+        """The petitioner's line at the current node, rendered."""
+        context = {**self.values, "state": self.values, "persona": self.scenario.persona.model_dump(),
+                   "turn": self.turn}
+        try:
+            return render(self.current.say, context).strip()
+        except Exception as error:  # authored template failed: say where
+            raise ScenarioError(f"节点 {self.node} 的台词无法生成：{error}") from None
+
+    @property
+    def last(self) -> TurnResult | None:
+        return self.history[-1] if self.history else None
+
+    def use_hint(self) -> Session:
+        return replace(self, hint_pending=True)
+
+    def answer(self, reply: str, choice: int | None = None) -> Session:
+        """Score a reply at the current node and move on; returns the new Session."""
+        if self.finished:
+            raise ScenarioError("对话已经结束")
+        node = self.current
+        prompt = self.prompt
+        score = score_reply(reply, self.rubric, node)
+        values = self.values
+        changes: list[StateChange] = []
+        for result in score.results:
+            if result.fired:
+                effects = self.rubric.by_id[result.criterion].effects
+                for name, delta in effects.items():
+                    self._apply(values, changes, name, values.get(name), delta, result.criterion, result.label)
+        context = self._context(values, score)
+        for effect in node.effects:
+            if effect.when is not None and not self._holds(effect.when, context, "effects"):
+                continue
+            reason = effect.because or "场景规则"
+            for name, delta in effect.change.items():
+                self._apply(values, changes, name, values.get(name), delta, "scenario", reason)
+            for name, source in effect.set.items():
+                self._set(values, changes, name, self._eval(source, context, "effects"), reason)
+            context = self._context(values, score)
+        target = self._branch(node, self._context(values, score))
+        state = tuple(values.items())
+        result = TurnResult(
+            self.turn, self.node, prompt, reply, choice, self.hint_pending, score, tuple(changes), state,
+            target, self.scenario.nodes[target].ending,
+        )
+        return replace(self, node=target, state=state, history=self.history + (result,), hint_pending=False)
+
+    def choose(self, index: int) -> Session:
+        """Beginner mode: answer with one of the node's reply options, scored like typed text."""
+        options = self.current.options
+        if not 0 <= index < len(options):
+            raise ScenarioError(f"没有第 {index + 1} 个选项")
+        return self.answer(options[index].text, choice=index)
+
+    def rewind(self, turn: int) -> Session:
+        """The session as it was just before the given turn (1-based) was answered."""
+        if not 1 <= turn <= len(self.history):
+            raise ScenarioError(f"无法回到第 {turn} 轮")
+        target = self.history[turn - 1]
+        before = self.history[turn - 2].state if turn > 1 else Session.start(self.scenario, self.rubric).state
+        return replace(self, node=target.node, state=before, history=self.history[: turn - 1], hint_pending=False)
+
+    # ------------------------------------------------------------ results
+
+    def dimension_scores(self) -> dict[str, int | None]:
+        """Per dimension, the mean over the turns that assessed it."""
+        scores: dict[str, int | None] = {}
+        for dim_id in self.rubric.dimensions:
+            seen = [s for r in self.history if (s := r.score.dimension(dim_id)) is not None]
+            scores[dim_id] = round(sum(seen) / len(seen)) if seen else None
+        return scores
+
+    def total(self) -> int | None:
+        if not self.history:
+            return None
+        return round(sum(r.score.total for r in self.history) / len(self.history))
+
+    # ------------------------------------------------------------ persistence
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "scenario": self.scenario.id,
+            "rubric": self.rubric.id,
+            "mode": self.mode,
+            "turns": [{"reply": r.reply, "choice": r.choice, "hint": r.hint_used} for r in self.history],
+            "hint_pending": self.hint_pending,
+            "node": self.node,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any], scenario: Scenario, rubric: Rubric) -> Session:
+        """Rebuild a session by replaying its replies; checks it lands where it was saved."""
+        if data.get("schema") != SCHEMA or data.get("scenario") != scenario.id:
+            raise ScenarioError("会话记录与场景不符")
+        session = cls.start(scenario, rubric, data.get("mode", "practice"))
+        for turn in data.get("turns", []):
+            if turn.get("hint"):
+                session = session.use_hint()
+            if turn.get("choice") is not None:
+                session = session.choose(int(turn["choice"]))
+            else:
+                session = session.answer(str(turn["reply"]))
+        if data.get("hint_pending"):
+            session = session.use_hint()
+        if data.get("node", session.node) != session.node:
+            raise ScenarioError("场景内容已改变，记录无法按原路径恢复")
+        return session
+
+    # ------------------------------------------------------------ internals
+
+    def _context(self, values: dict[str, Value], score: TurnScore) -> dict[str, Any]:
+        results = {r.criterion: r for r in score.results}
+
+        def passed(criterion: str) -> bool:
+            result = results.get(criterion)
+            return bool(result and result.passed)
+
+        def failed(criterion: str) -> bool:
+            return not passed(criterion)
+
+        return {**values, "passed": passed, "failed": failed, "score": score.dimension,
+                "total": score.total, "turn": self.turn, "persona": self.scenario.persona.model_dump()}
+
+    def _eval(self, source: str, context: dict[str, Any], where: str) -> Any:
+        try:
+            return compile_condition(source)(**context)
+        except Exception as error:
+            raise ScenarioError(f"节点 {self.node} 的 {where} 表达式 {source!r} 无法计算：{error}") from None
+
+    def _holds(self, source: str, context: dict[str, Any], where: str) -> bool:
+        return bool(self._eval(source, context, where))
+
+    def _branch(self, node: Node, context: dict[str, Any]) -> str:
+        for branch in node.next:
+            if branch.when is None or self._holds(branch.when, context, "next"):
+                return branch.goto
+        raise ScenarioError(f"节点 {self.node} 没有可走的分支")
+
+    def _apply(self, values, changes, name, before, delta, cause, reason) -> None:
+        var = self.scenario.state.get(name)
+        if var is None or var.type != "int" or delta == 0:
+            return
+        after = max(var.min, min(var.max, int(before) + int(round(delta))))
+        if after != before:
+            values[name] = after
+            sign = "+" if after > before else ""
+            changes.append(StateChange(name, var.label, before, after, cause,
+                                       f"{reason}：{var.label} {sign}{after - before}"))
+
+    def _set(self, values, changes, name, value, reason) -> None:
+        var = self.scenario.state.get(name)
+        if var is None:
+            return
+        before = values[name]
+        if var.type == "int":
+            try:
+                after: Value = max(var.min, min(var.max, int(round(float(value)))))
+            except (TypeError, ValueError):
+                raise ScenarioError(f"节点 {self.node} 给 {name} 赋了非数值：{value!r}") from None
+        else:
+            after = bool(value)
+        if after != before:
+            values[name] = after
+            changes.append(StateChange(name, var.label, before, after, "scenario", f"{reason}：{var.label} → {after}"))
