@@ -92,15 +92,45 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    raise UserError("score 尚未实现")
+    from .engine.library import require
+    from .engine.loader import load_file
+    from .headless import score_stream
+
+    rubric = _content(lambda: require(load_file(args.rubric or RUBRICS_DIR / "standard.yaml", "rubric")))
+    return score_stream(rubric, args.replies, sys.stdin, sys.stdout)
 
 
 def cmd_test(args: argparse.Namespace) -> int:
-    raise UserError("test 尚未实现")
+    from .headless import run_tests
+
+    paths = [Path(p) for p in args.paths] or [RUBRICS_DIR, SCENARIOS_DIR]
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise UserError(f"找不到：{'、'.join(missing)}")
+    return run_tests(paths, RUBRICS_DIR, args.metrics, sys.stdout)
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    raise UserError("play 尚未实现")
+    from .engine.library import load_scenario_and_rubric
+    from .engine.session import Session
+
+    scenario, rubric, _ = _content(lambda: load_scenario_and_rubric(args.scenario, SCENARIOS_DIR, RUBRICS_DIR))
+    if args.script:
+        from .headless import play_script, read_script
+
+        replies = _content(lambda: read_script(args.script))
+        return _content(lambda: play_script(Session.start(scenario, rubric), replies, args.format, sys.stdout))
+    raise UserError("界面尚未实现：请使用 --script FILE 无界面回放")
+
+
+def _content(load):
+    """Run a content-loading step, turning its ContentError into a one-line UserError."""
+    from .engine.library import ContentError
+
+    try:
+        return load()
+    except ContentError as error:
+        raise UserError(str(error)) from None
 
 
 HANDLERS = {

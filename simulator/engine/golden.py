@@ -1,0 +1,161 @@
+"""Golden tests: rubric replies that must (or must not) fire, and scenario paths that must branch.
+
+Failures explain themselves with evidence: which check fired on which words, or where a path
+went instead of where it was expected to go.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .model import Rubric, Scenario, StateBound
+from .scoring import CriterionResult, ReplyTooLong, score_reply
+from .session import ScenarioError, Session
+
+VERDICT = {True: "fires", False: "quiet"}
+
+
+@dataclass(frozen=True)
+class Failure:
+    where: str  # "criterion empathy", "test 3", "path 共情路线"
+    message: str
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """One golden reply's expectation for one criterion, and what the scorer said."""
+
+    criterion: str
+    reply: str
+    expected: bool
+    fired: bool
+
+
+@dataclass(frozen=True)
+class Report:
+    passed: int
+    failures: tuple[Failure, ...]
+    labelled: tuple[Labelled, ...] = ()
+
+
+def describe(result: CriterionResult) -> str:
+    if not result.evidence:
+        return "no words matched"
+    return "; ".join(f'matched "{e.text}" at {e.start}-{e.end}' for e in result.evidence)
+
+
+def run_rubric(rubric: Rubric) -> Report:
+    cases: list[tuple[str, str, str, bool]] = []  # where, criterion, reply, expected to fire
+    for criterion in rubric.criteria:
+        cases += [(f"criterion {criterion.id}", criterion.id, r, True) for r in criterion.golden.fires]
+        cases += [(f"criterion {criterion.id}", criterion.id, r, False) for r in criterion.golden.quiet]
+    for index, test in enumerate(rubric.tests, 1):
+        label = f"test {index}" + (f" {test.name}" if test.name else "")
+        cases += [(label, cid, test.reply, verdict == "fires") for cid, verdict in test.expect.items()]
+
+    passed, failures, labelled = 0, [], []
+    scores = {}
+    for where, criterion_id, reply, expected in cases:
+        if criterion_id not in rubric.by_id:
+            failures.append(Failure(where, f"unknown criterion {criterion_id!r}"))
+            continue
+        try:
+            score = scores.get(reply) or scores.setdefault(reply, score_reply(reply, rubric))
+        except ReplyTooLong as error:
+            failures.append(Failure(where, str(error)))
+            continue
+        result = score.result(criterion_id)
+        labelled.append(Labelled(criterion_id, reply, expected, result.fired))
+        if result.fired == expected:
+            passed += 1
+        else:
+            failures.append(Failure(where, f'{criterion_id}: expected {VERDICT[expected]}, got {VERDICT[result.fired]}: '
+                                           f'{describe(result)} in "{reply}"'))
+    for index, test in enumerate(rubric.tests, 1):
+        if test.total is None:
+            continue
+        total = score_reply(test.reply, rubric).total
+        if test.total.min <= total <= test.total.max:
+            passed += 1
+        else:
+            fired = ", ".join(r.criterion for r in score_reply(test.reply, rubric).results if r.fired) or "none"
+            failures.append(Failure(f"test {index}", f"total {total} outside [{test.total.min:g}, {test.total.max:g}] "
+                                                     f'(fired: {fired}) in "{test.reply}"'))
+    return Report(passed, tuple(failures), tuple(labelled))
+
+
+def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:
+    passed, failures = 0, []
+    for test in scenario.tests:
+        problem = _path_problem(scenario, rubric, test)
+        if problem is None:
+            passed += 1
+        else:
+            failures.append(Failure(f"path {test.name}", problem))
+    return Report(passed, tuple(failures))
+
+
+def _path_problem(scenario: Scenario, rubric: Rubric, test) -> str | None:
+    session = Session.start(scenario, rubric)
+    try:
+        for number, reply in enumerate(test.replies, 1):
+            if session.finished:
+                return f"dialogue ended at {session.node} before reply {number}"
+            session = session.answer(reply)
+    except (ScenarioError, ReplyTooLong) as error:
+        return str(error)
+    path = [r.node for r in session.history] + [session.node]
+    if test.path is not None and tuple(path) != test.path:
+        return f"path {' > '.join(path)}, expected {' > '.join(test.path)}{_turn_notes(session)}"
+    if test.ending is not None:
+        ending = session.ending
+        if ending is None:
+            return f"no ending reached (stopped at {session.node}){_turn_notes(session)}"
+        if test.ending not in (session.node, ending.kind):
+            return f"ending {session.node} ({ending.kind}), expected {test.ending}{_turn_notes(session)}"
+    values = session.values
+    for name, bound in test.state.items():
+        value = values.get(name)
+        if isinstance(bound, StateBound):
+            low = bound.min if bound.min is not None else float("-inf")
+            high = bound.max if bound.max is not None else float("inf")
+            if not isinstance(value, (int, float)) or not low <= value <= high:
+                return f"state {name} = {value}, expected within [{bound.min}, {bound.max}]"
+        elif value != bound:
+            return f"state {name} = {value}, expected {bound}"
+    return None
+
+
+def _turn_notes(session: Session) -> str:
+    notes = []
+    for result in session.history:
+        fired = ",".join(r.criterion for r in result.score.results if r.fired) or "-"
+        notes.append(f"turn {result.turn} at {result.node}: total {result.score.total}, fired {fired}")
+    return " [" + "; ".join(notes) + "]"
+
+
+@dataclass(frozen=True)
+class Metric:
+    criterion: str
+    precision: float | None
+    recall: float | None
+    support: int
+
+
+def metrics(labelled: tuple[Labelled, ...]) -> list[Metric]:
+    """Per criterion precision and recall over its labelled golden replies."""
+    table: dict[str, list[int]] = {}
+    for item in labelled:
+        tp_fp_fn = table.setdefault(item.criterion, [0, 0, 0, 0])
+        if item.fired and item.expected:
+            tp_fp_fn[0] += 1
+        elif item.fired:
+            tp_fp_fn[1] += 1
+        elif item.expected:
+            tp_fp_fn[2] += 1
+        tp_fp_fn[3] += 1
+    result = []
+    for criterion, (tp, fp, fn, support) in table.items():
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
+        result.append(Metric(criterion, precision, recall, support))
+    return result
