@@ -31,7 +31,7 @@ TEMPERAMENT_LABELS = {
 
 
 class Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # ---------------------------------------------------------------- rubric checks
@@ -310,8 +310,5 @@ class Scenario(Frozen):
     nodes: dict[str, Node] = Field(description="节点：编号 → 定义")
     tests: tuple[PathTest, ...] = Field((), description="黄金路径测试")
 
-
-for _model in (AnyCheck, AllCheck, AtLeastCheck, LengthCheck, Criterion, RubricTest, Rubric):
-    _model.model_rebuild()
 
 NODE_ID = re.compile(IDENT)
