@@ -127,11 +127,12 @@ def load_text(text: str, path: str = "<text>", kind: Kind | None = None) -> Load
         return _failed(path, kind, *found, Diagnostic.of("SC010", "YAML 语法错误：嵌套层次过深", path), text=text)
     found += found_in_walk
     if not isinstance(data, dict):
-        found.append(Diagnostic.of("SC016", "顶层必须是一个映射（键: 值）", path))
+        found.append(Diagnostic.of("SC016", "顶层必须是一个映射（键: 值）", path, *marks.at(())))
         return Loaded(path, kind, None, tuple(found), marks, text)
     kind = kind or _guess_kind(data)
     if kind is None:
-        found.append(Diagnostic.of("SC016", "无法判断文件类型：场景需要 nodes，评分标准需要 criteria", path))
+        found.append(Diagnostic.of("SC016", "无法判断文件类型：场景需要 nodes，评分标准需要 criteria", path,
+                                   *marks.at(())))
         return Loaded(path, None, None, tuple(found), marks, text)
     version = data.get("schema_version")
     if version is not None and version != str(SCHEMA_VERSION):
