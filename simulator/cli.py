@@ -76,19 +76,44 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    raise UserError("validate 尚未实现")
+    from .authoring import count_files, report_diagnostics, shown
+    from .engine.validate import validate_paths
+
+    paths = [Path(p) for p in args.paths] or [shown(SCENARIOS_DIR), shown(RUBRICS_DIR)]
+    found = validate_paths(paths, RUBRICS_DIR)
+    return report_diagnostics(found, count_files(paths), args.format, args.strict, sys.stdout)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    raise UserError("list 尚未实现")
+    from .authoring import print_rows, scenario_rows
+
+    rows, problems = scenario_rows(SCENARIOS_DIR)
+    print_rows(rows, args.format, sys.stdout)
+    for problem in problems:
+        print(f"simulator: {problem}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    raise UserError("graph 尚未实现")
+    from .engine.diagram import to_dot, to_mermaid
+    from .engine.library import require, scenario_path
+    from .engine.loader import load_file
+
+    scenario = _content(lambda: require(load_file(scenario_path(args.scenario, SCENARIOS_DIR), "scenario")))
+    sys.stdout.write(to_mermaid(scenario) if args.format == "mermaid" else to_dot(scenario))
+    return 0
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    raise UserError("schema 尚未实现")
+    from .authoring import write_schemas
+
+    try:
+        write_schemas(Path(args.out) if args.out else None, sys.stdout)
+    except BrokenPipeError:
+        raise
+    except OSError as error:
+        raise UserError(f"无法写入 {args.out}：{error.strerror or error}") from None
+    return 0
 
 
 def cmd_score(args: argparse.Namespace) -> int:

@@ -29,8 +29,9 @@ def json_schema(kind: str) -> dict[str, Any]:
         definitions["Check"] = _check_definition()
     body = _clean(raw, check_refs)
     body["properties"]["schema_version"] = {"const": SCHEMA_VERSION, "description": "格式版本，目前为 1"}
+    body.pop("description", None)
+    body.pop("title", None)
     schema: dict[str, Any] = {"$schema": DRAFT, "title": title, **body}
-    schema.pop("description", None)
     schema["definitions"] = {name: _clean(value, check_refs) if name != "Check" else value
                              for name, value in sorted(definitions.items())}
     return schema
