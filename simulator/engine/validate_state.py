@@ -24,23 +24,36 @@ CONVENTION = ("anger", "trust", "risk")
 
 
 class Parsed:
-    """A condition's syntax tree and what the checks need from it."""
+    """A condition's syntax tree and, from one walk over it, what the checks need."""
 
-    __slots__ = ("tree", "names", "criteria", "dimensions")
+    __slots__ = ("tree", "names", "criteria", "dimensions", "arithmetic", "ordered")
 
     def __init__(self, tree: nodes.Expr):
         self.tree = tree
-        self.names = frozenset(n.name for n in _every(tree, nodes.Name) if n.ctx == "load")
+        names: set[str] = set()
         criteria: list[str] = []
         dimensions: list[str] = []
-        for call in _every(tree, nodes.Call):
-            if isinstance(call.node, nodes.Name) and call.args and isinstance(call.args[0], nodes.Const):
-                if call.node.name in ("passed", "failed"):
-                    criteria.append(str(call.args[0].value))
-                elif call.node.name == "score":
-                    dimensions.append(str(call.args[0].value))
+        arithmetic: list[nodes.Node] = []  # operands of + - * / ... (must not be booleans)
+        ordered: list[tuple[nodes.Node, ...]] = []  # sides of < <= > >= comparisons
+        for node in _every(tree, nodes.Node):
+            if isinstance(node, nodes.Name):
+                if node.ctx == "load":
+                    names.add(node.name)
+            elif isinstance(node, nodes.Call):
+                if isinstance(node.node, nodes.Name) and node.args and isinstance(node.args[0], nodes.Const):
+                    if node.node.name in ("passed", "failed"):
+                        criteria.append(str(node.args[0].value))
+                    elif node.node.name == "score":
+                        dimensions.append(str(node.args[0].value))
+            elif isinstance(node, ARITHMETIC):
+                arithmetic += _operands(node)
+            elif isinstance(node, nodes.Compare) and any(op.op in ORDERING for op in node.ops):
+                ordered.append((node.expr, *(op.expr for op in node.ops if op.op in ORDERING)))
+        self.names = frozenset(names)
         self.criteria = tuple(criteria)
         self.dimensions = tuple(dimensions)
+        self.arithmetic = tuple(arithmetic)
+        self.ordered = tuple(ordered)
 
 
 def _every(tree: nodes.Node, kinds) -> list:
@@ -170,14 +183,11 @@ class StateChecker:
                     hint = did_you_mean(dimension, self.rubric.dimensions)
                     self.report.add_inside("SC206", f"评分标准 '{self.rubric.id}' 中没有维度 '{dimension}'{hint}",
                                            where, source, _find_literal(source, dimension))
-        for node in _every(parsed.tree, ARITHMETIC):
-            for operand in _operands(node):
-                if self._type_of(operand) == "bool":
-                    self.report.add_inside("SC202", f"布尔值 {_describe(operand)} 不能参与算术运算",
-                                           where, source, None)
-        for node in _every(parsed.tree, nodes.Compare):
-            sides = [node.expr] + [op.expr for op in node.ops if op.op in ORDERING]
-            if any(op.op in ORDERING for op in node.ops) and any(self._type_of(s) == "bool" for s in sides):
+        for operand in parsed.arithmetic:
+            if self._type_of(operand) == "bool":
+                self.report.add_inside("SC202", f"布尔值 {_describe(operand)} 不能参与算术运算", where, source, None)
+        for sides in parsed.ordered:
+            if any(self._type_of(side) == "bool" for side in sides):
                 self.report.add_inside("SC202", "布尔值不能比较大小（>、<、>=、<=）", where, source, None)
         return parsed
 
