@@ -97,3 +97,10 @@ def test_clock_time_in_a_number_field_is_an_error_not_sexagesimal():
     loaded = load_file(BROKEN / "sc013_yaml11_time.yaml")
     assert loaded.model is None
     assert any("12:30" in d.message for d in loaded.diagnostics if d.code == "SC013")
+
+
+def test_every_code_is_documented_with_its_severity():
+    text = (DATA.parent.parent / "docs" / "diagnostics.md").read_text(encoding="utf-8")
+    headings = dict(re.findall(r"^### (SC\d{3}) .*（(错误|警告|提示)）$", text, re.M))
+    words = {"error": "错误", "warning": "警告", "info": "提示"}
+    assert headings == {code: words[severity] for code, (severity, _) in CATALOGUE.items()}
