@@ -57,7 +57,12 @@ class _Rubrics:
 
 def validate_paths(paths: list[Path], rubrics_dir: Path) -> list[Diagnostic]:
     """Load and check every YAML file under `paths`; all diagnostics, sorted by place."""
-    files = yaml_files([Path(p) for p in paths])
+    files: list[Path] = []
+    seen: set[Path] = set()
+    for path in yaml_files([Path(p) for p in paths]):  # a file named twice is checked once
+        if path.resolve() not in seen:
+            seen.add(path.resolve())
+            files.append(path)
     rubrics = _Rubrics()
     loaded_files: list[tuple[Path, Loaded]] = []
     for path in files:
