@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from .model import (AllCheck, AnyCheck, AtLeastCheck, Check, Criterion, LengthCheck, NotPhrasesCheck,
-                    NotRegexCheck, PhrasesCheck, QuestionCheck, RegexCheck, Rubric, SimilarCheck)
-from .text import Normalized, compile_regex, has_question, is_negated, normalize, phrase_matcher, similarity
+from .checks import Compiled, Reply, compile_check
+from .model import Criterion, Rubric
+from .text import Normalized, normalize
 
 MAX_REPLY_CHARS = 2000
 
@@ -104,10 +104,11 @@ def score_reply(reply: str, rubric: Rubric, turn: Turn | None = None) -> TurnSco
         raise ReplyTooLong(len(reply))
     normalized = normalize(reply)
     expects = set(turn.expects if turn is not None else rubric.default_expects)
-    answers = tuple(turn.model_answers) if turn is not None else ()
+    answers = tuple(normalize(a).text for a in turn.model_answers) if turn is not None else ()
+    subject = Reply(normalized.text, answers)
     results = tuple(
-        _judge(criterion, reply, normalized, answers, criterion.id in expects)
-        for criterion in rubric.criteria
+        _judge(criterion, check(subject), reply, normalized, criterion.id in expects)
+        for criterion, check in zip(rubric.criteria, _compiled(rubric))
     )
     dimensions = tuple(_dimension(dim_id, rubric, results) for dim_id in rubric.dimensions)
     assessed = [(rubric.dimensions[d.dimension].weight, d.score) for d in dimensions if d.score is not None]
@@ -121,9 +122,9 @@ def score_reply(reply: str, rubric: Rubric, turn: Turn | None = None) -> TurnSco
     return TurnScore(reply, results, dimensions, total, capped_by)
 
 
-def _judge(criterion: Criterion, reply: str, normalized: Normalized, answers: tuple[str, ...],
+def _judge(criterion: Criterion, verdict: tuple[bool, list[tuple[int, int]]], reply: str, normalized: Normalized,
            expected: bool) -> CriterionResult:
-    fired, spans = evaluate(criterion.check, normalized.text, answers)
+    fired, spans = verdict
     evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in spans) if fired else ()
     if criterion.kind == "fault":
         message = criterion.feedback.hit if fired else ""
@@ -149,52 +150,15 @@ def _dimension(dim_id: str, rubric: Rubric, results: tuple[CriterionResult, ...]
     return DimensionScore(dim_id, spec.label, max(0, round(base - penalty)), earned, target, penalty)
 
 
-Spans = list[tuple[int, int]]
+_COMPILED: dict[int, tuple[Rubric, tuple[Compiled, ...]]] = {}
 
 
-def evaluate(check: Check, text: str, answers: tuple[str, ...] = ()) -> tuple[bool, Spans]:
-    """Whether a check holds on normalised text, and the spans that made it hold."""
-    if isinstance(check, PhrasesCheck):
-        spans = _unguarded(phrase_matcher(check.phrases).find(text), text, check.guard)
-        return bool(spans), spans
-    if isinstance(check, NotPhrasesCheck):
-        return not _unguarded(phrase_matcher(check.not_phrases).find(text), text, check.guard), []
-    if isinstance(check, RegexCheck):
-        spans = _unguarded(_regex_spans(check.regex, text), text, check.guard)
-        return bool(spans), spans
-    if isinstance(check, NotRegexCheck):
-        return not _unguarded(_regex_spans(check.not_regex, text), text, check.guard), []
-    if isinstance(check, QuestionCheck):
-        return has_question(text) == check.question, []
-    if isinstance(check, LengthCheck):
-        size = sum(1 for c in text if not c.isspace())
-        upper = check.length.max if check.length.max is not None else size
-        return check.length.min <= size <= upper, []
-    if isinstance(check, SimilarCheck):
-        best = max((similarity(text, normalize(a).text) for a in answers), default=0.0)
-        return best >= check.similar, []
-    if isinstance(check, AllCheck):
-        spans: Spans = []
-        for part in check.all:
-            ok, found = evaluate(part, text, answers)
-            if not ok:
-                return False, []
-            spans += found
-        return True, spans
-    parts = check.any if isinstance(check, AnyCheck) else check.of
-    needed = 1 if isinstance(check, AnyCheck) else check.at_least
-    passed, spans = 0, []
-    for part in parts:
-        ok, found = evaluate(part, text, answers)
-        if ok:
-            passed += 1
-            spans += found
-    return passed >= needed, spans if passed >= needed else []
-
-
-def _regex_spans(pattern: str, text: str) -> Spans:
-    return [(m.start(), m.end()) for m in compile_regex(pattern).finditer(text) if m.end() > m.start()]
-
-
-def _unguarded(spans: Spans, text: str, guard: bool) -> Spans:
-    return [s for s in spans if not is_negated(text, *s)] if guard else spans
+def _compiled(rubric: Rubric) -> tuple[Compiled, ...]:
+    """Each rubric's checks compiled once (kept by identity; a few rubrics at most are in use)."""
+    entry = _COMPILED.get(id(rubric))
+    if entry is None or entry[0] is not rubric:
+        if len(_COMPILED) > 32:
+            _COMPILED.clear()
+        entry = (rubric, tuple(compile_check(c.check) for c in rubric.criteria))
+        _COMPILED[id(rubric)] = entry
+    return entry[1]

@@ -50,8 +50,26 @@ def _char_form(char: str) -> str:
     return "…" if form == "..." and char in "…⋯" else form
 
 
+# One-to-one replacements that cover what most replies need (full-width ASCII forms, quote
+# marks, capitals), so the common case is two C-level passes instead of a loop per character.
+_ONE_TO_ONE = {
+    **{0xFF01 + i: chr(0x21 + i).lower() for i in range(94)},
+    **{ord(c): c.lower() for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+    **{ord(q): '"' for q in QUOTES},
+}
+_SPACE = re.compile(r"\s")
+
+
 def normalize(text: str) -> Normalized:
-    """NFKC per character, ASCII lowercased, quote marks unified, whitespace collapsed."""
+    """NFKC per character, lowercased, quote marks unified, whitespace collapsed."""
+    quick = text.translate(_ONE_TO_ONE)
+    if not _SPACE.search(quick) and quick.lower() == quick and unicodedata.is_normalized("NFKC", quick):
+        return Normalized(quick, tuple(range(len(text))))
+    return normalize_slowly(text)
+
+
+def normalize_slowly(text: str) -> Normalized:
+    """The reference definition, one character at a time; `normalize` takes a shortcut when it can."""
     chars: list[str] = []
     origin: list[int] = []
     pending_space = -1
@@ -80,20 +98,13 @@ def normalize_text(text: str) -> str:
 
 
 def _clause_start(text: str, position: int) -> int:
-    start = position
-    while start > 0 and text[start - 1] not in CLAUSE_BREAKS:
-        start -= 1
-    return start
+    return max(text.rfind(c, 0, position) for c in CLAUSE_BREAKS) + 1
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = start
-    while left > 0 and text[left - 1] not in SENTENCE_BREAKS:
-        left -= 1
-    right = end
-    while right < len(text) and text[right] not in SENTENCE_BREAKS:
-        right += 1
-    return left, right
+    left = max(text.rfind(c, 0, start) for c in SENTENCE_BREAKS) + 1
+    rights = [i for i in (text.find(c, end) for c in SENTENCE_BREAKS) if i >= 0]
+    return left, min(rights, default=len(text))
 
 
 def is_negated(text: str, start: int, end: int) -> bool:

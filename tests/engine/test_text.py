@@ -1,7 +1,10 @@
 """Normalisation and the negation guard, as tables of real sentences."""
 import pytest
 
-from simulator.engine.text import PhraseMatcher, has_question, is_negated, normalize, similarity
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.engine.text import PhraseMatcher, has_question, is_negated, normalize, normalize_slowly, similarity
 
 COMFORT = PhraseMatcher(("理解", "理解您的心情", "别着急", "不要急", "推诿", "找别的部门", "不知道", "管"))
 
@@ -85,3 +88,8 @@ def test_similarity_is_symmetric_and_bounded():
     assert 0 < similarity(a, b) == similarity(b, a) < 1
     assert similarity(a, a) == 1
     assert similarity("", a) == 0
+
+
+@given(st.text(max_size=200))
+def test_the_shortcut_agrees_with_the_reference_normalisation(text):
+    assert normalize(text) == normalize_slowly(text)

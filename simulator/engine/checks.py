@@ -1,0 +1,168 @@
+"""Rubric checks compiled into plain functions, once per rubric.
+
+A compiled check takes a Reply (normalised text plus the turn's model answers) and returns
+whether it holds and the spans that made it hold. Regexes get a literal prefilter: the strings
+one of which every match must contain, read from the pattern's parse tree, so most regexes are
+skipped after one fast scan instead of being tried at every position of the reply.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+try:  # Python 3.11+
+    import re._parser as sre_parse
+    from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE, SUBPATTERN
+except ImportError:  # Python 3.10
+    import sre_parse  # type: ignore[no-redef]
+    from sre_constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE, SUBPATTERN  # type: ignore
+
+from .model import (AllCheck, AnyCheck, AtLeastCheck, Check, LengthCheck, NotPhrasesCheck, NotRegexCheck,
+                    PhrasesCheck, QuestionCheck, RegexCheck, SimilarCheck)
+from .text import compile_regex, has_question, is_negated, phrase_matcher, similarity
+
+Spans = list[tuple[int, int]]
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str  # normalised
+    answers: tuple[str, ...] = ()  # the turn's model answers, normalised
+
+
+Compiled = Callable[[Reply], tuple[bool, Spans]]
+
+
+def compile_check(check: Check) -> Compiled:
+    if isinstance(check, (PhrasesCheck, NotPhrasesCheck)):
+        negative = isinstance(check, NotPhrasesCheck)
+        find = phrase_matcher(check.not_phrases if negative else check.phrases).find
+        return _found(lambda text: find(text), check.guard, negative)
+    if isinstance(check, (RegexCheck, NotRegexCheck)):
+        negative = isinstance(check, NotRegexCheck)
+        return _found(regex_finder(check.not_regex if negative else check.regex), check.guard, negative)
+    if isinstance(check, QuestionCheck):
+        wanted = check.question
+        return lambda reply: (has_question(reply.text) == wanted, [])
+    if isinstance(check, LengthCheck):
+        low, high = check.length.min, check.length.max
+        return lambda reply: (_length_ok(reply.text, low, high), [])
+    if isinstance(check, SimilarCheck):
+        threshold = check.similar
+        return lambda reply: (max((similarity(reply.text, a) for a in reply.answers), default=0.0) >= threshold, [])
+    if isinstance(check, AllCheck):
+        return _all([compile_check(part) for part in check.all])
+    parts = [compile_check(part) for part in (check.any if isinstance(check, AnyCheck) else check.of)]
+    return _at_least(parts, 1 if isinstance(check, AnyCheck) else check.at_least)
+
+
+def _found(find: Callable[[str], Spans], guard: bool, negative: bool) -> Compiled:
+    def run(reply: Reply) -> tuple[bool, Spans]:
+        spans = find(reply.text)
+        if guard and spans:
+            spans = [s for s in spans if not is_negated(reply.text, *s)]
+        return (not spans, []) if negative else (bool(spans), spans)
+    return run
+
+
+def _length_ok(text: str, low: int, high: int | None) -> bool:
+    size = sum(1 for c in text if not c.isspace())
+    return low <= size and (high is None or size <= high)
+
+
+def _all(parts: list[Compiled]) -> Compiled:
+    def run(reply: Reply) -> tuple[bool, Spans]:
+        spans: Spans = []
+        for part in parts:
+            ok, found = part(reply)
+            if not ok:
+                return False, []
+            spans += found
+        return True, spans
+    return run
+
+
+def _at_least(parts: list[Compiled], needed: int) -> Compiled:
+    def run(reply: Reply) -> tuple[bool, Spans]:
+        passed, spans = 0, []
+        for part in parts:
+            ok, found = part(reply)
+            if ok:
+                passed += 1
+                spans += found
+        return (True, spans) if passed >= needed else (False, [])
+    return run
+
+
+def regex_finder(pattern: str) -> Callable[[str], Spans]:
+    """All non-empty matches of a pattern, skipping the scan when its required literals are absent."""
+    compiled = compile_regex(pattern)
+    required = required_literals(pattern)
+    gate = re.compile("|".join(re.escape(s) for s in sorted(required, key=len, reverse=True))) if required else None
+
+    def find(text: str) -> Spans:
+        if gate is not None and gate.search(text) is None:
+            return []
+        return [(m.start(), m.end()) for m in compiled.finditer(text) if m.end() > m.start()]
+    return find
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """Strings one of which every match of `pattern` contains, or None when that can't be told."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error:
+        return None
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    found = _sequence(list(parsed))
+    return found or None
+
+
+def _sequence(items: list) -> frozenset[str] | None:
+    """The most selective requirement among the parts of a concatenation."""
+    candidates: list[frozenset[str]] = []
+    run = ""
+    for op, arg in items:
+        if op is LITERAL:
+            run += chr(arg)
+            continue
+        if run:
+            candidates.append(frozenset({run}))
+            run = ""
+        need = _node(op, arg)
+        if need:
+            candidates.append(need)
+    if run:
+        candidates.append(frozenset({run}))
+    if not candidates:
+        return None
+    return max(candidates, key=lambda need: (min(map(len, need)), -len(need)))
+
+
+def _node(op, arg) -> frozenset[str] | None:
+    if op is IN:
+        chars: set[str] = set()
+        for kind, value in arg:
+            if kind is LITERAL:
+                chars.add(chr(value))
+            elif kind is RANGE and value[1] - value[0] <= 32:
+                chars.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:
+                return None
+        return frozenset(chars)
+    if op is SUBPATTERN:
+        return _sequence(list(arg[-1]))
+    if op is BRANCH:
+        union: set[str] = set()
+        for branch in arg[1]:
+            need = _sequence(list(branch))
+            if not need:
+                return None
+            union |= need
+        return frozenset(union)
+    if op in (MAX_REPEAT, MIN_REPEAT):
+        low, _high, item = arg
+        return _sequence(list(item)) if low >= 1 else None
+    return None
