@@ -1,0 +1,44 @@
+"""The regex prefilter may skip work, never matches."""
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from simulator.engine.checks import regex_finder, required_literals
+from simulator.engine.text import normalize
+
+
+@pytest.mark.parametrize("pattern, required", [
+    ("理解", {"理解"}),
+    ("(您|你)好", {"好"}),                           # the longer requirement wins over single chars
+    ("不归(我们|我)管", {"不归"}),
+    ("(可以|能)?向人社局", {"向人社局"}),
+    ("a|b", {"a", "b"}),
+    ("(a|b?)c", {"c"}),
+    (".*", None),
+    ("(?i)abc", None),                               # case folding: no literal can be promised
+    ("x{0,3}", None),
+    ("[0-9]+日", {"日"}),
+])
+def test_required_literals(pattern, required):
+    found = required_literals(pattern)
+    assert (set(found) if found else None) == required
+
+
+PATTERNS = [
+    r"(爱|随便|想)(找|去)(谁|哪)(就)?(找|去)(谁|哪)",
+    r"(可以|能)?(您|你)?(先)?(向|到|去)[^,.!?]{0,8}(人社|劳动|仲裁)",
+    r"\d+ ?(个)?(工作日|日|天)内",
+    r"(肯定|一定)(是)?[^,.!?]{0,4}(坑人|护短)",
+    r"(?<![^,.!?])(你)?(去)?(跳|死)(啊|吧)",
+]
+ALPHABET = "爱随便想找去谁哪就可以能您你先向到人社劳动仲裁15个工作日天内肯定一定是坑人护短跳死啊吧,.!? "
+
+
+@given(text=st.text(alphabet=ALPHABET, max_size=40))
+def test_gated_search_equals_full_search(text):
+    text = normalize(text).text
+    for pattern in PATTERNS:
+        full = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() > m.start()]
+        assert regex_finder(pattern)(text) == full
