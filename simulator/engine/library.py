@@ -49,17 +49,31 @@ def scenario_path(ref: str, scenarios_dir: Path) -> Path:
     raise ContentError(f"未知的场景：{ref}（可用 simulator list 查看全部场景）")
 
 
-def require(loaded: Loaded) -> Scenario | Rubric:
-    """The model of a loaded file, or a ContentError naming its first problem."""
-    if loaded.model is None:
-        first = loaded.diagnostics[0] if loaded.diagnostics else None
-        more = f"（共 {len(loaded.diagnostics)} 处问题，可用 simulator validate 查看）" if len(loaded.diagnostics) > 1 else ""
+def require(loaded: Loaded, extra: tuple = ()) -> Scenario | Rubric:
+    """The model of a loaded file, or a ContentError naming its first error."""
+    errors = [d for d in (*loaded.diagnostics, *extra) if d.severity == "error"]
+    if loaded.model is None or errors:
+        first = errors[0] if errors else None
+        more = f"（共 {len(errors)} 处错误，可用 simulator validate 查看）" if len(errors) > 1 else ""
         raise ContentError(f"{first}{more}" if first else f"{loaded.path}: 无法加载")
     return loaded.model
 
 
+def load_rubric(path: Path) -> Rubric:
+    """A rubric that is safe to score with: loaded and free of validation errors."""
+    from .validate import check_loaded_rubric
+
+    loaded = load_file(path, "rubric")
+    return require(loaded, check_loaded_rubric(loaded))
+
+
 def load_scenario_and_rubric(ref: str, scenarios_dir: Path, rubrics_dir: Path) -> tuple[Scenario, Rubric, Path]:
+    """A scenario and its rubric, both validated, ready to play."""
+    from .validate import check_loaded_scenario
+
     path = scenario_path(ref, scenarios_dir)
-    scenario = require(load_file(path, "scenario"))
-    rubric = require(load_file(rubric_path(scenario.rubric, path, rubrics_dir), "rubric"))
+    loaded = load_file(path, "scenario")
+    scenario = require(loaded)
+    rubric = load_rubric(rubric_path(scenario.rubric, path, rubrics_dir))
+    require(loaded, check_loaded_scenario(loaded, rubric))
     return scenario, rubric, path
