@@ -1,0 +1,41 @@
+"""Resume or begin: the decision both the headless player and the TUI make when a trainee starts."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ..engine.model import Rubric, Scenario
+from ..engine.session import Mode, ScenarioError, Session
+from .records import SavedSession, StoreError
+from .store import Store
+
+
+@dataclass(frozen=True)
+class Opened:
+    session: Session
+    session_id: int
+    resumed: SavedSession | None  # the record continued, or None for a fresh start
+
+
+def restore(saved: SavedSession, scenario: Scenario, rubric: Rubric) -> Session:
+    """The exact Session a saved record describes, or StoreError if the scenario has changed since."""
+    try:
+        return Session.from_json(saved.data, scenario, rubric)
+    except (ScenarioError, KeyError, TypeError, ValueError) as error:
+        raise StoreError(f"上次未完成的演练（记录 {saved.id}）无法按当前场景恢复：{error}；"
+                         "可加 --new 重新开始") from None
+
+
+def resume_or_begin(store: Store, trainee: str, scenario: Scenario, rubric: Rubric,
+                    mode: Mode = "practice", fresh: bool = False) -> Opened:
+    """Continue the trainee's latest unfinished session of this scenario, or begin a new one.
+
+    With `fresh`, unfinished sessions of this scenario are set aside (kept, marked abandoned).
+    """
+    pending = store.unfinished(trainee, scenario.id)
+    if pending and not fresh:
+        saved = pending[0]
+        return Opened(restore(saved, scenario, rubric), saved.id, saved)
+    for saved in pending:
+        store.abandon(saved.id)
+    session = Session.start(scenario, rubric, mode)
+    return Opened(session, store.begin(trainee, session), None)

@@ -1,0 +1,155 @@
+"""The SQLite file: where it lives, how it is opened, and its versioned schema.
+
+The schema version is `PRAGMA user_version`; `MIGRATIONS[n]` takes a database from version n to
+n + 1. Migrations run inside one `BEGIN IMMEDIATE` transaction, so two processes opening a fresh
+file at once cannot both create the tables. WAL mode lets readers work while one process writes;
+`busy_timeout` makes a second writer wait its turn instead of failing.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from .records import StoreError
+
+DB_NAME = "records.sqlite3"
+APP_NAME = "jiefang"
+BUSY_TIMEOUT_MS = 30_000
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (
+    # 0 -> 1: trainees, sessions, turns, rewinds
+    (
+        """CREATE TABLE trainees (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        )""",
+        """CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            uuid TEXT NOT NULL UNIQUE,
+            trainee_id INTEGER NOT NULL REFERENCES trainees(id),
+            scenario_id TEXT NOT NULL,
+            scenario_title TEXT NOT NULL,
+            rubric_id TEXT NOT NULL,
+            persona TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('active', 'finished', 'abandoned')),
+            started_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            finished_at TEXT,
+            ending_node TEXT,
+            ending_kind TEXT,
+            ending_title TEXT,
+            ending_summary TEXT,
+            closing_line TEXT,
+            total INTEGER,
+            dimensions TEXT NOT NULL,
+            data TEXT NOT NULL
+        )""",
+        "CREATE INDEX sessions_by_trainee ON sessions (trainee_id, scenario_id, status)",
+        "CREATE INDEX sessions_by_start ON sessions (started_at)",
+        """CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            turn INTEGER NOT NULL,
+            node TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            reply TEXT NOT NULL,
+            choice INTEGER,
+            hint_used INTEGER NOT NULL,
+            total INTEGER NOT NULL,
+            capped_by TEXT,
+            dimensions TEXT NOT NULL,
+            hits TEXT NOT NULL,
+            flags TEXT NOT NULL,
+            missed TEXT NOT NULL,
+            verdicts TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            state TEXT NOT NULL,
+            next_node TEXT NOT NULL,
+            ending_kind TEXT,
+            model_answers TEXT NOT NULL,
+            recorded_at TEXT NOT NULL,
+            rewound_at TEXT,
+            UNIQUE (session_id, seq)
+        )""",
+        "CREATE INDEX turns_by_session ON turns (session_id, rewound_at, turn)",
+        """CREATE TABLE rewinds (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            to_turn INTEGER NOT NULL,
+            from_turn INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            UNIQUE (session_id, seq)
+        )""",
+    ),
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Where records live: --data-dir, else $SIMULATOR_DATA_DIR, else the user's data directory."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("SIMULATOR_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME))
+
+
+def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
+    """Open (creating if needed) and migrate the records database at `path` (or ":memory:")."""
+    try:
+        db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Switching a fresh file to WAL reports "locked" at once, without the busy handler, when
+        # another process is doing the same: retry it (and the migration) for the busy timeout.
+        _patiently(lambda: db.execute("PRAGMA journal_mode = WAL"))
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+        _patiently(lambda: migrate(db))
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"无法打开记录库 {path}：{error}") from None
+    return db
+
+
+def _patiently(step: Callable[[], object]) -> None:
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    pause = 0.005
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as error:
+            busy = "locked" in str(error) or "busy" in str(error)
+            if not busy or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"记录库的版本（{version}）比本程序新（{SCHEMA_VERSION}），请升级本程序")
+    if version == SCHEMA_VERSION:
+        return
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have done it
+        for step in range(version, SCHEMA_VERSION):
+            for statement in MIGRATIONS[step]:
+                db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise

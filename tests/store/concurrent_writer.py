@@ -1,0 +1,36 @@
+"""Run as a script by the concurrency test: wait for a go-file, then record N turns for one trainee.
+
+Usage: concurrent_writer.py DATA_DIR TRAINEE COUNT GO_FILE
+Prints {"session", "started", "ended"}: when it began opening the store and when it finished writing.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from simulator.engine.library import load_scenario_and_rubric
+from simulator.engine.session import Session
+from simulator.store import Store
+
+LOOP = Path(__file__).resolve().parent.parent / "data" / "store" / "loop.yaml"
+REPLIES = ("您别着急", "你好", "请慢慢说")  # none of them verifies, so the loop never ends
+
+
+def main(data_dir: str, trainee: str, count: int, go: str) -> None:
+    scenario, rubric, _ = load_scenario_and_rubric(str(LOOP), LOOP.parent, LOOP.parent)
+    while not Path(go).exists():
+        time.sleep(0.002)
+    started = time.time()
+    with Store.open(data_dir) as store:  # both writers create the fresh file at the same moment
+        session = Session.start(scenario, rubric)
+        session_id = store.begin(trainee, session)
+        for i in range(count):
+            session = session.answer(REPLIES[i % len(REPLIES)])
+            store.record_turn(session_id, session)
+    print(json.dumps({"session": session_id, "started": started, "ended": time.time()}))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4])
