@@ -53,6 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", help="回复脚本：每行一条回复")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--watch", action="store_true", help="文件保存后自动重载（编写场景用）")
+
+    p = sub.add_parser("new", help="生成带注释的场景或评分标准骨架（教员用）")
+    kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
+    for kind, what in (("scenario", "场景"), ("rubric", "评分标准")):
+        k = kinds.add_parser(kind, help=f"新建{what}：写入 {kind}s/ID.yaml")
+        k.add_argument("id", metavar="ID", help=f"{what}编号：小写字母开头，只用小写字母、数字、下划线")
+        if kind == "scenario":
+            k.add_argument("--category", default="其他", help="类别，如 收入分配、拆迁征收（默认：其他）")
+        k.add_argument("--title", help="标题（之后可在文件中修改）")
+        k.add_argument("--out", metavar="PATH", help="写入的文件（默认 scenarios/ID.yaml 或 rubrics/ID.yaml）")
+
+    p = sub.add_parser("coverage", help="路径测试与演练记录走到了哪些节点、分支、结局和评分项")
+    p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="场景编号或文件路径（默认：全部内置场景）")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--tests-only", action="store_true", help="只统计路径测试，不读演练记录")
+
+    p = sub.add_parser("calibrate", help="比较教员打分与机器评分的一致性")
+    p.add_argument("file", metavar="FILE", help="CSV：id, reply[, context, scenario, node], 各维度分数")
+    p.add_argument("--rubric", help="评分标准文件（默认 rubrics/standard.yaml）")
+    p.add_argument("--scale", choices=["auto", "5", "100"], default="auto", help="教员分数的标尺（默认按列自动判断）")
+    p.add_argument("--top", type=int, default=3, help="每个维度列出几条分歧最大的回复（默认 3）")
+    p.add_argument("--format", choices=["text", "json"], default="text")
     return parser
 
 
@@ -162,3 +184,7 @@ HANDLERS = {
     "home": cmd_home, "validate": cmd_validate, "list": cmd_list, "graph": cmd_graph,
     "schema": cmd_schema, "score": cmd_score, "test": cmd_test, "play": cmd_play,
 }
+
+from .workbench.commands import cmd_calibrate, cmd_coverage, cmd_new  # noqa: E402 (imports nothing heavy)
+
+HANDLERS.update({"new": cmd_new, "coverage": cmd_coverage, "calibrate": cmd_calibrate})
