@@ -53,6 +53,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--script", help="回复脚本：每行一条回复")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--watch", action="store_true", help="文件保存后自动重载（编写场景用）")
+    p.add_argument("--new", action="store_true", help="不继续上次未完成的演练，重新开始")
+
+    p = sub.add_parser("history", help="查看演练记录")
+    p.add_argument("--trainee", help="只看这名学员")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+
+    p = sub.add_parser("report", help="生成一次演练的复盘报告")
+    p.add_argument("session", metavar="SESSION_ID", help="记录编号（见 simulator history）")
+    p.add_argument("--format", choices=["html", "md"], default="html")
+    p.add_argument("-o", "--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
+
+    p = sub.add_parser("cohort", help="学员整体情况报告（教员用）")
+    p.add_argument("--trainee", action="append", help="只统计这名学员（可重复）")
+    p.add_argument("--since", metavar="DATE", help="只统计该日期（YYYY-MM-DD）起开始的演练")
+    p.add_argument("--format", choices=["html", "csv"], default="html")
+    p.add_argument("-o", "--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
+
+    p = sub.add_parser("export", help="导出演练记录包（JSON），用于换电脑")
+    p.add_argument("--trainee", action="append", help="只导出这名学员（可重复）")
+    p.add_argument("-o", "--output", metavar="FILE", required=True, help="记录包文件")
+
+    p = sub.add_parser("import", help="导入记录包（重复导入不会产生重复记录）")
+    p.add_argument("file", metavar="FILE", help="记录包文件")
 
     p = sub.add_parser("new", help="生成带注释的场景或评分标准骨架（教员用）")
     kinds = p.add_subparsers(dest="kind", metavar="KIND", required=True)
@@ -166,8 +189,43 @@ def cmd_play(args: argparse.Namespace) -> int:
         from .headless import play_script, read_script
 
         replies = _content(lambda: read_script(args.script))
-        return _content(lambda: play_script(Session.start(scenario, rubric), replies, args.format, sys.stdout))
+        session, record = Session.start(scenario, rubric), None
+        if args.trainee:
+            from .records_cli import start_recording
+
+            session, record = start_recording(args.data_dir, args.trainee, scenario, rubric, args.new)
+        return _content(lambda: play_script(session, replies, args.format, sys.stdout, record))
     raise UserError("界面尚未实现：请使用 --script FILE 无界面回放")
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from .records_cli import history
+
+    return history(args.data_dir, args.trainee, args.format, sys.stdout)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .records_cli import report
+
+    return report(args.data_dir, args.session, args.format, args.output)
+
+
+def cmd_cohort(args: argparse.Namespace) -> int:
+    from .records_cli import cohort
+
+    return cohort(args.data_dir, args.trainee, args.since, args.format, args.output)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .records_cli import export
+
+    return export(args.data_dir, args.trainee, args.output)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from .records_cli import import_
+
+    return import_(args.data_dir, args.file)
 
 
 def _content(load):
@@ -183,6 +241,8 @@ def _content(load):
 HANDLERS = {
     "home": cmd_home, "validate": cmd_validate, "list": cmd_list, "graph": cmd_graph,
     "schema": cmd_schema, "score": cmd_score, "test": cmd_test, "play": cmd_play,
+    "history": cmd_history, "report": cmd_report, "cohort": cmd_cohort, "export": cmd_export,
+    "import": cmd_import,
 }
 
 from .workbench.commands import cmd_calibrate, cmd_coverage, cmd_new  # noqa: E402 (imports nothing heavy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Callable, Iterable
 
 from .engine.golden import Report, metrics, run_rubric, run_scenario
 from .engine.library import ContentError, rubric_path, yaml_files
@@ -62,7 +62,10 @@ def score_stream(rubric: Rubric, replies: list[str], stdin: IO[str], out: IO[str
 
 # ---------------------------------------------------------------- play --script
 
-def read_script(path: str) -> list[str]:
+def read_script(path: str) -> Iterable[str]:
+    """The replies in a script file; for "-", stdin read lazily, each line as soon as it arrives."""
+    if path == "-":
+        return (line.rstrip("\r\n") for line in sys.stdin if line.strip() and not line.lstrip().startswith("#"))
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -70,7 +73,9 @@ def read_script(path: str) -> list[str]:
     return [line.rstrip("\r") for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
 
 
-def play_script(session: Session, replies: list[str], fmt: str, out: IO[str]) -> int:
+def play_script(session: Session, replies: Iterable[str], fmt: str, out: IO[str],
+                record: Callable[[Session], None] | None = None) -> int:
+    """Answer each reply in turn; `record` (the store) sees every new Session before it is shown."""
     for reply in replies:
         if session.finished:
             print("（对话已结束，脚本余下的回复未使用）", file=sys.stderr)
@@ -81,8 +86,13 @@ def play_script(session: Session, replies: list[str], fmt: str, out: IO[str]) ->
             raise ContentError(f"脚本第 {session.turn} 条回复：{error}") from None
         except ScenarioError as error:
             raise ContentError(str(error)) from None
+        if record is not None:
+            record(session)
         if fmt == "text":
             _print_turn(session.last, session, out)
+            out.flush()
+        if session.finished and not isinstance(replies, (list, tuple)):
+            break  # a stream (stdin): do not wait for lines the finished dialogue cannot use
     if fmt == "json":
         out.write(json.dumps(session_json(session), ensure_ascii=False, indent=2) + "\n")
     else:

@@ -1,0 +1,107 @@
+"""Moving records between PCs: export, import into an empty data directory, import again."""
+from __future__ import annotations
+
+import json
+import sqlite3
+
+from store_helpers import CALM, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY, loop_content, run_cli  # noqa: F401 (fixtures)
+
+from simulator.engine.session import Session
+from simulator.store import Store
+from simulator.store.codec import session_json
+
+
+def row_counts(data_dir) -> dict[str, int]:
+    db = sqlite3.connect(data_dir / "records.sqlite3")
+    try:
+        return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                for t in ("trainees", "sessions", "turns", "rewinds")}
+    finally:
+        db.close()
+
+
+def without_local_ids(history: list[dict]) -> list[dict]:
+    return [{k: v for k, v in item.items() if k != "id"} for item in history]
+
+
+def fill(run_cli, data_dir, loop_content) -> None:
+    run_cli("play", str(ENGINE_SCENARIO), "--trainee", "小王", "--script", "-", stdin=f"{CALM}\n{VERIFY}\n",
+            data_dir=data_dir)
+    run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="您别着急\n你好\n",
+            data_dir=data_dir)
+    with Store.open(data_dir) as store:  # a rewind too, as the TUI would record it
+        session = Session.start(*loop_content)
+        session_id = store.begin("小张", session)
+        for reply in ("一", "二"):
+            session = session.answer(reply)
+            store.record_turn(session_id, session)
+        store.record_turn(session_id, session.rewind(2).answer("<b>三</b>"))
+
+
+def test_export_then_import_reproduces_the_history_and_a_second_import_changes_nothing(tmp_path, run_cli,
+                                                                                         loop_content):
+    here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "records.json"
+    fill(run_cli, here, loop_content)
+    exported = run_cli("export", "-o", str(bundle), data_dir=here)
+    assert "3 条" in exported.stderr
+
+    run_cli("import", str(bundle), data_dir=there)
+    original = json.loads(run_cli("history", "--format", "json", data_dir=here).stdout)
+    copied = json.loads(run_cli("history", "--format", "json", data_dir=there).stdout)
+    assert len(copied) == 3
+    assert without_local_ids(copied) == without_local_ids(original)
+    with Store.open(here) as a, Store.open(there) as b:
+        for item in original:
+            left, right = a.session(item["uuid"]), b.session(item["uuid"])
+            assert session_json(left) == session_json(right)  # turns, rewinds, evidence, data: all of it
+    counts = row_counts(there)
+    assert counts == row_counts(here) and counts["rewinds"] == 1
+
+    again = run_cli("import", str(bundle), data_dir=there)
+    assert "新增 0 条" in again.stderr and "已有 3 条" in again.stderr
+    assert row_counts(there) == counts
+    assert json.loads(run_cli("history", "--format", "json", data_dir=there).stdout) == copied
+
+
+def test_a_session_continued_elsewhere_replaces_the_older_copy(tmp_path, run_cli, loop_content):
+    here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "records.json"
+    run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="您别着急\n", data_dir=here)
+    run_cli("export", "-o", str(bundle), data_dir=here)
+    run_cli("import", str(bundle), data_dir=there)
+    run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="我们会核实\n", data_dir=here)
+    run_cli("export", "-o", str(bundle), data_dir=here)
+    result = run_cli("import", str(bundle), data_dir=there)
+    assert "更新 1 条" in result.stderr
+    (summary,) = json.loads(run_cli("history", "--format", "json", data_dir=there).stdout)
+    assert (summary["ending"], summary["turns"]) == ("resolved", 2)
+    assert row_counts(there)["turns"] == 2
+
+
+def test_export_for_one_trainee(tmp_path, run_cli, loop_content):
+    here, bundle = tmp_path / "here", tmp_path / "one.json"
+    fill(run_cli, here, loop_content)
+    run_cli("export", "--trainee", "小李", "-o", str(bundle), data_dir=here)
+    data = json.loads(bundle.read_text(encoding="utf-8"))
+    assert data["format"] == "jiefang-records" and [s["trainee"] for s in data["sessions"]] == ["小李"]
+
+
+def test_unreadable_bundles_are_one_line_errors(tmp_path, run_cli):
+    cases = {
+        "missing.json": None,
+        "text.json": "not json",
+        "other.json": json.dumps({"format": "something-else"}),
+        "broken.json": json.dumps({"format": "jiefang-records", "version": 1, "sessions": [{"uuid": "x"}]}),
+    }
+    for name, content in cases.items():
+        path = tmp_path / name
+        if content is not None:
+            path.write_text(content, encoding="utf-8")
+        done = run_cli("import", str(path), check=False)
+        assert done.returncode == 1, name
+        assert done.stderr.startswith("simulator: 无法读取记录包") and done.stderr.count("\n") == 1, done.stderr
+    assert not (tmp_path / "data" / "records.sqlite3").exists() or row_counts(tmp_path / "data")["sessions"] == 0
+
+
+def test_export_to_an_unwritable_path_is_a_one_line_error(tmp_path, run_cli):
+    done = run_cli("export", "-o", str(tmp_path / "no" / "such" / "dir.json"), check=False)
+    assert done.returncode == 1 and done.stderr.startswith("simulator: 无法写入") and done.stderr.count("\n") == 1
