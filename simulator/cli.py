@@ -85,7 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         if kind == "scenario":
             k.add_argument("--category", default="其他", help="类别，如 收入分配、拆迁征收（默认：其他）")
         k.add_argument("--title", help="标题（之后可在文件中修改）")
-        k.add_argument("--out", metavar="PATH", help="写入的文件（默认 scenarios/ID.yaml 或 rubrics/ID.yaml）")
+        k.add_argument("--out", metavar="PATH", help="写入的文件或目录（默认 scenarios/ID.yaml 或 rubrics/ID.yaml）")
 
     p = sub.add_parser("coverage", help="路径测试与演练记录走到了哪些节点、分支、结局和评分项")
     p.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="场景编号或文件路径（默认：全部内置场景）")

@@ -33,7 +33,7 @@ def schema_ref(schema: Path, target: Path) -> str:
 def target_path(kind: str, item_id: str, out: str | None, scenarios_dir: Path, rubrics_dir: Path) -> Path:
     check_id(item_id, "场景编号" if kind == "scenario" else "评分标准编号")
     if out:
-        return Path(out)
+        return Path(out) / f"{item_id}.yaml" if Path(out).is_dir() else Path(out)
     return (scenarios_dir if kind == "scenario" else rubrics_dir) / f"{item_id}.yaml"
 
 

@@ -114,6 +114,11 @@ def test_default_places_and_no_overwrite(tmp_path, capsys, monkeypatch):
     assert code == 1 and "已存在" in err
 
 
+def test_out_may_name_a_folder(tmp_path, capsys):
+    assert run(capsys, "new", "rubric", "folder_rules", "--out", str(tmp_path))[0] == 0
+    assert (tmp_path / "folder_rules.yaml").is_file()
+
+
 @pytest.mark.parametrize("bad", ["Bad", "1case", "with-dash", "中文", "a b", "_x", "x" * 65])
 def test_ids_must_be_lowercase_ascii_slugs(tmp_path, capsys, bad):
     code, out, err = run(capsys, "new", "scenario", bad, "--out", str(tmp_path / "x.yaml"))
