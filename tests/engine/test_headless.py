@@ -2,10 +2,12 @@
 import json
 import subprocess
 import sys
-
-from conftest import DATA, ROOT
+from pathlib import Path
 
 from simulator.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data"
 
 RUBRIC = str(DATA / "engine" / "rubric.yaml")
 SCENARIO = str(DATA / "engine" / "scenario.yaml")

@@ -32,6 +32,10 @@ def verdicts(sentence: str) -> dict[str, bool]:
     ("这事我们不能不管", "管", False),
     ("这事我们不管", "管", True),
     ("不管怎样，我们理解", "理解", False),        # 不管 is lexical, and a new clause anyway
+    ("您放心不下的心情我能理解", "理解", False),  # a potential complement negates its own verb
+    ("您等不起，这个心情我理解", "理解", False),
+    ("我无法理解你们这种做法", "理解", True),
+    ("我们从来没有推诿过", "推诿", True),
 ])
 def test_negation_guard(sentence, phrase, negated):
     assert verdicts(sentence)[phrase] is negated
