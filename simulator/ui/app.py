@@ -1,0 +1,213 @@
+"""接访演练's Textual app: home, play, debrief, history and help screens.
+
+The app takes its data sources as constructor arguments (a scenario source, a record keeper,
+the trainee's name), so tests inject fixtures. Start-up stays close to a bare Textual app:
+the home screen is the first thing drawn, and the library (YAML, pydantic) loads in a worker
+thread afterwards.
+"""
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+from typing import TYPE_CHECKING, Callable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.content import Content
+
+from .commands import ScenarioCommands
+from .library import ScenarioEntry, ScenarioSource
+from .records import MemoryRecords, Records
+from .screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from ..engine.model import Rubric, Scenario
+    from ..engine.session import Session
+    from .screens.play import PlayScreen
+
+# Benchmarks set these to have the app note the moment it is ready (or has listed the library) and exit.
+BENCH_FILE = "SIMULATOR_BENCH_FILE"
+BENCH_EXIT = "SIMULATOR_BENCH_EXIT"  # "ready" (home screen up) or "listed" (library shown)
+
+
+def terminal_theme() -> str:
+    """Follow the terminal: the ANSI themes use its own colours; COLORFGBG says light or dark."""
+    chosen = os.environ.get("SIMULATOR_THEME")
+    if chosen:
+        return chosen
+    background = os.environ.get("COLORFGBG", "").split(";")[-1]
+    return "ansi-light" if background in ("7", "15") else "ansi-dark"
+
+
+class JiefangApp(App[None]):
+    """Terminal training for petition reception staff."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "接访演练"
+    COMMANDS = App.COMMANDS | {ScenarioCommands}
+    COMMAND_PALETTE_BINDING = "ctrl+p"
+
+    BINDINGS = [
+        Binding("f1", "help", "帮助", id="app.help", tooltip="所有按键说明"),
+        Binding("ctrl+p", "command_palette", "搜索", id="app.palette", tooltip="搜索场景、历史与帮助"),
+        Binding("ctrl+q", "quit", "退出", id="app.quit", tooltip="退出（演练未结束时先确认）", priority=True),
+    ]
+
+    def __init__(self, library: ScenarioSource, records: Records | None = None, trainee: str = "学员", *,
+                 play: tuple[Scenario, Rubric] | None = None, mode: str = "practice",
+                 theme: str | None = None, clock: Callable[[], datetime] = datetime.now) -> None:
+        super().__init__()
+        self.library = library
+        self.records: Records = records if records is not None else MemoryRecords(clock)
+        self.trainee = trainee
+        self.entries: tuple[ScenarioEntry, ...] | None = None
+        self._play = play
+        self._mode = mode
+        self._theme_name = theme or terminal_theme()
+        self._bench = os.environ.get(BENCH_EXIT) if os.environ.get(BENCH_FILE) else None
+
+    def get_default_screen(self) -> HomeScreen:
+        home = HomeScreen()
+        home.trainee = self.trainee
+        home.mode = self._mode
+        return home
+
+    @property
+    def home(self) -> HomeScreen:
+        return self.screen_stack[0]  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.theme = self._theme_name
+        if self._play is not None:
+            scenario, rubric = self._play
+            self.open_scenario(scenario, rubric, self._mode)
+
+    def on_ready(self) -> None:
+        if self._bench == "ready":
+            self._bench_done()
+            return
+        self.load_library()
+
+    def _bench_done(self) -> None:
+        with open(os.environ[BENCH_FILE], "w", encoding="utf-8") as out:
+            out.write(repr(time.time()))
+        self.exit()
+
+    # ------------------------------------------------------------ library (worker thread)
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def load_library(self) -> None:
+        try:
+            entries = tuple(self.library.entries())
+        except Exception as error:  # a broken library must still leave a usable app
+            self.call_from_thread(self.notify, Content(f"场景库无法读取：{error}"), severity="error")
+            entries = ()
+        best = self._best_scores()
+        problem = getattr(self.records, "problem", "")
+        if problem:
+            self.call_from_thread(self.notify, Content(f"记录库无法打开，本次演练只保存在内存中：{problem}"),
+                                  severity="warning", timeout=8)
+        self.call_from_thread(self._library_loaded, entries, best)
+
+    def _best_scores(self) -> dict[str, int]:
+        try:
+            return dict(self.records.best_scores(self.trainee))
+        except Exception as error:
+            self.call_from_thread(self.notify, Content(f"记录无法读取：{error}"), severity="warning")
+            return {}
+
+    def _library_loaded(self, entries: tuple[ScenarioEntry, ...], best: dict[str, int]) -> None:
+        self.entries = entries
+        self.home.best = best
+        self.home.entries = entries
+        if self._bench == "listed":
+            self.call_after_refresh(self._bench_done)
+
+    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    def refresh_best(self) -> None:
+        best = self._best_scores()
+        self.call_from_thread(setattr, self.home, "best", best)
+
+    # ------------------------------------------------------------ opening a scenario
+
+    def open_entry(self, entry: ScenarioEntry, mode: str | None = None) -> None:
+        """Load a library entry (in a worker) and play it."""
+        self._load_and_play(entry, mode or self.home.mode)
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _load_and_play(self, entry: ScenarioEntry, mode: str) -> None:
+        try:
+            scenario, rubric = self.library.load(entry.ref)
+        except Exception as error:
+            self.call_from_thread(self.notify, Content(f"无法打开场景：{error}"), severity="error")
+            return
+        self.call_from_thread(self.open_scenario, scenario, rubric, mode)
+
+    def open_scenario(self, scenario: Scenario, rubric: Rubric, mode: str) -> None:
+        from .screens.play import PlayScreen
+
+        self.push_screen(PlayScreen(scenario, rubric, mode, self.trainee))
+
+    def on_home_screen_start(self, message: HomeScreen.Start) -> None:
+        self.open_entry(message.entry, message.mode)
+
+    def on_play_screen_ended(self, message: PlayScreen.Ended) -> None:
+        from .screens.debrief import DebriefScreen
+
+        self.push_screen(DebriefScreen(message.session))
+
+    # ------------------------------------------------------------ navigation
+
+    def action_home(self) -> None:
+        """Back to the home screen, refreshing best scores."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.refresh_best()
+
+    def play_again(self, session: Session) -> None:
+        """Play the same scenario again from the start, in the same mode."""
+        self.action_home()
+        self.open_scenario(session.scenario, session.rubric, session.mode)
+
+    def action_history(self) -> None:
+        from .screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen(self.records, self.trainee))
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_trainee(self) -> None:
+        from .screens.dialogs import TraineeDialog
+
+        def rename(name: str | None) -> None:
+            if name and name != self.trainee:
+                self.trainee = name
+                self.home.trainee = name
+                self.refresh_best()
+
+        self.push_screen(TraineeDialog(self.trainee), rename)
+
+    async def action_quit(self) -> None:
+        """Quit, asking first when a conversation is under way."""
+        from .screens.dialogs import ConfirmDialog
+        from .screens.play import PlayScreen
+
+        if isinstance(self.screen, ConfirmDialog):
+            return
+        playing = [s for s in self.screen_stack if isinstance(s, PlayScreen) and s.unsaved_work]
+        if not playing:
+            self.exit()
+            return
+
+        def quit_if(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmDialog("对话还没有结束，确定退出吗？", "本次演练尚未完成，退出后不会得到总结。",
+                                       yes="退出", no="继续演练"), quit_if)

@@ -1,0 +1,74 @@
+"""Command-palette search: 「练习：讨薪的老周」, 「考试：…」, 「初学：…」, plus history, help and trainee.
+
+Textual's own `Matcher.highlight` parses the candidate as markup, which would eat `[b]` in an
+authored title (and crash on `[/]`), so hits are highlighted here on plain `Content`.
+"""
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+
+if TYPE_CHECKING:
+    from .app import JiefangApp
+
+VERBS = {"practice": "练习", "exam": "考试", "choice": "初学"}
+MODE_HELP = {"practice": "以练习模式开始", "exam": "以考试模式开始", "choice": "以初学（选择题）模式开始"}
+
+
+def markup_literal(text: str) -> str:
+    """Text the palette will parse as markup (its help line), escaped to come out exactly as given."""
+    return text.replace("[", "\\[")
+
+
+def literal_highlight(matcher: Matcher, candidate: str) -> Content:
+    content = Content(candidate)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
+    if score:
+        for offset in offsets:
+            if not candidate[offset].isspace():
+                content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
+
+
+class ScenarioCommands(Provider):
+    """Find a scenario by title, category or persona and start it in a chosen mode."""
+
+    @property
+    def _app(self) -> JiefangApp:
+        return self.app  # type: ignore[return-value]
+
+    def _commands(self) -> list[tuple[str, str, object]]:
+        """(title, help, callback) for every command this provider offers."""
+        app = self._app
+        found: list[tuple[str, str, object]] = []
+        for entry in app.entries or ():
+            if entry.problem:
+                continue
+            for mode, verb in VERBS.items():
+                title = f"{verb}：{entry.title}"
+                help_text = markup_literal(f"{MODE_HELP[mode]} · {entry.category} · {entry.persona}")
+                found.append((title, help_text, partial(app.open_entry, entry, mode)))
+        found += [
+            ("历史：查看演练记录", "历次演练与各维度趋势", app.action_history),
+            ("帮助：按键说明", "所有按键与用法", app.action_help),
+            ("学员：更换学员", "最佳成绩按学员统计", app.action_trainee),
+        ]
+        return found
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            if title.startswith(VERBS["practice"]) or "：" in title and not title.startswith(tuple(VERBS.values())):
+                yield DiscoveryHit(Content(title), callback, text=title, help=help_text)  # type: ignore[arg-type]
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            # Search the help as well, so a category or a persona's name finds the scenario.
+            score = max(matcher.match(title), matcher.match(help_text) * 0.8)
+            if score > 0:
+                yield Hit(score, literal_highlight(matcher, title), callback,  # type: ignore[arg-type]
+                          text=title, help=help_text)

@@ -1,0 +1,182 @@
+"""The record keeper as the TUI sees it (engine-contract.md, "Records"), and an in-memory one.
+
+`JiefangApp(records=None)` keeps this run's sessions in a `MemoryRecords`, so the history
+screen and best scores work without a database; `simulator.store.Store` implements the same
+protocol on disk.
+"""
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Callable, Protocol
+
+if TYPE_CHECKING:
+    from ..engine.session import Session
+
+
+
+@dataclass(frozen=True)
+class SavedSession:
+    """Same fields as simulator.store.SavedSession."""
+
+    id: int
+    uuid: str
+    trainee: str
+    scenario_id: str
+    scenario_title: str
+    started_at: str
+    updated_at: str
+    turns: int
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """Same fields as simulator.store.SessionSummary, which the screens read by name."""
+
+    id: int
+    uuid: str
+    trainee: str
+    scenario_id: str
+    scenario_title: str
+    started_at: str
+    status: str  # active | finished | abandoned
+    ending_kind: str | None
+    ending_title: str | None
+    total: int | None
+    dimensions: tuple[tuple[str, str, int | None], ...]  # (id, label, score)
+    turns: int
+
+
+class Records(Protocol):
+    def begin(self, trainee: str, session: Session) -> int: ...
+
+    def record_turn(self, session_id: int, session: Session) -> None: ...
+
+    def finish(self, session_id: int, session: Session) -> None: ...
+
+    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
+        return [
+            SavedSession(i, "", r.trainee, r.session.scenario.id, r.session.scenario.title, r.started_at,
+                         r.started_at, len(r.session.history), r.session.to_json())
+            for i, r in reversed(self._rows.items())
+            if not r.finished and r.trainee == trainee and scenario_id in (None, r.session.scenario.id)
+        ]
+
+    def history(self, trainee: str | None = None) -> list[SessionSummary]:
+        """Sessions with at least one answered turn, newest first (as the store orders them)."""
+        return [self._summary(i, r) for i, r in reversed(self._rows.items())
+                if r.session.history and trainee in (None, r.trainee)]
+
+    def best_scores(self, trainee: str) -> dict[str, int]: ...
+
+
+@dataclass
+class _Row:
+    trainee: str
+    started_at: str
+    session: Session
+    finished: bool = False
+
+
+class MemoryRecords:
+    """Records kept for the life of the process; `clock` is injectable for stable screenshots."""
+
+    def __init__(self, clock: Callable[[], datetime] = datetime.now) -> None:
+        self._clock = clock
+        self._rows: dict[int, _Row] = {}
+
+    def begin(self, trainee: str, session: Session) -> int:
+        session_id = len(self._rows) + 1
+        self._rows[session_id] = _Row(trainee, self._clock().isoformat(timespec="seconds"), session)
+        return session_id
+
+    def record_turn(self, session_id: int, session: Session) -> None:
+        self._rows[session_id].session = session
+
+    def finish(self, session_id: int, session: Session) -> None:
+        row = self._rows[session_id]
+        row.session, row.finished = session, True
+
+    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
+        return [
+            SavedSession(i, r.session.scenario.id, r.started_at, r.session.to_json())
+            for i, r in self._rows.items()
+            if not r.finished and r.trainee == trainee and scenario_id in (None, r.session.scenario.id)
+        ]
+
+    def history(self, trainee: str | None = None) -> list[SessionSummary]:
+        """Sessions with at least one answered turn, oldest first."""
+        return [self._summary(i, r) for i, r in self._rows.items()
+                if r.session.history and trainee in (None, r.trainee)]
+
+    def best_scores(self, trainee: str) -> dict[str, int]:
+        best: dict[str, int] = {}
+        for row in self._rows.values():
+            total = row.session.total()
+            if row.trainee == trainee and row.finished and total is not None:
+                scenario_id = row.session.scenario.id
+                best[scenario_id] = max(total, best.get(scenario_id, 0))
+        return best
+
+    def _summary(self, session_id: int, row: _Row) -> SessionSummary:
+        session = row.session
+        ending = session.ending if row.finished else None
+        labels = {k: d.label for k, d in session.rubric.dimensions.items()}
+        dims = tuple((k, labels[k], v) for k, v in session.dimension_scores().items())
+        return SessionSummary(
+            session_id, "", row.trainee, session.scenario.id, session.scenario.title, row.started_at,
+            "finished" if row.finished else "active", ending.kind if ending else None,
+            ending.title if ending else None, session.total(), dims, len(session.history),
+        )
+
+
+class LazyRecords:
+    """Opens the real record keeper on first use, so its imports stay off the start-up path.
+
+    The first call happens in a worker thread (the home screen's library load), which the
+    store allows: it guards its connection with a lock. If the keeper cannot be opened, this
+    run keeps its records in memory and `problem` says why.
+    """
+
+    def __init__(self, factory: Callable[[], Records]) -> None:
+        self._factory = factory
+        self._records: Records | None = None
+        self._lock = threading.Lock()
+        self.problem = ""
+
+    @property
+    def target(self) -> Records:
+        with self._lock:
+            if self._records is None:
+                try:
+                    self._records = self._factory()
+                except Exception as error:  # an unwritable data directory must not stop training
+                    self.problem = str(error) or type(error).__name__
+                    self._records = MemoryRecords()
+            return self._records
+
+    def close(self) -> None:
+        with self._lock:
+            close = getattr(self._records, "close", None)
+            if close is not None:
+                close()
+
+    def begin(self, trainee: str, session: Session) -> int:
+        return self.target.begin(trainee, session)
+
+    def record_turn(self, session_id: int, session: Session) -> None:
+        self.target.record_turn(session_id, session)
+
+    def finish(self, session_id: int, session: Session) -> None:
+        self.target.finish(session_id, session)
+
+    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[Any]:
+        return self.target.unfinished(trainee, scenario_id)
+
+    def history(self, trainee: str | None = None) -> list[Any]:
+        return self.target.history(trainee)
+
+    def best_scores(self, trainee: str) -> dict[str, int]:
+        return self.target.best_scores(trainee)

@@ -1,0 +1,144 @@
+"""The debrief: the ending and what it means, scores by dimension, every turn beside the model answer,
+the strongest and weakest criteria, and what moved the petitioner and when."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..widgets.feedback import highlighted_reply, quoted, score_bar
+from .debrief_view import model_answer, moves, strongest, weakest
+from .play_view import MODE_LABELS
+
+if TYPE_CHECKING:
+    from ...engine.session import Session
+
+
+class DebriefScreen(Screen[None]):
+    """What happened in a finished session and what to practise next."""
+
+    DEFAULT_CSS = """
+    DebriefScreen #debrief-status { height: 1; padding: 0 1; background: $panel; color: $text; }
+    DebriefScreen #report { height: 1fr; padding: 0 1; }
+    DebriefScreen .card { width: 1fr; height: auto; margin-bottom: 1; }
+    DebriefScreen #ending { border: round $warning; padding: 0 1; }
+    DebriefScreen #ending.-good { border: round $success; }
+    DebriefScreen .turn-head { margin-top: 1; text-style: bold; }
+    DebriefScreen .pair { height: auto; }
+    DebriefScreen .pair > Static { width: 1fr; height: auto; border: round $border-blurred; padding: 0 1; }
+    DebriefScreen .pair > .model { border: round $success 60%; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "app.home", "返回首页", id="debrief.home", tooltip="回到场景列表"),
+        Binding("r", "again", "再练一次", id="debrief.again", tooltip="以同样的模式从头再练这个场景"),
+        Binding("h", "app.history", "历史", id="debrief.history", tooltip="查看历次演练与趋势"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        from ...engine.model import ENDING_LABELS, GOOD_ENDINGS
+
+        session = self.session
+        scenario = session.scenario
+        yield Static(Content(f"总结 · {scenario.title} · {MODE_LABELS.get(session.mode, session.mode)}"),
+                     id="debrief-status")
+        with VerticalScroll(id="report"):
+            ending = session.ending
+            if ending is not None:
+                lines = [Content.assemble(("结局：", "bold"), (ending.title, "bold"),
+                                          f"（{ENDING_LABELS[ending.kind]}）")]
+                if ending.summary:
+                    lines.append(Content(ending.summary))
+                if session.current.say:
+                    lines.append(Content.assemble((f"{scenario.persona.name}：", "bold"), self._closing()))
+                card = Static(Content("\n").join(lines), id="ending", classes="card")
+                card.set_class(ending.kind in GOOD_ENDINGS, "-good")
+                yield card
+            yield Static(self._scores(), id="scores", classes="card")
+            yield Static("逐轮回顾：你的回复与示范回答", classes="section-title")
+            for result in session.history:
+                head = Content.assemble(f"第 {result.turn} 轮  ", (f"{scenario.persona.name}：", "bold"),
+                                        result.prompt)
+                yield Static(head, classes="turn-head")
+                with Horizontal(classes="pair"):
+                    mine = Content.assemble(("你的回复", "bold"), f"  {result.score.total} 分",
+                                            ("（用了提示）" if result.hint_used else "", "$text-muted"),
+                                            "\n", highlighted_reply(result.reply, result.score))
+                    yield Static(mine, classes="mine")
+                    yield Static(Content.assemble(("示范回答", "bold $text-success"), "\n",
+                                                  model_answer(session, result)), classes="model")
+            yield Static("做得好", classes="section-title")
+            yield Static(self._strong(), id="strong", classes="card")
+            yield Static("需改进", classes="section-title")
+            yield Static(self._weak(), id="weak", classes="card")
+            yield Static("是什么让来访人变化", classes="section-title")
+            yield Static(self._moves(), id="moves", classes="card")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#report").focus()
+
+    def _closing(self) -> str:
+        try:
+            return self.session.prompt
+        except Exception:  # an authored template that fails at the ending still leaves a debrief
+            return ""
+
+    def _scores(self) -> Content:
+        session = self.session
+        total = session.total()
+        lines = [Content.assemble(("本次总分 ", "bold"), (str(total) if total is not None else "—", "bold $text-accent"),
+                                  f"（共 {len(session.history)} 轮，取各轮平均）")]
+        labels = {k: d.label for k, d in session.rubric.dimensions.items()}
+        lines += [score_bar(labels[k], v, width=20) for k, v in session.dimension_scores().items()]
+        return Content("\n").join(lines)
+
+    def _strong(self) -> Content:
+        found = strongest(self.session)
+        if not found:
+            return Content.styled("这次没有做到任何加分项。先从倾听开始：回应情绪、请对方慢慢说。", "$text-muted")
+        return Content("\n").join(
+            Content.assemble((f"✓ {t.label}", "bold $text-success"), f" ×{t.fired}  ", quoted(tuple(t.words[:3])))
+            for t in found)
+
+    def _weak(self) -> Content:
+        found = weakest(self.session)
+        if not found:
+            return Content.styled("没有扣分项，也没有漏掉本轮期望的要点。", "$text-muted")
+        lines: list[Content] = []
+        for tally in found:
+            if tally.kind == "fault":
+                lines.append(Content.assemble((f"✗ {tally.label}", "bold $text-error"), f" ×{tally.fired}  ",
+                                              quoted(tuple(tally.words[:3]))))
+            else:
+                lines.append(Content.assemble((f"○ {tally.label}", "bold $text-warning"), f" 漏了 {tally.missed} 次"))
+            if tally.message:
+                lines.append(Content.assemble("  ", tally.message))
+            if tally.example:
+                lines.append(Content.assemble(("  示范：", "bold"), tally.example))
+            if tally.source_ref:
+                lines.append(Content.styled(f"  依据：{tally.source_ref}", "$text-muted"))
+        return Content("\n").join(lines)
+
+    def _moves(self) -> Content:
+        found = moves(self.session)
+        if not found:
+            return Content.styled("来访人的状态没有变化。", "$text-muted")
+        lines = [Content.assemble((f"第 {m.turn} 轮  ", "bold"), m.reason, (f"（{m.before} → {m.after}）", "$text-muted"))
+                 for m in found]
+        state = self.session.scenario.state
+        final = "，".join(f"{state[k].label} {v}" for k, v in self.session.state if state[k].type == "int")
+        lines.append(Content.assemble(("最终：", "bold"), final))
+        return Content("\n").join(lines)
+
+    def action_again(self) -> None:
+        self.app.play_again(self.session)  # type: ignore[attr-defined]

@@ -1,0 +1,141 @@
+"""Small typed dialogs: confirm, pick a turn to rewind to, name the trainee."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+DIALOG_CSS = """
+{name} {{
+    align: center middle;
+}}
+{name} > Vertical {{
+    width: 64;
+    max-width: 95%;
+    height: auto;
+    max-height: 90%;
+    border: thick $primary;
+    background: $surface;
+    padding: 1 2;
+}}
+{name} .title {{ text-style: bold; margin-bottom: 1; }}
+{name} .buttons {{ height: auto; align-horizontal: right; margin-top: 1; }}
+{name} Button {{ margin-left: 2; }}
+"""
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Ask a yes/no question; dismisses with True for yes."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmDialog")
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "确定", id="confirm.yes", tooltip="确定"),
+        Binding("n,escape", "answer(False)", "取消", id="confirm.no", tooltip="取消，返回原处"),
+    ]
+
+    def __init__(self, question: str, detail: str = "", yes: str = "确定", no: str = "取消") -> None:
+        super().__init__()
+        self.question, self.detail, self.yes, self.no = question, detail, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(self.question), classes="title")
+            if self.detail:
+                yield Static(Content(self.detail))
+            with Horizontal(classes="buttons"):
+                yield Button(Content(f"{self.no}(n)"), id="no")
+                yield Button(Content(f"{self.yes}(y)"), id="yes", variant="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+@dataclass(frozen=True)
+class TurnChoice:
+    """A turn the trainee may go back to."""
+
+    turn: int
+    prompt: str
+    reply: str
+    total: int | None
+
+
+class RewindDialog(ModalScreen["int | None"]):
+    """Pick an earlier turn to answer again; dismisses with its number, or None."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="RewindDialog") + """
+    RewindDialog OptionList { height: auto; max-height: 16; }
+    """
+
+    BINDINGS = [Binding("escape", "cancel", "取消", id="rewind.cancel", tooltip="不回退，继续当前对话")]
+
+    def __init__(self, turns: list[TurnChoice], persona: str) -> None:
+        super().__init__()
+        self.turns, self.persona = turns, persona
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("回到哪一轮重新回答？", classes="title")
+            options = []
+            for choice in self.turns:
+                score = "" if choice.total is None else f"  {choice.total} 分"
+                prompt = Content.assemble((f"第 {choice.turn} 轮", "bold"), score, "\n",
+                                          f"{self.persona}：", choice.prompt, "\n", "你：", choice.reply)
+                options.append(Option(prompt, id=f"turn-{choice.turn}"))
+            yield OptionList(*options)
+            yield Static("Enter 选择，Esc 取消。回退后旧回复的得分会与新回复并排显示。", classes="help")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = len(self.turns) - 1
+        option_list.focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.turns[event.option_index].turn)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TraineeDialog(ModalScreen["str | None"]):
+    """Ask for the trainee's name; dismisses with the name, or None."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TraineeDialog")
+
+    BINDINGS = [Binding("escape", "cancel", "取消", id="trainee.cancel", tooltip="不更改学员")]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label("学员姓名", classes="title")
+            yield Input(self.current, placeholder="输入姓名后按 Enter", id="name")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        name = event.value.strip()
+        if name:
+            self.dismiss(name)
+        else:
+            self.notify("姓名不能为空", severity="warning")
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

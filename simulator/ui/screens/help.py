@@ -1,0 +1,74 @@
+"""Every key, per screen, read from the bindings themselves so the page cannot fall out of date."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Static
+
+from ..widgets.reply_input import ReplyInput
+from .debrief import DebriefScreen
+from .dialogs import ConfirmDialog, RewindDialog
+from .history import HistoryScreen
+from .home import HomeScreen
+from .play import PlayScreen
+
+NOTES = [
+    "回复框：Enter 发送；ctrl+j 换行（任何终端都可用）。支持 kitty 键盘协议的终端里 shift+enter、"
+    "alt+enter 也可换行；tmux 中请用 ctrl+j。",
+    "中文输入法照常使用；全角标点（，。？！“”）按原样保存与评分。",
+    "练习模式每轮反馈、可提示（会记入记录）、可回退；考试模式不提示、不回退，结束后统一反馈；"
+    "初学模式从选项中选择回复。",
+    "主题跟随终端配色；可用 ctrl+p 搜索「theme」切换，或设置环境变量 SIMULATOR_THEME。",
+]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys for every screen, with what each does."""
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen #help {
+        width: 90%; max-width: 100; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 2;
+    }
+    HelpScreen .group { text-style: bold; color: $text-accent; margin-top: 1; }
+    """
+
+    BINDINGS = [Binding("escape,f1,q", "close", "关闭", id="help.close", tooltip="关闭帮助")]
+
+    GROUPS: list[tuple[str, list[Binding]]] = []
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        groups = [
+            ("全局", list(type(app).BINDINGS)),
+            ("首页", list(HomeScreen.BINDINGS)),
+            ("演练", list(PlayScreen.BINDINGS) + list(ReplyInput.BINDINGS)),
+            ("总结", list(DebriefScreen.BINDINGS)),
+            ("历史", list(HistoryScreen.BINDINGS)),
+            ("确认与回退对话框", list(ConfirmDialog.BINDINGS) + list(RewindDialog.BINDINGS)),
+        ]
+        with VerticalScroll(id="help"):
+            yield Static("按键说明", classes="group")
+            for title, bindings in groups:
+                yield Static(Content(title), classes="group")
+                yield Static(self._table(bindings))
+            yield Static("说明", classes="group")
+            yield Static(Content("\n").join(Content(f"• {note}") for note in NOTES))
+        yield Footer()
+
+    def _table(self, bindings: list) -> Content:
+        lines = []
+        for binding in bindings:
+            if not isinstance(binding, Binding) or binding.system:
+                continue
+            keys = binding.key_display or "、".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
+            lines.append(Content.assemble((keys.ljust(16), "bold $text-accent"), (binding.description or "", "bold"),
+                                          ("  " + binding.tooltip if binding.tooltip else "", "$text-muted")))
+        return Content("\n").join(lines)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,127 @@
+"""Past sessions and per-dimension trends, from the record keeper (or this run's memory)."""
+from __future__ import annotations
+
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Sparkline, Static
+
+from ..records import Records
+
+ENDING_NAMES = {"resolved": "问题化解", "referred": "引导至正确渠道", "dissatisfied": "不满离开",
+                "escalated": "矛盾升级", "crisis": "安全危机"}
+
+
+def trend_series(summaries: list[Any]) -> list[tuple[str, str, list[int]]]:
+    """(dimension id, label, scores oldest first) for the total and each dimension seen."""
+    ordered = list(reversed(summaries))  # the record keepers list newest first
+    series: list[tuple[str, str, list[int]]] = [("total", "总分", [s.total for s in ordered if s.total is not None])]
+    labels: dict[str, str] = {}
+    for summary in ordered:
+        for dim_id, label, _ in summary.dimensions:
+            labels.setdefault(dim_id, label)
+    for dim_id, label in labels.items():
+        values = [score for s in ordered for d, _, score in s.dimensions if d == dim_id and score is not None]
+        series.append((dim_id, label, values))
+    return series
+
+
+class HistoryScreen(Screen[None]):
+    """Every recorded session of the trainee (or everyone's), with a sparkline per dimension."""
+
+    DEFAULT_CSS = """
+    HistoryScreen #history-status { height: 1; padding: 0 1; background: $panel; color: $text; }
+    HistoryScreen #trends { height: auto; padding: 1 1 0 1; }
+    HistoryScreen .trend { height: 1; }
+    HistoryScreen .trend-label { width: 12; text-style: bold; }
+    HistoryScreen .trend Sparkline { width: 1fr; max-width: 40; }
+    HistoryScreen .trend-value { width: 16; padding-left: 1; }
+    HistoryScreen #sessions { height: 1fr; margin-top: 1; }
+    HistoryScreen #no-history { padding: 1 2; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "返回", id="history.back", tooltip="返回上一页"),
+        Binding("a", "toggle_everyone", "全部学员", id="history.everyone", tooltip="在本人与全部学员的记录之间切换"),
+    ]
+
+    everyone: reactive[bool] = reactive(False, recompose=True)
+    """Show every trainee's sessions instead of the current trainee's."""
+
+    def __init__(self, records: Records, trainee: str) -> None:
+        super().__init__()
+        self.records = records
+        self.trainee = trainee
+
+    def _summaries(self) -> list[Any]:
+        try:
+            return list(self.records.history(None if self.everyone else self.trainee))
+        except Exception as error:
+            self.notify(Content(f"记录无法读取：{error}"), severity="error")
+            return []
+
+    def compose(self) -> ComposeResult:
+        summaries = self._summaries()
+        who = "全部学员" if self.everyone else f"学员 {self.trainee}"
+        yield Static(Content(f"历史记录 · {who} · 共 {len(summaries)} 次"), id="history-status")
+        if not summaries:
+            yield Static("还没有演练记录。完成一次演练后，这里会显示各维度的变化趋势。", id="no-history")
+            yield Footer()
+            return
+        with Vertical(id="trends"):
+            for dim_id, label, values in trend_series(summaries):
+                if not values:
+                    continue
+                with Horizontal(classes="trend"):
+                    yield Static(Content(label), classes="trend-label")
+                    spark = Sparkline(values, id=f"trend-{dim_id}")
+                    spark.styles.max_width = max(2, 2 * len(values))
+                    yield spark
+                    change = values[-1] - values[-2] if len(values) > 1 else 0
+                    arrow = f" {'↑' if change > 0 else '↓'}{abs(change)}" if change else ""
+                    yield Static(Content(f"最近 {values[-1]}{arrow}"), classes="trend-value")
+        yield self._table(summaries)
+        yield Footer()
+
+    def _table(self, summaries: list[Any]) -> DataTable:
+        table: DataTable = DataTable(id="sessions", cursor_type="row", zebra_stripes=True)
+        dims: dict[str, str] = {}
+        for summary in summaries:
+            for dim_id, label, _ in summary.dimensions:
+                dims.setdefault(dim_id, label)
+        columns = ["时间", *(["学员"] if self.everyone else []), "场景", "结局", "总分", *dims.values()]
+        for column in columns:
+            table.add_column(Text(column))
+        for summary in summaries:
+            scores = {d: s for d, _, s in summary.dimensions}
+            ending = ENDING_NAMES.get(summary.ending_kind or "", "未完成")
+            row = [summary.started_at.replace("T", " ")[:16],
+                   *([summary.trainee] if self.everyone else []),
+                   clip(summary.scenario_title, 20), ending,
+                   "—" if summary.total is None else str(summary.total),
+                   *("—" if scores.get(d) is None else str(scores[d]) for d in dims)]
+            # rich Text, not str: DataTable parses str cells as markup, and titles are authored.
+            table.add_row(*(Text(cell) for cell in row), key=str(summary.id))
+        return table
+
+    def action_toggle_everyone(self) -> None:
+        self.everyone = not self.everyone
+
+
+def clip(text: str, cells: int) -> str:
+    """At most `cells` wide, with an ellipsis when cut."""
+    if cell_len(text) <= cells:
+        return text
+    out = ""
+    for char in text:
+        if cell_len(out + char) > cells - 1:
+            break
+        out += char
+    return out + "…"

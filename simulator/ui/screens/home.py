@@ -1,0 +1,219 @@
+"""The home screen: the scenario library by category, difficulty and best score, and the mode choice.
+
+It imports nothing from the engine: the app fills `entries` and `best` from a worker once the
+first frame is up, so the screen is interactive before YAML and pydantic are even imported.
+"""
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.cells import cell_len
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, RadioButton, RadioSet, Static
+from textual.widgets.option_list import Option, OptionDoesNotExist
+
+from ..library import ScenarioEntry, difficulty_stars
+
+MODES = ("practice", "exam", "choice")
+MODE_NAMES = {"practice": "练习", "exam": "考试", "choice": "初学（选择题）"}
+MODE_NOTES = {
+    "practice": "每轮反馈、可用提示、可回退重答",
+    "exam": "不提示、不回退，结束后统一反馈",
+    "choice": "从选项中选择回复，每轮反馈",
+}
+
+
+def entry_row(entry: ScenarioEntry, best: int | None, title_cells: int = 22) -> Content:
+    """「★★☆ 讨薪的老周      最佳 85」; authored titles go in as plain text."""
+    title = entry.title
+    padding = " " * max(1, title_cells - cell_len(title))
+    score = f"最佳 {best}" if best is not None else "未完成"
+    return Content.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ", title, padding,
+                            (score, "$text-success" if best is not None else "$text-muted"))
+
+
+class HomeScreen(Screen[None]):
+    """Pick a scenario and a mode; search with the command palette."""
+
+    DEFAULT_CSS = """
+    HomeScreen #brand { height: 1; padding: 0 1; background: $panel; color: $text; }
+    HomeScreen #main { height: 1fr; }
+    HomeScreen #scenarios { width: 1fr; height: 1fr; border: tall $border-blurred; }
+    HomeScreen #scenarios:focus { border: tall $border; }
+    HomeScreen #scenarios > .option-list--option-disabled { color: $text-accent; text-style: bold; }
+    HomeScreen #aside { width: 40%; min-width: 32; max-width: 56; }
+    HomeScreen #detail { height: 1fr; padding: 0 1; }
+    HomeScreen #modes { width: 100%; height: auto; border: tall $border-blurred; }
+    HomeScreen #modes:focus-within { border: tall $border; }
+    HomeScreen #mode-note { height: auto; padding: 0 1; color: $text-muted; }
+    """
+
+    BINDINGS = [
+        Binding("enter", "start", "开始", id="home.start", tooltip="以所选模式开始高亮的场景", show=True),
+        Binding("1", "mode('practice')", "练习", id="home.practice", tooltip="练习模式：每轮反馈、提示、回退"),
+        Binding("2", "mode('exam')", "考试", id="home.exam", tooltip="考试模式：不提示、不回退，结束后反馈"),
+        Binding("3", "mode('choice')", "初学", id="home.choice", tooltip="初学模式：从选项中选择回复"),
+        Binding("h", "app.history", "历史", id="home.history", tooltip="查看历次演练和各维度趋势"),
+        Binding("t", "app.trainee", "学员", id="home.trainee", tooltip="更换学员姓名（最佳成绩按学员统计）"),
+        Binding("question_mark", "app.help", "按键", id="home.help", tooltip="所有按键说明", show=False),
+        Binding("q", "app.quit", "退出", id="home.quit", tooltip="退出接访演练", show=False),
+    ]
+
+    entries: reactive[tuple[ScenarioEntry, ...] | None] = reactive(None)
+    """The library, or None while it is still loading."""
+
+    best: reactive[dict[str, int]] = reactive(dict)
+    """The trainee's best total per scenario id."""
+
+    mode: reactive[str] = reactive("practice")
+    """The mode a scenario starts in."""
+
+    trainee: reactive[str] = reactive("")
+    """Whose best scores are shown."""
+
+    class Start(Message):
+        """The trainee wants to play `entry` in `mode`."""
+
+        def __init__(self, entry: ScenarioEntry, mode: str) -> None:
+            super().__init__()
+            self.entry, self.mode = entry, mode
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="brand")
+        with Horizontal(id="main"):
+            yield OptionList(Option("正在载入场景……", disabled=True), id="scenarios")
+            with Vertical(id="aside"):
+                with VerticalScroll(id="detail"):
+                    yield Static(id="detail-text")
+                with RadioSet(id="modes"):
+                    for mode in MODES:
+                        yield RadioButton(Content(f"{MODE_NAMES[mode]}（{MODES.index(mode) + 1}）"),
+                                          value=mode == self.mode, id=f"mode-{mode}")
+                yield Static(id="mode-note")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#scenarios", OptionList).focus()
+        self._update_brand()
+        self._update_mode()
+        self._fill()
+
+    # ------------------------------------------------------------ attributes down
+
+    def watch_entries(self) -> None:
+        self._fill()
+
+    def watch_best(self) -> None:
+        self._fill()
+
+    def watch_trainee(self) -> None:
+        if self.is_mounted:
+            self._update_brand()
+
+    def watch_mode(self) -> None:
+        if self.is_mounted:
+            self._update_mode()
+
+    def _update_mode(self) -> None:
+        button = self.query_one(f"#mode-{self.mode}", RadioButton)
+        if not button.value:
+            button.value = True
+        self.query_one("#mode-note", Static).update(Content(MODE_NOTES[self.mode]))
+
+    def _update_brand(self) -> None:
+        who = f"学员：{self.trainee}" if self.trainee else ""
+        self.query_one("#brand", Static).update(Content.assemble(("接访演练", "bold"), "  ", who,
+                                                                 ("  ctrl+p 搜索场景", "$text-muted")))
+
+    def _fill(self) -> None:
+        if not self.is_mounted or self.entries is None:
+            return
+        option_list = self.query_one("#scenarios", OptionList)
+        keep = option_list.highlighted_option.id if option_list.highlighted_option else None
+        option_list.clear_options()
+        if not self.entries:
+            option_list.add_option(Option("没有找到场景：请把场景文件放在 scenarios/ 目录", disabled=True))
+            self._show_detail(None)
+            return
+        entries = sorted(self.entries, key=lambda e: (e.category, e.difficulty, e.title))
+        for category, group in groupby(entries, key=lambda e: e.category):
+            members = list(group)
+            option_list.add_option(Option(Content(f"{category}（{len(members)}）"), disabled=True))
+            option_list.add_options(Option(entry_row(e, self.best.get(e.id)), id=e.ref) for e in members)
+        try:
+            option_list.highlighted = option_list.get_option_index(keep) if keep else 1
+        except OptionDoesNotExist:
+            option_list.highlighted = 1  # the first scenario, under its category heading
+
+    def _entry(self, ref: str | None) -> ScenarioEntry | None:
+        return next((e for e in self.entries or () if e.ref == ref), None)
+
+    @property
+    def highlighted(self) -> ScenarioEntry | None:
+        option = self.query_one("#scenarios", OptionList).highlighted_option
+        return self._entry(option.id) if option is not None else None
+
+    def select(self, ref: str) -> None:
+        """Highlight the scenario with this ref (used by the command palette)."""
+        option_list = self.query_one("#scenarios", OptionList)
+        option_list.highlighted = option_list.get_option_index(ref)
+
+    @on(OptionList.OptionHighlighted, "#scenarios")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_detail(self._entry(event.option.id))
+
+    def _show_detail(self, entry: ScenarioEntry | None) -> None:
+        detail = self.query_one("#detail-text", Static)
+        if entry is None:
+            detail.update("")
+            return
+        best = self.best.get(entry.id)
+        lines = [
+            Content.styled(entry.title, "bold"),
+            Content.assemble(entry.category, "  ", (difficulty_stars(entry.difficulty), "$text-warning")),
+            Content(""),
+        ]
+        if entry.problem:
+            lines += [Content.styled("该场景无法加载：", "bold $text-error"), Content(entry.problem)]
+        else:
+            if entry.persona:
+                lines.append(Content.assemble(("来访人：", "bold"), entry.persona))
+            if entry.background:
+                lines.append(Content(entry.background))
+            if entry.summary:
+                lines += [Content(""), Content.assemble(("训练要点：", "bold"), entry.summary)]
+            lines += [Content(""), Content.assemble(("最佳成绩：", "bold"), str(best) if best is not None else "尚无")]
+        detail.update(Content("\n").join(lines))
+
+    # ------------------------------------------------------------ messages up
+
+    @on(OptionList.OptionSelected, "#scenarios")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        entry = self._entry(event.option.id)
+        if entry is not None:
+            self._start(entry)
+
+    def action_start(self) -> None:
+        entry = self.highlighted
+        if entry is not None:
+            self._start(entry)
+
+    def _start(self, entry: ScenarioEntry) -> None:
+        if entry.problem:
+            self.notify(Content(f"该场景无法加载：{entry.problem}"), severity="error")
+            return
+        self.post_message(self.Start(entry, self.mode))
+
+    def action_mode(self, mode: str) -> None:
+        self.mode = mode
+
+    @on(RadioSet.Changed, "#modes")
+    def _mode_changed(self, event: RadioSet.Changed) -> None:
+        self.mode = MODES[event.index]

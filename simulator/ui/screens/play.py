@@ -1,0 +1,309 @@
+"""Playing one scenario: transcript, meters, reply box (or options), feedback, hint and rewind.
+
+Every engine step (answering, choosing, rewinding, rendering the next line) and every write to
+the record keeper runs in a worker thread; the result comes back as a `PlayScreen.Advanced`
+message, so scoring never blocks the event loop.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ..widgets.feedback import FeedbackPanel
+from ..widgets.meters import MeterPanel
+from ..widgets.reply_input import ReplyInput
+from ..widgets.transcript import Transcript
+from .dialogs import ConfirmDialog, RewindDialog, TurnChoice
+from .play_view import MODE_LABELS, hint_for, readings, transcript_lines
+
+if TYPE_CHECKING:
+    from ...engine.model import Rubric, Scenario
+    from ...engine.session import Session, TurnResult
+
+Step = Callable[["Session"], "Session"]
+
+
+class PlayScreen(Screen[None]):
+    """One conversation with a scripted petitioner, in practice, exam or beginner (choice) mode."""
+
+    DEFAULT_CSS = """
+    PlayScreen { layout: vertical; }
+    PlayScreen #status { height: 1; padding: 0 1; background: $panel; color: $text; }
+    PlayScreen #body { height: 1fr; }
+    PlayScreen #side { width: 40%; min-width: 34; max-width: 56; border-left: vkey $border-blurred; }
+    PlayScreen #persona { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    PlayScreen #exam-note { padding: 1; color: $text-muted; }
+    PlayScreen #choices { height: auto; max-height: 9; border: tall $border-blurred; }
+    PlayScreen #choices:focus { border: tall $border; }
+    PlayScreen #finish { width: 100%; height: 3; }
+    PlayScreen .-hidden { display: none; }
+    """
+
+    BINDINGS = [
+        Binding("ctrl+t", "hint", "提示", id="play.hint", tooltip="显示本轮的要点、期望做到的评分项和示范说法（会记入记录）"),
+        Binding("ctrl+r", "rewind", "回退", id="play.rewind", tooltip="回到之前的某一轮重新回答，新旧得分并排对比"),
+        Binding("ctrl+g", "debrief", "总结", id="play.debrief", tooltip="对话结束后查看本次演练的总结"),
+        Binding("escape", "leave", "返回", id="play.leave", tooltip="返回首页（对话未结束时先确认）"),
+    ]
+
+    busy: reactive[bool] = reactive(False)
+    """True while the engine works on a step; the reply box waits."""
+
+    class Advanced(Message):
+        """The engine finished a step: the new session and the petitioner's current line."""
+
+        def __init__(self, session: Session, prompt: str, kind: str, replaced: TurnResult | None) -> None:
+            super().__init__()
+            self.session, self.prompt, self.kind, self.replaced = session, prompt, kind, replaced
+
+    class Failed(Message):
+        """The engine refused a step (a reply too long, a broken scenario); the text says why."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Ended(Message):
+        """The trainee asked for the debrief of a finished session."""
+
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, scenario: Scenario, rubric: Rubric, mode: str = "practice", trainee: str = "") -> None:
+        from ...engine.session import Session
+
+        super().__init__()
+        self.mode = mode
+        self.trainee = trainee
+        self.session: Session = Session.start(scenario, rubric, mode)  # type: ignore[arg-type]
+        self.prompt = ""
+        self.record_id: int | None = None
+        self.replaced: TurnResult | None = None
+        self._records_failed = False
+
+    # ------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        scenario = self.session.scenario
+        yield Static(id="status")
+        with Horizontal(id="body"):
+            yield Transcript(id="transcript")
+            with Vertical(id="side"):
+                persona = scenario.persona
+                yield Static(Content(f"{persona.name}：{persona.background}"), id="persona")
+                yield MeterPanel(readings(self.session), id="meters")
+                if self.mode == "exam":
+                    yield Static("考试模式：不提示、不回退，全部反馈在结束后的总结里。", id="exam-note")
+                else:
+                    yield FeedbackPanel(id="feedback")
+        yield ReplyInput(id="reply", placeholder="输入回复，Enter 发送，ctrl+j 换行")
+        yield OptionList(id="choices", classes="-hidden")
+        yield Button("查看总结（Enter）", id="finish", variant="primary", classes="-hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ReplyInput).highlight_cursor_line = False
+        self._update_status()
+        self._step(lambda session: session, "start")
+
+    # ------------------------------------------------------------ engine steps (worker thread)
+
+    @work(thread=True, group="engine", exit_on_error=False)
+    def _run(self, step: Step, kind: str, session: Session | None = None,
+             replaced: TurnResult | None = None) -> None:
+        from ...engine.scoring import ReplyTooLong
+        from ...engine.session import ScenarioError
+
+        try:
+            new = step(session or self.session)
+            prompt = new.prompt if (not new.finished or new.current.say) else ""
+        except (ReplyTooLong, ScenarioError) as error:
+            self.post_message(self.Failed(str(error)))
+            return
+        self._save(new, kind)
+        self.post_message(self.Advanced(new, prompt, kind, replaced))
+
+    def _save(self, session: Session, kind: str) -> None:
+        """Write the step to the record keeper (from the worker thread; the store locks itself)."""
+        records = getattr(self.app, "records", None)
+        if records is None or self._records_failed:
+            return
+        try:
+            if self.record_id is None:
+                # A session joins the records with its first answer, so merely opening a scenario
+                # leaves no empty rows behind.
+                if session.history:
+                    self.record_id = records.begin(self.trainee, session)
+                    if session.finished:
+                        records.finish(self.record_id, session)
+            elif session.finished:
+                records.finish(self.record_id, session)
+            else:
+                records.record_turn(self.record_id, session)
+        except Exception as error:  # a full disk must not end the conversation; say so once
+            self._records_failed = True
+            self.app.call_from_thread(self.notify, Content(f"记录保存失败，本次演练不再保存：{error}"),
+                                      severity="warning")
+
+    def _step(self, step: Step, kind: str, replaced: TurnResult | None = None) -> None:
+        if self.busy:
+            return
+        self.busy = True
+        self._run(step, kind, self.session, replaced)
+
+    # ------------------------------------------------------------ results (event loop)
+
+    @on(Advanced)
+    def _advanced(self, message: Advanced) -> None:
+        self.busy = False
+        self.session, self.prompt = message.session, message.prompt
+        last = self.session.last
+        answered = message.kind in ("answer", "choose")
+        changes = last.changes if (answered and last) else ()
+        self.query_one(Transcript).lines = transcript_lines(self.session, self.prompt, self.mode)
+        self.query_one(MeterPanel).show(readings(self.session, changes), reasons=self.mode != "exam")
+        if self.mode != "exam":
+            panel = self.query_one(FeedbackPanel)
+            if message.kind == "rewind":
+                self.replaced = message.replaced
+                panel.result, panel.hint, panel.note = None, None, ""
+                self.notify(f"已回到第 {self.session.turn} 轮，请重新回答。")
+            elif answered and last is not None:
+                panel.hint = None
+                panel.replaced = self.replaced if self.replaced and self.replaced.turn == last.turn else None
+                panel.note = self._option_note(last)
+                panel.result = last
+                panel.scroll_home(animate=False)
+                self.replaced = None
+        self._update_inputs()
+        self._update_status()
+        self.refresh_bindings()
+
+    @on(Failed)
+    def _failed(self, message: Failed) -> None:
+        self.busy = False
+        self.notify(Content(message.text), severity="error", timeout=6)
+        self._update_inputs()
+
+    def _option_note(self, result: TurnResult) -> str:
+        if result.choice is None:
+            return ""
+        options = self.session.scenario.nodes[result.node].options
+        return options[result.choice].note if result.choice < len(options) else ""
+
+    def _update_status(self) -> None:
+        session = self.session
+        turn = "已结束" if session.finished else f"第 {session.turn} 轮"
+        who = f" · 学员 {self.trainee}" if self.trainee else ""
+        text = f"{session.scenario.title} · {MODE_LABELS.get(self.mode, self.mode)} · {turn}{who}"
+        self.query_one("#status", Static).update(Content(text))
+
+    def _update_inputs(self) -> None:
+        """Show the reply box, the options, or the debrief button, as the moment requires."""
+        finished = self.session.finished
+        options = self.session.current.options if not finished else ()
+        use_choices = self.mode == "choice" and bool(options)
+        reply = self.query_one(ReplyInput)
+        choices = self.query_one("#choices", OptionList)
+        finish = self.query_one("#finish", Button)
+        reply.set_class(finished or use_choices, "-hidden")
+        choices.set_class(finished or not use_choices, "-hidden")
+        finish.set_class(not finished, "-hidden")
+        reply.read_only = self.busy
+        if use_choices:
+            choices.clear_options()
+            choices.add_options([Option(Content(f"{i + 1}. {o.text}"), id=f"option-{i}")
+                                 for i, o in enumerate(options)])
+            choices.highlighted = 0
+            choices.focus()
+        elif finished:
+            finish.focus()
+        else:
+            reply.focus()
+
+    def watch_busy(self, busy: bool) -> None:
+        if self.is_mounted:
+            self.query_one(ReplyInput).read_only = busy
+
+    # ------------------------------------------------------------ the trainee's actions
+
+    @on(ReplyInput.Submitted)
+    def _submitted(self, event: ReplyInput.Submitted) -> None:
+        if self.session.finished:
+            return
+        reply = event.text
+        event.reply_input.clear()
+        self._step(lambda session: session.answer(reply), "answer")
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        index = event.option_index
+        self._step(lambda session: session.choose(index), "choose")
+
+    @on(Button.Pressed, "#finish")
+    def _finish_pressed(self) -> None:
+        self.action_debrief()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("hint", "rewind") and self.mode == "exam":
+            return False
+        if action == "hint":
+            return not self.session.finished
+        if action == "rewind":
+            return bool(self.session.history)
+        if action == "debrief":
+            return self.session.finished
+        return True
+
+    def action_hint(self) -> None:
+        if self.mode == "exam" or self.session.finished or self.busy:
+            return
+        self.query_one(FeedbackPanel).hint = hint_for(self.session)
+        self.query_one(FeedbackPanel).scroll_home(animate=False)
+        if not self.session.hint_pending:
+            self._step(lambda session: session.use_hint(), "hint")
+
+    def action_rewind(self) -> None:
+        if self.mode == "exam" or not self.session.history or self.busy:
+            return
+        name = self.session.scenario.persona.name
+        turns = [TurnChoice(r.turn, r.prompt, r.reply, r.score.total) for r in self.session.history]
+
+        def rewind_to(turn: int | None) -> None:
+            if turn is not None:
+                replaced = self.session.history[turn - 1]
+                self._step(lambda session: session.rewind(turn), "rewind", replaced)
+
+        self.app.push_screen(RewindDialog(turns, name), rewind_to)
+
+    def action_debrief(self) -> None:
+        if self.session.finished:
+            self.post_message(self.Ended(self.session))
+
+    @property
+    def unsaved_work(self) -> bool:
+        """True when leaving would abandon an unfinished conversation."""
+        return bool(self.session.history) and not self.session.finished
+
+    def action_leave(self) -> None:
+        if not self.unsaved_work:
+            self.dismiss()
+            return
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self.dismiss()
+
+        self.app.push_screen(ConfirmDialog("对话还没有结束，确定返回首页吗？", "本次演练尚未完成，离开后不会得到总结。",
+                                           yes="离开", no="继续演练"), leave)

@@ -1,0 +1,182 @@
+"""Per-turn feedback: scores by dimension, the words that earned or cost points, and their sources.
+
+Everything the trainee typed or an instructor authored goes into `Content` as plain text; styles
+are added by span, so `[b]` or `<script>` in a reply shows exactly as typed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from rich.cells import cell_len
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from ...engine.scoring import CriterionResult, TurnScore
+    from ...engine.session import TurnResult
+
+HIT_STYLE = "bold underline $text-success"
+FLAG_STYLE = "bold reverse $text-error"
+
+
+def highlighted_reply(reply: str, score: TurnScore) -> Content:
+    """The reply as typed, with credited words underlined and faulted words reversed."""
+    content = Content(reply)
+    for result in score.hits:
+        for evidence in result.evidence:
+            content = content.stylize(HIT_STYLE, evidence.start, evidence.end)
+    # Faults go last so that, where spans overlap, the fault is what shows.
+    for result in score.flags:
+        for evidence in result.evidence:
+            content = content.stylize(FLAG_STYLE, evidence.start, evidence.end)
+    return content
+
+
+def score_bar(label: str, score: int | None, width: int = 10) -> Content:
+    """「倾听 ██████░░░░  60」, or a dash when the dimension was not assessed this turn."""
+    if score is None:
+        return Content.assemble((f"{label} ", "bold"), ("—（本轮未考察）", "$text-muted"))
+    filled = round(width * score / 100)
+    style = "$text-success" if score >= 80 else "$text-warning" if score >= 50 else "$text-error"
+    return Content.assemble((f"{label} ", "bold"), ("█" * filled, style), ("░" * (width - filled), "$text-muted"),
+                            f" {score:>3}")
+
+
+def pad(text: str, cells: int) -> str:
+    """Left-aligned in a column `cells` wide, counting CJK characters as two cells."""
+    return text + " " * max(1, cells - cell_len(text))
+
+
+def quoted(words: tuple[str, ...]) -> str:
+    return "、".join(f"「{w}」" for w in words if w)
+
+
+def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Content]:
+    """One criterion's verdict: mark, label, the words, the message, and where the rule comes from."""
+    if result.kind == "fault":
+        mark, style = "✗", "bold $text-error"
+    elif result.fired:
+        mark, style = "✓", "bold $text-success"
+    else:
+        mark, style = "○", "bold $text-warning"
+    words = quoted(tuple(e.text for e in result.evidence))
+    lines = [Content.assemble((f"{mark} {result.label}", style), f" {words}" if words else "")]
+    message = result.message + ("（本轮总分因此封顶）" if capped else "")
+    if message:
+        lines.append(Content.assemble("  ", message))
+    if not result.fired and result.example:
+        lines.append(Content.assemble(("  示范：", "bold"), result.example))
+    if result.source_ref:
+        lines.append(Content.assemble(("  依据：", "$text-muted"), (result.source_ref, "$text-muted")))
+    if result.source_quote:
+        lines.append(Content.assemble("  ", (f"「{result.source_quote}」", "italic $text-muted")))
+    return lines
+
+
+def turn_feedback(result: TurnResult, note: str = "") -> Content:
+    """The whole feedback for one answered turn."""
+    score = result.score
+    lines: list[Content] = [
+        Content.assemble((f"第 {result.turn} 轮得分 ", "bold"), (f"{score.total}", "bold $text-accent"),
+                         ("  已用提示" if result.hint_used else "", "$text-muted")),
+    ]
+    lines += [score_bar(d.label, d.score) for d in score.dimensions]
+    lines += [Content(""), Content.styled("你的回复：", "bold"), highlighted_reply(result.reply, score)]
+    findings = [*score.flags, *score.hits, *score.missed]
+    if findings:
+        lines.append(Content(""))
+    for finding in findings:
+        lines += criterion_lines(finding, capped=finding.criterion == score.capped_by)
+    if result.changes:
+        lines += [Content(""), Content.styled("来访人的变化：", "bold")]
+        lines += [Content.assemble("  ", change.reason) for change in result.changes]
+    if note:
+        lines += [Content(""), Content.assemble(("选项讲解：", "bold"), note)]
+    return Content("\n").join(lines)
+
+
+def comparison(before: TurnResult, after: TurnResult) -> Content:
+    """The replaced reply and the new one, scored side by side."""
+    lines = [Content.styled(f"第 {after.turn} 轮：上次与这次", "bold"),
+             Content.assemble((pad("维度", 8), "bold"), (pad("上次", 6), "bold"), (pad("这次", 6), "bold"),
+                              ("变化", "bold"))]
+    rows = [("总分", before.score.total, after.score.total)]
+    old = {d.dimension: d for d in before.score.dimensions}
+    rows += [(d.label, old[d.dimension].score if d.dimension in old else None, d.score)
+             for d in after.score.dimensions]
+    for label, was, now in rows:
+        change = "" if was is None or now is None else f"{now - was:+d}"
+        style = "$text-success" if change.startswith("+") and change != "+0" else (
+            "$text-error" if change.startswith("-") else "")
+        lines.append(Content.assemble(pad(label, 8), pad("—" if was is None else str(was), 6),
+                                      pad("—" if now is None else str(now), 6), (change, style)))
+    lines += [Content.assemble(("上次：", "bold $text-muted"), highlighted_reply(before.reply, before.score)),
+              Content.assemble(("这次：", "bold"), highlighted_reply(after.reply, after.score))]
+    return Content("\n").join(lines)
+
+
+@dataclass(frozen=True)
+class Hint:
+    """What this turn expects, for the hint key."""
+
+    turn: int
+    hint: str
+    cue: str
+    expected: tuple[tuple[str, str], ...]  # (criterion label, example phrase)
+
+
+def hint_content(hint: Hint) -> Content:
+    lines = [Content.styled(f"第 {hint.turn} 轮提示", "bold $text-warning")]
+    if hint.cue:
+        lines.append(Content.assemble(("要点：", "bold"), hint.cue))
+    if hint.hint:
+        lines.append(Content.assemble(("提示：", "bold"), hint.hint))
+    if hint.expected:
+        lines.append(Content.styled("本轮期望：", "bold"))
+        for label, example in hint.expected:
+            lines.append(Content.assemble(f"• {label}", ("：" + example if example else "", "$text-muted")))
+    return Content("\n").join(lines)
+
+
+class FeedbackPanel(VerticalScroll):
+    """The coach's corner: the hint for this turn, the last turn's feedback, and a before/after comparison."""
+
+    DEFAULT_CSS = """
+    FeedbackPanel {
+        height: 1fr;
+        padding: 0 1;
+        scrollbar-size-vertical: 1;
+    }
+    FeedbackPanel > .card { width: 1fr; margin-bottom: 1; }
+    FeedbackPanel > #hint-card { border-left: thick $warning; padding-left: 1; }
+    FeedbackPanel > #compare-card { border-left: thick $accent; padding-left: 1; }
+    FeedbackPanel > #empty-card { color: $text-muted; }
+    """
+
+    can_focus = True
+
+    hint: reactive[Hint | None] = reactive(None, recompose=True)
+    """The hint for the turn being answered, once the trainee asked for it."""
+
+    result: reactive[TurnResult | None] = reactive(None, recompose=True)
+    """The last answered turn."""
+
+    replaced: reactive[TurnResult | None] = reactive(None, recompose=True)
+    """The reply a rewind took back, compared with `result` when both are for the same turn."""
+
+    note: reactive[str] = reactive("", recompose=True)
+    """Beginner mode: what the chosen option teaches."""
+
+    def compose(self) -> ComposeResult:
+        if self.hint is not None:
+            yield Static(hint_content(self.hint), id="hint-card", classes="card")
+        if self.replaced is not None and self.result is not None and self.replaced.turn == self.result.turn:
+            yield Static(comparison(self.replaced, self.result), id="compare-card", classes="card")
+        if self.result is not None:
+            yield Static(turn_feedback(self.result, self.note), id="turn-card", classes="card")
+        elif self.hint is None:
+            yield Static("每轮回复后，这里会显示得分、得分与失分的原话和依据。", id="empty-card", classes="card")
