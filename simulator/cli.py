@@ -117,7 +117,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_home(args: argparse.Namespace) -> int:
-    raise UserError("界面尚未实现：请先使用 simulator play SCENARIO --script FILE")
+    from .ui.launch import run_app
+
+    return run_app(SCENARIOS_DIR, RUBRICS_DIR, data_dir=args.data_dir)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -195,7 +197,10 @@ def cmd_play(args: argparse.Namespace) -> int:
 
             session, record = start_recording(args.data_dir, args.trainee, scenario, rubric, args.new)
         return _content(lambda: play_script(session, replies, args.format, sys.stdout, record))
-    raise UserError("界面尚未实现：请使用 --script FILE 无界面回放")
+    from .ui.launch import run_app
+
+    return run_app(SCENARIOS_DIR, RUBRICS_DIR, data_dir=args.data_dir, trainee=args.trainee,
+                   play=(scenario, rubric), mode=args.mode)
 
 
 def cmd_history(args: argparse.Namespace) -> int:
