@@ -36,6 +36,7 @@ def verdicts(sentence: str) -> dict[str, bool]:
     ("您等不起，这个心情我理解", "理解", False),
     ("我无法理解你们这种做法", "理解", True),
     ("我们从来没有推诿过", "推诿", True),
+    ("要不您先找别的部门问问", "找别的部门", False),  # 要不 suggests; it does not negate
 ])
 def test_negation_guard(sentence, phrase, negated):
     assert verdicts(sentence)[phrase] is negated
