@@ -56,18 +56,9 @@ class Records(Protocol):
 
     def finish(self, session_id: int, session: Session) -> None: ...
 
-    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
-        return [
-            SavedSession(i, "", r.trainee, r.session.scenario.id, r.session.scenario.title, r.started_at,
-                         r.started_at, len(r.session.history), r.session.to_json())
-            for i, r in reversed(self._rows.items())
-            if not r.finished and r.trainee == trainee and scenario_id in (None, r.session.scenario.id)
-        ]
+    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[Any]: ...
 
-    def history(self, trainee: str | None = None) -> list[SessionSummary]:
-        """Sessions with at least one answered turn, newest first (as the store orders them)."""
-        return [self._summary(i, r) for i, r in reversed(self._rows.items())
-                if r.session.history and trainee in (None, r.trainee)]
+    def history(self, trainee: str | None = None) -> list[Any]: ...
 
     def best_scores(self, trainee: str) -> dict[str, int]: ...
 
@@ -101,14 +92,15 @@ class MemoryRecords:
 
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
         return [
-            SavedSession(i, r.session.scenario.id, r.started_at, r.session.to_json())
-            for i, r in self._rows.items()
+            SavedSession(i, "", r.trainee, r.session.scenario.id, r.session.scenario.title, r.started_at,
+                         r.started_at, len(r.session.history), r.session.to_json())
+            for i, r in reversed(self._rows.items())
             if not r.finished and r.trainee == trainee and scenario_id in (None, r.session.scenario.id)
         ]
 
     def history(self, trainee: str | None = None) -> list[SessionSummary]:
-        """Sessions with at least one answered turn, oldest first."""
-        return [self._summary(i, r) for i, r in self._rows.items()
+        """Sessions with at least one answered turn, newest first (as the store orders them)."""
+        return [self._summary(i, r) for i, r in reversed(self._rows.items())
                 if r.session.history and trainee in (None, r.trainee)]
 
     def best_scores(self, trainee: str) -> dict[str, int]:

@@ -59,11 +59,11 @@ class DebriefScreen(Screen[None]):
                 if ending.summary:
                     lines.append(Content(ending.summary))
                 if session.current.say:
-                    lines.append(Content.assemble((f"{scenario.persona.name}：", "bold"), self._closing()))
+                    lines.append(Content.assemble((f"{scenario.persona.name}：", "bold"), self._closing_line()))
                 card = Static(Content("\n").join(lines), id="ending", classes="card")
                 card.set_class(ending.kind in GOOD_ENDINGS, "-good")
                 yield card
-            yield Static(self._scores(), id="scores", classes="card")
+            yield Static(self._score_text(), id="scores", classes="card")
             yield Static("逐轮回顾：你的回复与示范回答", classes="section-title")
             for result in session.history:
                 head = Content.assemble(f"第 {result.turn} 轮  ", (f"{scenario.persona.name}：", "bold"),
@@ -77,23 +77,23 @@ class DebriefScreen(Screen[None]):
                     yield Static(Content.assemble(("示范回答", "bold $text-success"), "\n",
                                                   model_answer(session, result)), classes="model")
             yield Static("做得好", classes="section-title")
-            yield Static(self._strong(), id="strong", classes="card")
+            yield Static(self._strong_text(), id="strong", classes="card")
             yield Static("需改进", classes="section-title")
-            yield Static(self._weak(), id="weak", classes="card")
+            yield Static(self._weak_text(), id="weak", classes="card")
             yield Static("是什么让来访人变化", classes="section-title")
-            yield Static(self._moves(), id="moves", classes="card")
+            yield Static(self._moves_text(), id="moves", classes="card")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#report").focus()
 
-    def _closing(self) -> str:
+    def _closing_line(self) -> str:
         try:
             return self.session.prompt
         except Exception:  # an authored template that fails at the ending still leaves a debrief
             return ""
 
-    def _scores(self) -> Content:
+    def _score_text(self) -> Content:
         session = self.session
         total = session.total()
         lines = [Content.assemble(("本次总分 ", "bold"), (str(total) if total is not None else "—", "bold $text-accent"),
@@ -102,7 +102,7 @@ class DebriefScreen(Screen[None]):
         lines += [score_bar(labels[k], v, width=20) for k, v in session.dimension_scores().items()]
         return Content("\n").join(lines)
 
-    def _strong(self) -> Content:
+    def _strong_text(self) -> Content:
         found = strongest(self.session)
         if not found:
             return Content.styled("这次没有做到任何加分项。先从倾听开始：回应情绪、请对方慢慢说。", "$text-muted")
@@ -110,7 +110,7 @@ class DebriefScreen(Screen[None]):
             Content.assemble((f"✓ {t.label}", "bold $text-success"), f" ×{t.fired}  ", quoted(tuple(t.words[:3])))
             for t in found)
 
-    def _weak(self) -> Content:
+    def _weak_text(self) -> Content:
         found = weakest(self.session)
         if not found:
             return Content.styled("没有扣分项，也没有漏掉本轮期望的要点。", "$text-muted")
@@ -129,7 +129,7 @@ class DebriefScreen(Screen[None]):
                 lines.append(Content.styled(f"  依据：{tally.source_ref}", "$text-muted"))
         return Content("\n").join(lines)
 
-    def _moves(self) -> Content:
+    def _moves_text(self) -> Content:
         found = moves(self.session)
         if not found:
             return Content.styled("来访人的状态没有变化。", "$text-muted")
