@@ -125,7 +125,7 @@ def score_reply(reply: str, rubric: Rubric, turn: Turn | None = None) -> TurnSco
 def _judge(criterion: Criterion, verdict: tuple[bool, list[tuple[int, int]]], reply: str, normalized: Normalized,
            expected: bool) -> CriterionResult:
     fired, spans = verdict
-    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in spans) if fired else ()
+    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in sorted(set(spans))) if fired else ()
     if criterion.kind == "fault":
         message = criterion.feedback.hit if fired else ""
     else:

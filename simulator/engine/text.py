@@ -20,10 +20,12 @@ NEGATORS = re.compile(r"并非|绝非|[不没未别无勿莫甭]")
 LEXICAL = re.compile(
     "对不起|不好意思|不客气|不要紧|没关系|没事儿?|不错|不用谢|差不多|不仅|不但|不管|不论|无论|不断|"
     "不少|不同|不久|不过|别人|别的|别处|无须|不妨|了不起|来不及|忍不住|禁不住|免不了|少不了|不得不|"
-    "无偿|无障碍|未来|未成年|没想到|不一定|毫无疑问|万无一失|要不然|要不|不然|"
+    "无偿|无障碍|未来|未成年|没想到|不一定|毫无疑问|万无一失|要不然|要不|不然|没了|"
     # Potential complements (放心不下, 等不起, 睡不着, 受不了) negate their own verb only.
     "[\u4e00-\u9fff]不[起下着住了通惯完动]"
 )
+# A-not-A questions (堵不堵, 有没有, 能不能) ask; they negate nothing.
+A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
 RETRACTION = re.compile("不对|不该|不应该|道歉|抱歉|对不起|绝不|决不|不会|不能|不许|不准|禁止|错了|不礼貌|不妥")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -116,7 +118,7 @@ def is_negated(text: str, start: int, end: int) -> bool:
     with a negator (别着急, 不知道) is judged by its context, not by its first character.
     """
     clause_from = max(_clause_start(text, start), start - GUARD_WINDOW)
-    before = LEXICAL.sub("", text[clause_from:start])
+    before = LEXICAL.sub("", A_NOT_A.sub("", text[clause_from:start]))
     if len(NEGATORS.findall(before)) % 2 == 1:
         return True
     left, right = _sentence(text, start, end)

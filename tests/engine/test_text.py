@@ -37,6 +37,9 @@ def verdicts(sentence: str) -> dict[str, bool]:
     ("我无法理解你们这种做法", "理解", True),
     ("我们从来没有推诿过", "推诿", True),
     ("要不您先找别的部门问问", "找别的部门", False),  # 要不 suggests; it does not negate
+    ("路堵不堵是他们的事，你找别的部门", "找别的部门", False),
+    ("能不能先别着急", "别着急", False),              # A-not-A questions ask; they negate nothing
+    ("今晚停不停我不能说不知道", "不知道", True),
 ])
 def test_negation_guard(sentence, phrase, negated):
     assert verdicts(sentence)[phrase] is negated
