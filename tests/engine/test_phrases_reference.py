@@ -1,7 +1,8 @@
 """The standard rubric against real service-norm phrases it was not written from.
 
-/work/shared/reference/phrases.yaml holds 文明用语 and 服务禁语 copied verbatim from public
-window-service, hotline and hospital norms. Every forbidden phrase must raise at least one flag
+tests/data/reference/phrases.yaml (a copy of the team's shared reference list, with each
+phrase's public source) holds 文明用语 and 服务禁语 copied verbatim from public window-service,
+hotline and hospital norms. Every forbidden phrase must raise at least one flag
 (a fault fires) and no polite phrase may raise any.
 """
 from __future__ import annotations
@@ -16,18 +17,12 @@ from simulator.engine.scoring import score_reply
 
 ROOT = Path(__file__).parents[2]
 RUBRIC = ROOT / "rubrics" / "standard.yaml"
-PHRASES = Path(__file__).parents[2].parent / "shared/reference/phrases.yaml"
+PHRASES = ROOT / "tests" / "data" / "reference" / "phrases.yaml"
 
 
 def _phrases(kind: str) -> list[str]:
-    if not PHRASES.exists():
-        return []
     data = yaml.safe_load(PHRASES.read_text(encoding="utf-8"))
     return [item["text"] for item in data.get(kind, [])]
-
-
-needs_reference = pytest.mark.skipif(
-    not PHRASES.exists(), reason=f"reference phrase list not found at {PHRASES} (outside the repository)")
 
 
 @pytest.fixture(scope="module")
@@ -37,20 +32,17 @@ def rubric():
     return loaded.model
 
 
-@needs_reference
 def test_reference_lists_are_not_empty():
     assert len(_phrases("forbidden")) >= 10
     assert len(_phrases("polite")) >= 10
 
 
-@needs_reference
 @pytest.mark.parametrize("phrase", _phrases("forbidden"))
 def test_every_forbidden_phrase_is_flagged(rubric, phrase):
     score = score_reply(phrase, rubric)
     assert score.flags, f"服务禁语没有触发任何扣分项：{phrase}"
 
 
-@needs_reference
 @pytest.mark.parametrize("phrase", _phrases("polite"))
 def test_no_polite_phrase_is_flagged(rubric, phrase):
     score = score_reply(phrase, rubric)
@@ -58,7 +50,6 @@ def test_no_polite_phrase_is_flagged(rubric, phrase):
     assert not flagged, f"文明用语被误判为扣分：{phrase} -> {flagged}"
 
 
-@needs_reference
 @pytest.mark.parametrize("phrase", _phrases("forbidden"))
 def test_forbidden_phrase_scores_below_a_plain_procedural_reply(rubric, phrase):
     plain = score_reply("您好，请您留下姓名和联系电话，我们登记后按程序转交有关部门，15日内书面告知您是否受理。", rubric)
