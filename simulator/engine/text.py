@@ -26,6 +26,8 @@ LEXICAL = re.compile(
 )
 # A-not-A questions (堵不堵, 有没有, 能不能) ask; they negate nothing.
 A_NOT_A = re.compile(r"([\u4e00-\u9fff])[不没]\1")
+# A potential complement right after a verb negates it: 撤不了, 理解不了, 放心不下.
+NEGATED_AFTER = re.compile(r"[不没](?:了|掉|成|动|到|下|起)")
 RETRACTION = re.compile("不对|不该|不应该|道歉|抱歉|对不起|绝不|决不|不会|不能|不许|不准|禁止|错了|不礼貌|不妥")
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
@@ -119,7 +121,7 @@ def is_negated(text: str, start: int, end: int) -> bool:
     """
     clause_from = max(_clause_start(text, start), start - GUARD_WINDOW)
     before = LEXICAL.sub("", A_NOT_A.sub("", text[clause_from:start]))
-    if len(NEGATORS.findall(before)) % 2 == 1:
+    if len(NEGATORS.findall(before)) % 2 == 1 or NEGATED_AFTER.match(text, end):
         return True
     left, right = _sentence(text, start, end)
     quotes_before = text.count('"', left, start)

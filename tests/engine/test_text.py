@@ -40,6 +40,8 @@ def verdicts(sentence: str) -> dict[str, bool]:
     ("路堵不堵是他们的事，你找别的部门", "找别的部门", False),
     ("能不能先别着急", "别着急", False),              # A-not-A questions ask; they negate nothing
     ("今晚停不停我不能说不知道", "不知道", True),
+    ("这个我理解不了", "理解", True),                  # a potential complement negates the verb before it
+    ("这事我们管不了", "管", True),
 ])
 def test_negation_guard(sentence, phrase, negated):
     assert verdicts(sentence)[phrase] is negated
