@@ -42,6 +42,7 @@ def verdicts(sentence: str) -> dict[str, bool]:
     ("今晚停不停我不能说不知道", "不知道", True),
     ("这个我理解不了", "理解", True),                  # a potential complement negates the verb before it
     ("这事我们管不了", "管", True),
+    ("你不服气就去找别的部门", "找别的部门", False),  # 不服气 is an adjective, not a negator of what follows
 ])
 def test_negation_guard(sentence, phrase, negated):
     assert verdicts(sentence)[phrase] is negated
