@@ -20,7 +20,7 @@ except ImportError:  # Python 3.10
 
 from .model import (AllCheck, AnyCheck, AtLeastCheck, Check, LengthCheck, NotPhrasesCheck, NotRegexCheck,
                     PhrasesCheck, QuestionCheck, RegexCheck, SimilarCheck)
-from .text import compile_regex, has_question, is_negated, phrase_matcher, similarity
+from .text import compile_regex, has_question, is_negated, phrase_matcher, similarity, trie_pattern
 
 Spans = list[tuple[int, int]]
 
@@ -99,7 +99,7 @@ def regex_finder(pattern: str) -> Callable[[str], Spans]:
     """All non-empty matches of a pattern, skipping the scan when its required literals are absent."""
     compiled = compile_regex(pattern)
     required = required_literals(pattern)
-    gate = re.compile("|".join(re.escape(s) for s in sorted(required, key=len, reverse=True))) if required else None
+    gate = re.compile(trie_pattern(tuple(sorted(required)))) if required else None
 
     def find(text: str) -> Spans:
         if gate is not None and gate.search(text) is None:

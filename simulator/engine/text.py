@@ -142,15 +142,20 @@ class PhraseMatcher:
 
     def __init__(self, phrases: tuple[str, ...]):
         self.phrases = tuple(sorted({normalize_text(p) for p in phrases if normalize_text(p)}))
-        self.pattern = re.compile("(?=(" + _trie_pattern(self.phrases) + "))") if self.phrases else None
+        trie = trie_pattern(self.phrases) if self.phrases else ""
+        # A plain search first: most replies contain none of a list's phrases, and a pattern
+        # that starts with literals is scanned far faster than a lookahead tried at each position.
+        self.gate = re.compile(trie) if trie else None
+        self.pattern = re.compile("(?=(" + trie + "))") if trie else None
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        if self.pattern is None:
+        if self.gate is None or self.gate.search(text) is None:
             return []
         return [(m.start(1), m.end(1)) for m in self.pattern.finditer(text)]
 
 
-def _trie_pattern(phrases: tuple[str, ...]) -> str:
+def trie_pattern(phrases: tuple[str, ...]) -> str:
+    """One regex for a set of literal strings, factored by shared prefixes so it scans fast."""
     trie: dict = {}
     for phrase in phrases:
         node = trie
