@@ -23,6 +23,8 @@ from .records import MemoryRecords, Records
 from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.widget import AwaitMount
+
     from ..engine.model import Rubric, Scenario
     from ..engine.session import Session
     from .screens.play import PlayScreen
@@ -51,7 +53,8 @@ class JiefangApp(App[None]):
 
     BINDINGS = [
         Binding("f1", "help", "帮助", id="app.help", tooltip="所有按键说明"),
-        Binding("ctrl+p", "command_palette", "搜索", id="app.palette", tooltip="搜索场景、历史与帮助"),
+        # Shown by the footer on its right-hand side, as Textual does for the palette.
+        Binding("ctrl+p", "command_palette", "搜索", id="app.palette", tooltip="搜索场景、历史与帮助", show=False),
         Binding("ctrl+q", "quit", "退出", id="app.quit", tooltip="退出（演练未结束时先确认）", priority=True),
     ]
 
@@ -78,11 +81,12 @@ class JiefangApp(App[None]):
     def home(self) -> HomeScreen:
         return self.screen_stack[0]  # type: ignore[return-value]
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.theme = self._theme_name
         if self._play is not None:
             scenario, rubric = self._play
-            self.open_scenario(scenario, rubric, self._mode)
+            # Awaited, so keys typed ahead at launch reach the reply box rather than the home screen.
+            await self.open_scenario(scenario, rubric, self._mode)
 
     def on_ready(self) -> None:
         if self._bench == "ready":
@@ -145,10 +149,10 @@ class JiefangApp(App[None]):
             return
         self.call_from_thread(self.open_scenario, scenario, rubric, mode)
 
-    def open_scenario(self, scenario: Scenario, rubric: Rubric, mode: str) -> None:
+    def open_scenario(self, scenario: Scenario, rubric: Rubric, mode: str) -> AwaitMount:
         from .screens.play import PlayScreen
 
-        self.push_screen(PlayScreen(scenario, rubric, mode, self.trainee))
+        return self.push_screen(PlayScreen(scenario, rubric, mode, self.trainee))
 
     def on_home_screen_start(self, message: HomeScreen.Start) -> None:
         self.open_entry(message.entry, message.mode)
@@ -192,6 +196,10 @@ class JiefangApp(App[None]):
                 self.refresh_best()
 
         self.push_screen(TraineeDialog(self.trainee), rename)
+
+    def action_help_quit(self) -> None:
+        """ctrl+c copies in text boxes; elsewhere, say how to quit instead of Textual's English hint."""
+        self.notify("按 ctrl+q 退出接访演练", title="退出")
 
     async def action_quit(self) -> None:
         """Quit, asking first when a conversation is under way."""

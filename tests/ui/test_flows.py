@@ -138,7 +138,7 @@ async def test_whole_practice_session_to_the_debrief(make_app):
         assert "登记受理" in ending and "问题化解" in ending and "按时限答复" in ending
         shown = text_of(debrief)
         assert "示范回答" in shown and "请您留个电话，我们会在15日内告诉您是否受理。" in shown
-        assert "✓ 共情" in debrief.query_one("#strong").visual.plain
+        assert "✓共情×1：「别着急」、「不容易」" in debrief.query_one("#strong").visual.plain
         assert "第 1 轮  共情：愤怒 -10" in debrief.query_one("#moves").visual.plain
         await pilot.press("escape")
         await settle(pilot)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Sparkline
+from textual.widgets import DataTable
 from uikit import SIZE, open_scenario, send, settle
 
 from simulator.ui.app import JiefangApp
@@ -101,9 +101,10 @@ async def test_history_shows_sessions_and_a_trend_per_dimension(make_app):
         table = history.query_one(DataTable)
         assert table.row_count == 2
         assert "讨薪的老周" in str(table.get_row_at(0)[1])
-        sparks = {s.id: list(s.data) for s in history.query(Sparkline)}
-        assert set(sparks) >= {"trend-total", "trend-listening", "trend-communication"}
-        assert len(sparks["trend-total"]) == 2 and sparks["trend-total"][-1] == 100
+        charts = {c.id: c.visual.plain for c in history.query(".trend-chart")}
+        assert set(charts) >= {"trend-total", "trend-listening", "trend-communication"}
+        assert charts["trend-total"] == "▂▂██"  # 25 then 100, oldest first, on a fixed 0-100 scale
+        assert "最近 100 ↑75" in text_of(history)
 
 
 async def test_history_without_sessions_says_so(make_app):

@@ -107,7 +107,7 @@ class DebriefScreen(Screen[None]):
         if not found:
             return Content.styled("这次没有做到任何加分项。先从倾听开始：回应情绪、请对方慢慢说。", "$text-muted")
         return Content("\n").join(
-            Content.assemble((f"✓ {t.label}", "bold $text-success"), f" ×{t.fired}  ", quoted(tuple(t.words[:3])))
+            Content.assemble((f"✓{t.label}", "bold $text-success"), f"×{t.fired}：", quoted(tuple(t.words[:3])))
             for t in found)
 
     def _weak_text(self) -> Content:
@@ -117,10 +117,10 @@ class DebriefScreen(Screen[None]):
         lines: list[Content] = []
         for tally in found:
             if tally.kind == "fault":
-                lines.append(Content.assemble((f"✗ {tally.label}", "bold $text-error"), f" ×{tally.fired}  ",
+                lines.append(Content.assemble((f"✗{tally.label}", "bold $text-error"), f"×{tally.fired}：",
                                               quoted(tuple(tally.words[:3]))))
             else:
-                lines.append(Content.assemble((f"○ {tally.label}", "bold $text-warning"), f" 漏了 {tally.missed} 次"))
+                lines.append(Content.assemble((f"○{tally.label}", "bold $text-warning"), f"：漏了 {tally.missed} 次"))
             if tally.message:
                 lines.append(Content.assemble("  ", tally.message))
             if tally.example:
@@ -133,7 +133,8 @@ class DebriefScreen(Screen[None]):
         found = moves(self.session)
         if not found:
             return Content.styled("来访人的状态没有变化。", "$text-muted")
-        lines = [Content.assemble((f"第 {m.turn} 轮  ", "bold"), m.reason, (f"（{m.before} → {m.after}）", "$text-muted"))
+        lines = [Content.assemble((f"第 {m.turn} 轮  ", "bold"), m.reason,
+                                  ("" if isinstance(m.after, bool) else f"（{m.before} → {m.after}）", "$text-muted"))
                  for m in found]
         state = self.session.scenario.state
         final = "，".join(f"{state[k].label} {v}" for k, v in self.session.state if state[k].type == "int")

@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..widgets.feedback import pad
 from ..widgets.reply_input import ReplyInput
 from .debrief import DebriefScreen
 from .dialogs import ConfirmDialog, RewindDialog
@@ -25,6 +26,13 @@ NOTES = [
 ]
 
 
+KEY_NAMES = {"enter": "Enter", "escape": "Esc", "question_mark": "?"}
+
+
+def key_name(key: str) -> str:
+    return KEY_NAMES.get(key.strip(), key.strip())
+
+
 class HelpScreen(ModalScreen[None]):
     """Keys for every screen, with what each does."""
 
@@ -38,8 +46,6 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS = [Binding("escape,f1,q", "close", "关闭", id="help.close", tooltip="关闭帮助")]
-
-    GROUPS: list[tuple[str, list[Binding]]] = []
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -65,9 +71,9 @@ class HelpScreen(ModalScreen[None]):
         for binding in bindings:
             if not isinstance(binding, Binding) or binding.system:
                 continue
-            keys = binding.key_display or "、".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
-            lines.append(Content.assemble((keys.ljust(16), "bold $text-accent"), (binding.description or "", "bold"),
-                                          ("  " + binding.tooltip if binding.tooltip else "", "$text-muted")))
+            keys = binding.key_display or " / ".join(key_name(k) for k in binding.key.split(","))
+            lines.append(Content.assemble((pad(keys, 14), "bold $text-accent"), (pad(binding.description, 10), "bold"),
+                                          (binding.tooltip, "$text-muted")))
         return Content("\n").join(lines)
 
     def action_close(self) -> None:

@@ -11,12 +11,26 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Sparkline, Static
+from textual.widgets import DataTable, Footer, Static
 
 from ..records import Records
 
 ENDING_NAMES = {"resolved": "问题化解", "referred": "引导至正确渠道", "dissatisfied": "不满离开",
                 "escalated": "矛盾升级", "crisis": "安全危机"}
+
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+def trend_chart(values: list[int]) -> Content:
+    """One block per session on a fixed 0-100 scale (a Sparkline rescales to the data, which makes
+    100, 100 look like a floor and 80, 82 like a leap)."""
+    parts = []
+    for value in values:
+        level = min(len(BLOCKS) - 1, max(0, value) * len(BLOCKS) // 101)
+        style = "$text-success" if value >= 80 else "$text-warning" if value >= 50 else "$text-error"
+        parts.append((BLOCKS[level] * 2, style))  # two cells per session: visible, and square-ish
+    return Content.assemble(*parts)
 
 
 def trend_series(summaries: list[Any]) -> list[tuple[str, str, list[int]]]:
@@ -34,15 +48,15 @@ def trend_series(summaries: list[Any]) -> list[tuple[str, str, list[int]]]:
 
 
 class HistoryScreen(Screen[None]):
-    """Every recorded session of the trainee (or everyone's), with a sparkline per dimension."""
+    """Every recorded session of the trainee (or everyone's), with a trend chart per dimension."""
 
     DEFAULT_CSS = """
     HistoryScreen #history-status { height: 1; padding: 0 1; background: $panel; color: $text; }
     HistoryScreen #trends { height: auto; padding: 1 1 0 1; }
     HistoryScreen .trend { height: 1; }
     HistoryScreen .trend-label { width: 12; text-style: bold; }
-    HistoryScreen .trend Sparkline { width: 1fr; max-width: 40; }
-    HistoryScreen .trend-value { width: 16; padding-left: 1; }
+    HistoryScreen .trend-chart { width: 40; }
+    HistoryScreen .trend-value { width: 20; padding-left: 2; }
     HistoryScreen #sessions { height: 1fr; margin-top: 1; }
     HistoryScreen #no-history { padding: 1 2; color: $text-muted; }
     """
@@ -81,9 +95,8 @@ class HistoryScreen(Screen[None]):
                     continue
                 with Horizontal(classes="trend"):
                     yield Static(Content(label), classes="trend-label")
-                    spark = Sparkline(values, id=f"trend-{dim_id}")
-                    spark.styles.max_width = max(2, 2 * len(values))
-                    yield spark
+                    # The newest sessions, as many as fit in the chart's 40 cells.
+                    yield Static(trend_chart(values[-20:]), id=f"trend-{dim_id}", classes="trend-chart")
                     change = values[-1] - values[-2] if len(values) > 1 else 0
                     arrow = f" {'↑' if change > 0 else '↓'}{abs(change)}" if change else ""
                     yield Static(Content(f"最近 {values[-1]}{arrow}"), classes="trend-value")

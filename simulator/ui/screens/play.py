@@ -57,7 +57,7 @@ class PlayScreen(Screen[None]):
     ]
 
     busy: reactive[bool] = reactive(False)
-    """True while the engine works on a step; the reply box waits."""
+    """True while the engine works on a step; typing goes on, sending waits."""
 
     class Advanced(Message):
         """The engine finished a step: the new session and the petitioner's current line."""
@@ -115,6 +115,9 @@ class PlayScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(ReplyInput).highlight_cursor_line = False
         self._update_status()
+        # Focus the reply box (or the options) now, not after the first line renders: a trainee
+        # who starts typing at once must not lose the keys.
+        self._update_inputs()
         self._step(lambda session: session, "start")
 
     # ------------------------------------------------------------ engine steps (worker thread)
@@ -220,7 +223,6 @@ class PlayScreen(Screen[None]):
         reply.set_class(finished or use_choices, "-hidden")
         choices.set_class(finished or not use_choices, "-hidden")
         finish.set_class(not finished, "-hidden")
-        reply.read_only = self.busy
         if use_choices:
             choices.clear_options()
             choices.add_options([Option(Content(f"{i + 1}. {o.text}"), id=f"option-{i}")
@@ -232,15 +234,14 @@ class PlayScreen(Screen[None]):
         else:
             reply.focus()
 
-    def watch_busy(self, busy: bool) -> None:
-        if self.is_mounted:
-            self.query_one(ReplyInput).read_only = busy
-
     # ------------------------------------------------------------ the trainee's actions
 
     @on(ReplyInput.Submitted)
     def _submitted(self, event: ReplyInput.Submitted) -> None:
         if self.session.finished:
+            return
+        if self.busy:  # keep the text: the trainee can send it once the last reply is scored
+            self.notify("正在处理上一步，请稍候再发送。", severity="warning", timeout=2)
             return
         reply = event.text
         event.reply_input.clear()

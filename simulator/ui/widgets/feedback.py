@@ -17,7 +17,14 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from ...engine.scoring import CriterionResult, TurnScore
-    from ...engine.session import TurnResult
+    from ...engine.session import StateChange, TurnResult
+
+def change_text(change: StateChange) -> str:
+    """A change's reason for the trainee; yes/no flags read as words, not Python's True/False."""
+    if isinstance(change.after, bool) and change.reason.endswith(f" → {change.after}"):
+        return change.reason[: -len(f" → {change.after}")] + ("（是）" if change.after else "（否）")
+    return change.reason
+
 
 HIT_STYLE = "bold underline $text-success"
 FLAG_STYLE = "bold reverse $text-error"
@@ -64,7 +71,8 @@ def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Conte
     else:
         mark, style = "○", "bold $text-warning"
     words = quoted(tuple(e.text for e in result.evidence))
-    lines = [Content.assemble((f"{mark} {result.label}", style), f" {words}" if words else "")]
+    # No spaces inside the heading: Textual wraps at spaces and would strand the mark on its own line.
+    lines = [Content.assemble((f"{mark}{result.label}", style), f"：{words}" if words else "")]
     message = result.message + ("（本轮总分因此封顶）" if capped else "")
     if message:
         lines.append(Content.assemble("  ", message))
@@ -93,7 +101,7 @@ def turn_feedback(result: TurnResult, note: str = "") -> Content:
         lines += criterion_lines(finding, capped=finding.criterion == score.capped_by)
     if result.changes:
         lines += [Content(""), Content.styled("来访人的变化：", "bold")]
-        lines += [Content.assemble("  ", change.reason) for change in result.changes]
+        lines += [Content.assemble("  ", change_text(change)) for change in result.changes]
     if note:
         lines += [Content(""), Content.assemble(("选项讲解：", "bold"), note)]
     return Content("\n").join(lines)
@@ -138,7 +146,7 @@ def hint_content(hint: Hint) -> Content:
     if hint.expected:
         lines.append(Content.styled("本轮期望：", "bold"))
         for label, example in hint.expected:
-            lines.append(Content.assemble(f"• {label}", ("：" + example if example else "", "$text-muted")))
+            lines.append(Content.assemble(f"•{label}", ("：" + example if example else "", "$text-muted")))
     return Content("\n").join(lines)
 
 

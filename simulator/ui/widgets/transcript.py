@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-LineKind = Literal["petitioner", "trainee", "note", "ending"]
+LineKind = Literal["petitioner", "trainee", "ending"]
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,8 @@ class Line:
     kind: LineKind
     speaker: str
     text: str
-    tag: str = ""  # a short suffix such as 「72 分」
+    tag: str = ""  # a short suffix such as 「72分」
+    note: str = ""  # what the line changed in the petitioner, shown beneath it
 
 
 def line_content(line: Line) -> Content:
@@ -31,6 +32,8 @@ def line_content(line: Line) -> Content:
     parts.append(line.text)
     if line.tag:
         parts.append((f"  {line.tag}", "italic"))
+    if line.note:
+        parts += ["\n", (line.note, "$text-muted")]
     return Content.assemble(*parts)
 
 
@@ -46,7 +49,6 @@ class Transcript(VerticalScroll):
     Transcript > .line { margin-bottom: 1; width: 1fr; }
     Transcript > .-petitioner { color: $foreground; }
     Transcript > .-trainee { color: $text-primary; padding-left: 2; }
-    Transcript > .-note { color: $text-muted; padding-left: 2; margin-top: -1; }
     Transcript > .-ending { color: $text-warning; text-style: bold; border: round $warning; padding: 0 1; }
     """
 
