@@ -40,13 +40,23 @@ def open_records(data_dir: str | None) -> Records | None:
     return LazyRecords(factory)
 
 
+def index_path() -> Path:
+    """Where the library index lives: $SIMULATOR_CACHE_DIR, else the user's cache directory."""
+    folder = os.environ.get("SIMULATOR_CACHE_DIR")
+    if not folder:
+        import platformdirs
+
+        folder = platformdirs.user_cache_dir("jiefang")
+    return Path(folder) / "library-index.json"
+
+
 def run_app(scenarios_dir: Path, rubrics_dir: Path, *, data_dir: str | None = None, trainee: str | None = None,
             play: tuple[Scenario, Rubric] | None = None, mode: str = "practice") -> int:
     from .app import JiefangApp
     from .library import DiskLibrary
 
     records = open_records(data_dir)
-    app = JiefangApp(DiskLibrary(scenarios_dir, rubrics_dir), records, trainee or default_trainee(),
+    app = JiefangApp(DiskLibrary(scenarios_dir, rubrics_dir, index=index_path), records, trainee or default_trainee(),
                      play=play, mode=mode)
     try:
         app.run()

@@ -2,13 +2,17 @@
 
 The app takes a `ScenarioSource` as a constructor argument, so tests inject fixture content.
 Nothing here imports the engine at module level: listing and loading are called from worker
-threads after the first frame, which keeps YAML and pydantic off the start-up path.
+threads after the first frame, which keeps YAML and pydantic off the start-up path. With an
+index file, listing an unchanged library needs neither: the entries come back from JSON, keyed
+by every file's path, size and modification time.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+import os
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:
     from ..engine.model import Rubric, Scenario
@@ -52,21 +56,46 @@ def entry_for(scenario: Scenario, ref: str) -> ScenarioEntry:
     )
 
 
-class DiskLibrary:
-    """Scenario files in a directory (recursively) and the rubrics they name."""
+INDEX_VERSION = 1
+YAML_SUFFIXES = (".yaml", ".yml")
 
-    def __init__(self, scenarios_dir: Path, rubrics_dir: Path) -> None:
+
+class DiskLibrary:
+    """Scenario files in a directory (recursively) and the rubrics they name.
+
+    `index` gives the path of a JSON index to reuse between runs (a callable, so that finding the
+    user's cache directory also happens off the start-up path); None lists by loading every time.
+    """
+
+    def __init__(self, scenarios_dir: Path, rubrics_dir: Path,
+                 index: Callable[[], Path | None] | None = None) -> None:
         self.scenarios_dir = Path(scenarios_dir)
         self.rubrics_dir = Path(rubrics_dir)
+        self.index = index
 
     def entries(self) -> list[ScenarioEntry]:
-        from ..engine.library import yaml_files
+        files = self._files()
+        key = {"version": INDEX_VERSION, "files": [[str(p), s.st_size, s.st_mtime_ns] for p, s in files]}
+        index = self.index() if self.index is not None else None
+        cached = _read_index(index, key) if index is not None else None
+        if cached is not None:
+            return cached
+        found = self._load_entries([p for p, _ in files])
+        if index is not None:
+            _write_index(index, key, found)
+        return found
+
+    def _files(self) -> list[tuple[Path, os.stat_result]]:
+        if not self.scenarios_dir.is_dir():
+            return []
+        paths = sorted(p for p in self.scenarios_dir.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+        return [(p, p.stat()) for p in paths]
+
+    def _load_entries(self, paths: list[Path]) -> list[ScenarioEntry]:
         from ..engine.loader import load_file
 
         found: list[ScenarioEntry] = []
-        if not self.scenarios_dir.is_dir():
-            return found
-        for path in yaml_files([self.scenarios_dir]):
+        for path in paths:
             loaded = load_file(path, "scenario")
             if loaded.model is not None:
                 found.append(entry_for(loaded.model, str(path)))
@@ -81,6 +110,30 @@ class DiskLibrary:
 
         scenario, rubric, _ = load_scenario_and_rubric(ref, self.scenarios_dir, self.rubrics_dir)
         return scenario, rubric
+
+
+def _read_index(path: Path, key: dict[str, Any]) -> list[ScenarioEntry] | None:
+    """The cached entries when the index was written for exactly these files, else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("key") != key:
+            return None
+        names = {f.name for f in fields(ScenarioEntry)}
+        return [ScenarioEntry(**{k: v for k, v in e.items() if k in names}) for e in data["entries"]]
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return None  # missing, stale or damaged: list by loading instead
+
+
+def _write_index(path: Path, key: dict[str, Any], entries: list[ScenarioEntry]) -> None:
+    """Write the index atomically; a read-only cache directory just means no index."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps({"key": key, "entries": [asdict(e) for e in entries]}, ensure_ascii=False),
+                             encoding="utf-8")
+        temporary.replace(path)
+    except OSError:
+        pass
 
 
 def difficulty_stars(level: int) -> str:

@@ -1,6 +1,7 @@
 """Pilot tests for the screens around play: literal text, quitting, history, help, palette, records."""
 from __future__ import annotations
 
+import pytest
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import DataTable
@@ -249,3 +250,25 @@ async def test_small_terminal_80x24_keeps_every_part_on_screen(make_app):
             region = play.query_one(selector).region
             assert region.height > 0 and region.right <= 80 and region.bottom <= 24, selector
         assert play.query_one("#meters").region.height >= 6  # three meters of two lines each
+
+
+async def test_the_sqlite_store_works_as_the_record_keeper(make_app, tmp_path):
+    store_module = pytest.importorskip("simulator.store")
+    store = store_module.Store(tmp_path / "records.db")
+    app = make_app(records=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot, "ui_wages")
+        for reply in (EMPATHY, VERIFY, DEADLINE):
+            await send(pilot, reply)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.home.best == {"ui_wages": 100}
+        await pilot.press("h")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1 and "问题化解" in str(table.get_row_at(0)[2])
+    [summary] = store.history("张三")
+    assert summary.status == "finished" and summary.total == 100
+    store.close()

@@ -1,6 +1,7 @@
 """Past sessions and per-dimension trends, from the record keeper (or this run's memory)."""
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from rich.cells import cell_len
@@ -115,7 +116,7 @@ class HistoryScreen(Screen[None]):
         for summary in summaries:
             scores = {d: s for d, _, s in summary.dimensions}
             ending = ENDING_NAMES.get(summary.ending_kind or "", "未完成")
-            row = [summary.started_at.replace("T", " ")[:16],
+            row = [local_time(summary.started_at),
                    *([summary.trainee] if self.everyone else []),
                    clip(summary.scenario_title, 20), ending,
                    "—" if summary.total is None else str(summary.total),
@@ -126,6 +127,17 @@ class HistoryScreen(Screen[None]):
 
     def action_toggle_everyone(self) -> None:
         self.everyone = not self.everyone
+
+
+def local_time(stamp: str) -> str:
+    """「2025-03-01 09:30」 in the trainee's time zone (the store keeps UTC)."""
+    try:
+        moment = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16]
+    if moment.tzinfo is not None:
+        moment = moment.astimezone()
+    return moment.strftime("%Y-%m-%d %H:%M")
 
 
 def clip(text: str, cells: int) -> str:
