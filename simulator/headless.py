@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import sys
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
@@ -35,29 +38,60 @@ def score_json(score: TurnScore, reply_id: Any = None) -> dict[str, Any]:
     }
 
 
+PARALLEL_FROM = 500  # lines; below this, starting worker processes costs more than it saves
+_rubric: Rubric | None = None  # the rubric of this process's batch (set in workers by _use)
+
+
 def score_stream(rubric: Rubric, replies: list[str], stdin: IO[str], out: IO[str]) -> int:
-    """Score replies given as arguments, or JSON Lines from stdin; one JSON object per line out."""
+    """Score replies given as arguments, or JSON Lines from stdin; one JSON object per line out.
+
+    Long inputs are spread over the machine's cores, in order, as they stream in.
+    """
+    lines = (json.dumps({"reply": r}, ensure_ascii=False) for r in replies) if replies else stdin
+    numbered = enumerate(lines, 1)
+    head = list(islice(numbered, PARALLEL_FROM))
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    _use(rubric)
     bad = 0
-    if replies:
-        items: Iterable[tuple[int, str]] = ((i, json.dumps({"reply": r})) for i, r in enumerate(replies, 1))
+    if len(head) < PARALLEL_FROM or workers < 2:
+        results: Iterable[tuple[str, bool]] = map(_score_line, head)
+        bad = _write(results, out)
     else:
-        items = enumerate(stdin, 1)
-    for number, line in items:
-        if not line.strip():
-            continue
-        reply_id = None
-        try:
-            data = json.loads(line)
-            if not isinstance(data, dict) or not isinstance(data.get("reply"), str):
-                raise ValueError('每行应为 {"reply": "..."}')
-            reply_id = data.get("id")
-            result = score_json(score_reply(data["reply"], rubric), reply_id)
-        except (ValueError, ReplyTooLong) as error:
-            bad += 1
-            message = f"第 {number} 行不是合法 JSON" if isinstance(error, json.JSONDecodeError) else str(error)
-            result = {"id": reply_id, "line": number, "error": message}
-        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        with multiprocessing.get_context().Pool(workers, initializer=_use, initargs=(rubric,)) as pool:
+            bad = _write(pool.imap(_score_line, chain(head, numbered), chunksize=64), out)
     return 1 if bad else 0
+
+
+def _use(rubric: Rubric) -> None:
+    global _rubric
+    _rubric = rubric
+
+
+def _write(results: Iterable[tuple[str, bool]], out: IO[str]) -> int:
+    bad = 0
+    for text, ok in results:
+        if text:
+            out.write(text)
+        bad += not ok
+    return bad
+
+
+def _score_line(item: tuple[int, str]) -> tuple[str, bool]:
+    """One JSON Lines input line -> (output line, whether it was well formed)."""
+    number, line = item
+    if not line.strip():
+        return "", True
+    reply_id = None
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict) or not isinstance(data.get("reply"), str):
+            raise ValueError('每行应为 {"reply": "..."}')
+        reply_id = data.get("id")
+        result, ok = score_json(score_reply(data["reply"], _rubric), reply_id), True
+    except (ValueError, ReplyTooLong) as error:
+        message = f"第 {number} 行不是合法 JSON" if isinstance(error, json.JSONDecodeError) else str(error)
+        result, ok = {"id": reply_id, "line": number, "error": message}, False
+    return json.dumps(result, ensure_ascii=False) + "\n", ok
 
 
 # ---------------------------------------------------------------- play --script

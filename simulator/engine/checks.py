@@ -98,50 +98,63 @@ def _at_least(parts: list[Compiled], needed: int) -> Compiled:
 def regex_finder(pattern: str) -> Callable[[str], Spans]:
     """All non-empty matches of a pattern, skipping the scan when its required literals are absent."""
     compiled = compile_regex(pattern)
-    required = required_literals(pattern)
-    gate = re.compile(trie_pattern(tuple(sorted(required)))) if required else None
+    gates = [re.compile(trie_pattern(tuple(sorted(need)))) for need in required_literals(pattern)]
 
     def find(text: str) -> Spans:
-        if gate is not None and gate.search(text) is None:
-            return []
+        for gate in gates:
+            if gate.search(text) is None:
+                return []
         return [(m.start(), m.end()) for m in compiled.finditer(text) if m.end() > m.start()]
     return find
 
 
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """Strings one of which every match of `pattern` contains, or None when that can't be told."""
+MAX_GATES = 3
+
+
+def required_literals(pattern: str) -> list[frozenset[str]]:
+    """Sets of strings such that every match of `pattern` contains a member of each set.
+
+    Read from the pattern's parse tree: each part of a concatenation is required, so a reply
+    must hold something from each. Only the most selective few are kept; [] when nothing can
+    be told (for example under IGNORECASE).
+    """
     try:
         parsed = sre_parse.parse(pattern)
     except re.error:
-        return None
+        return []
     if parsed.state.flags & re.IGNORECASE:
-        return None
-    found = _sequence(list(parsed))
-    return found or None
+        return []
+    needs = _sequence(list(parsed))
+    return sorted(needs, key=_selectivity, reverse=True)[:MAX_GATES]
 
 
-def _sequence(items: list) -> frozenset[str] | None:
-    """The most selective requirement among the parts of a concatenation."""
-    candidates: list[frozenset[str]] = []
+def _selectivity(need: frozenset[str]) -> tuple[int, int]:
+    return (min(map(len, need)), -len(need))
+
+
+def _sequence(items: list) -> list[frozenset[str]]:
+    """Every requirement of a concatenation: one per required part."""
+    needs: list[frozenset[str]] = []
     run = ""
     for op, arg in items:
         if op is LITERAL:
             run += chr(arg)
             continue
         if run:
-            candidates.append(frozenset({run}))
+            needs.append(frozenset({run}))
             run = ""
-        need = _node(op, arg)
-        if need:
-            candidates.append(need)
+        needs += _node(op, arg)
     if run:
-        candidates.append(frozenset({run}))
-    if not candidates:
-        return None
-    return max(candidates, key=lambda need: (min(map(len, need)), -len(need)))
+        needs.append(frozenset({run}))
+    return needs
 
 
-def _node(op, arg) -> frozenset[str] | None:
+def _best(items: list) -> frozenset[str] | None:
+    needs = _sequence(items)
+    return max(needs, key=_selectivity) if needs else None
+
+
+def _node(op, arg) -> list[frozenset[str]]:
     if op is IN:
         chars: set[str] = set()
         for kind, value in arg:
@@ -150,19 +163,19 @@ def _node(op, arg) -> frozenset[str] | None:
             elif kind is RANGE and value[1] - value[0] <= 32:
                 chars.update(chr(c) for c in range(value[0], value[1] + 1))
             else:
-                return None
-        return frozenset(chars)
+                return []
+        return [frozenset(chars)]
     if op is SUBPATTERN:
         return _sequence(list(arg[-1]))
     if op is BRANCH:
         union: set[str] = set()
         for branch in arg[1]:
-            need = _sequence(list(branch))
+            need = _best(list(branch))
             if not need:
-                return None
+                return []
             union |= need
-        return frozenset(union)
+        return [frozenset(union)]
     if op in (MAX_REPEAT, MIN_REPEAT):
         low, _high, item = arg
-        return _sequence(list(item)) if low >= 1 else None
-    return None
+        return _sequence(list(item)) if low >= 1 else []
+    return []

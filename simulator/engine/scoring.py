@@ -7,7 +7,7 @@ the same reply, rubric and turn always give the same TurnScore.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .checks import Compiled, Reply, compile_check
 from .model import Criterion, Rubric
@@ -31,15 +31,15 @@ class Turn(Protocol):
     model_answers: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Evidence:
+# Per-criterion values are NamedTuples: immutable like the rest, and several times cheaper to
+# build than frozen dataclasses, which matters at 30-odd per reply on the scoring hot path.
+class Evidence(NamedTuple):
     start: int
     end: int
     text: str
 
 
-@dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(NamedTuple):
     """One criterion's verdict on a reply, with the words that decided it."""
 
     criterion: str
@@ -60,8 +60,7 @@ class CriterionResult:
         return self.fired if self.kind == "credit" else not self.fired
 
 
-@dataclass(frozen=True)
-class DimensionScore:
+class DimensionScore(NamedTuple):
     dimension: str
     label: str
     score: int | None  # None: not assessed at this turn
