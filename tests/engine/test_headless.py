@@ -89,3 +89,17 @@ def test_test_command_fails_on_a_wrong_golden_showing_the_matched_words():
     done = run("test", str(DATA / "golden_wrong"))
     assert done.returncode == 1
     assert 'empathy: expected quiet, got fires: matched "理解" at 1-3 in "我理解您的难处"' in done.stdout
+
+
+def test_score_keeps_order_when_a_long_input_is_spread_over_processes():
+    from simulator.headless import PARALLEL_FROM
+
+    count = PARALLEL_FROM + 137
+    replies = ["您先别着急", "这不归我们管", "请您放心，我们会核实情况。"]
+    stdin = "\n".join(json.dumps({"reply": replies[i % 3], "id": i}, ensure_ascii=False) for i in range(count))
+    stdin += "\nnot json\n"
+    done = run("score", "--rubric", RUBRIC, stdin=stdin)
+    out = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [o["id"] for o in out[:count]] == list(range(count))
+    assert [bool(o["flags"]) for o in out[:6]] == [False, True, False, False, True, False]
+    assert out[-1]["line"] == count + 1 and done.returncode == 1
