@@ -66,9 +66,11 @@ class JiefangApp(App[None]):
         self.records: Records = records if records is not None else MemoryRecords(clock)
         self.trainee = trainee
         self.entries: tuple[ScenarioEntry, ...] | None = None
+        self._told_problem = False
         self._play = play
         self._mode = mode
-        self._theme_name = theme or terminal_theme()
+        # Set before the first stylesheet pass; setting it on mount would style everything twice.
+        self.theme = theme or terminal_theme()
         self._bench = os.environ.get(BENCH_EXIT) if os.environ.get(BENCH_FILE) else None
 
     def get_default_screen(self) -> HomeScreen:
@@ -82,7 +84,6 @@ class JiefangApp(App[None]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     async def on_mount(self) -> None:
-        self.theme = self._theme_name
         if self._play is not None:
             scenario, rubric = self._play
             # Awaited, so keys typed ahead at launch reach the reply box rather than the home screen.
@@ -103,17 +104,14 @@ class JiefangApp(App[None]):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self) -> None:
+        """List the library; best scores follow once the list is drawn (opening the store imports
+        the engine, and a thread doing that would hold the GIL while the list is being drawn)."""
         try:
             entries = tuple(self.library.entries())
         except Exception as error:  # a broken library must still leave a usable app
             self.call_from_thread(self.notify, Content(f"场景库无法读取：{error}"), severity="error")
             entries = ()
-        best = self._best_scores()
-        problem = getattr(self.records, "problem", "")
-        if problem:
-            self.call_from_thread(self.notify, Content(f"记录库无法打开，本次演练只保存在内存中：{problem}"),
-                                  severity="warning", timeout=8)
-        self.call_from_thread(self._library_loaded, entries, best)
+        self.call_from_thread(self._library_loaded, entries)
 
     def _best_scores(self) -> dict[str, int]:
         try:
@@ -122,16 +120,23 @@ class JiefangApp(App[None]):
             self.call_from_thread(self.notify, Content(f"记录无法读取：{error}"), severity="warning")
             return {}
 
-    def _library_loaded(self, entries: tuple[ScenarioEntry, ...], best: dict[str, int]) -> None:
+    def _library_loaded(self, entries: tuple[ScenarioEntry, ...]) -> None:
         self.entries = entries
-        self.home.best = best
         self.home.entries = entries
         if self._bench == "listed":
             self.call_after_refresh(self._bench_done)
+        else:
+            self.call_after_refresh(self.refresh_best)
 
-    @work(thread=True, exclusive=True, group="library", exit_on_error=False)
+    @work(thread=True, exclusive=True, group="records", exit_on_error=False)
     def refresh_best(self) -> None:
+        """The trainee's best scores onto the home screen (the first call may open the store)."""
         best = self._best_scores()
+        problem = getattr(self.records, "problem", "")
+        if problem and not self._told_problem:
+            self._told_problem = True
+            self.call_from_thread(self.notify, Content(f"记录库无法打开，本次演练只保存在内存中：{problem}"),
+                                  severity="warning", timeout=8)
         self.call_from_thread(setattr, self.home, "best", best)
 
     # ------------------------------------------------------------ opening a scenario

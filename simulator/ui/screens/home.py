@@ -16,13 +16,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, RadioButton, RadioSet, Static
+from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..library import ScenarioEntry, difficulty_stars
-
-MODES = ("practice", "exam", "choice")
-MODE_NAMES = {"practice": "练习", "exam": "考试", "choice": "初学（选择题）"}
+from ..widgets.mode_switch import ModeSwitch
 MODE_NOTES = {
     "practice": "每轮反馈、可用提示、可回退重答",
     "exam": "不提示、不回退，结束后统一反馈",
@@ -50,13 +48,13 @@ class HomeScreen(Screen[None]):
     HomeScreen #scenarios > .option-list--option-disabled { color: $text-accent; text-style: bold; }
     HomeScreen #aside { width: 40%; min-width: 32; max-width: 56; }
     HomeScreen #detail { height: 1fr; padding: 0 1; }
-    HomeScreen #modes { width: 100%; height: auto; border: tall $border-blurred; }
-    HomeScreen #modes:focus-within { border: tall $border; }
-    HomeScreen #mode-note { height: auto; padding: 0 1; color: $text-muted; }
+    HomeScreen #modes { border-top: solid $border-blurred; height: 2; }
+    HomeScreen #mode-note { height: auto; padding: 0 1 1 1; color: $text-muted; }
     """
 
     BINDINGS = [
-        Binding("enter", "start", "开始", id="home.start", tooltip="以所选模式开始高亮的场景", show=True),
+        # priority: the scenario list would otherwise take Enter and hide this from the footer.
+        Binding("enter", "start", "开始", id="home.start", tooltip="以所选模式开始高亮的场景", priority=True),
         Binding("1", "mode('practice')", "练习", id="home.practice", tooltip="练习模式：每轮反馈、提示、回退"),
         Binding("2", "mode('exam')", "考试", id="home.exam", tooltip="考试模式：不提示、不回退，结束后反馈"),
         Binding("3", "mode('choice')", "初学", id="home.choice", tooltip="初学模式：从选项中选择回复"),
@@ -92,10 +90,7 @@ class HomeScreen(Screen[None]):
             with Vertical(id="aside"):
                 with VerticalScroll(id="detail"):
                     yield Static(id="detail-text")
-                with RadioSet(id="modes"):
-                    for mode in MODES:
-                        yield RadioButton(Content(f"{MODE_NAMES[mode]}（{MODES.index(mode) + 1}）"),
-                                          value=mode == self.mode, id=f"mode-{mode}")
+                yield ModeSwitch(id="modes")
                 yield Static(id="mode-note")
         yield Footer()
 
@@ -122,9 +117,7 @@ class HomeScreen(Screen[None]):
             self._update_mode()
 
     def _update_mode(self) -> None:
-        button = self.query_one(f"#mode-{self.mode}", RadioButton)
-        if not button.value:
-            button.value = True
+        self.query_one(ModeSwitch).mode = self.mode
         self.query_one("#mode-note", Static).update(Content(MODE_NOTES[self.mode]))
 
     def _update_brand(self) -> None:
@@ -214,6 +207,6 @@ class HomeScreen(Screen[None]):
     def action_mode(self, mode: str) -> None:
         self.mode = mode
 
-    @on(RadioSet.Changed, "#modes")
-    def _mode_changed(self, event: RadioSet.Changed) -> None:
-        self.mode = MODES[event.index]
+    @on(ModeSwitch.Changed)
+    def _mode_changed(self, event: ModeSwitch.Changed) -> None:
+        self.mode = event.mode
