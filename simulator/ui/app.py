@@ -17,21 +17,28 @@ from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
 
-from .commands import ScenarioCommands
 from .library import ScenarioEntry, ScenarioSource
-from .records import MemoryRecords, Records
 from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.command import Provider
     from textual.widget import AwaitMount
 
     from ..engine.model import Rubric, Scenario
     from ..engine.session import Session
+    from .records import Records
     from .screens.play import PlayScreen
 
 # Benchmarks set these to have the app note the moment it is ready (or has listed the library) and exit.
 BENCH_FILE = "SIMULATOR_BENCH_FILE"
 BENCH_EXIT = "SIMULATOR_BENCH_EXIT"  # "ready" (home screen up) or "listed" (library shown)
+
+
+def scenario_commands() -> type[Provider]:
+    """The palette's scenario search, imported when the palette first opens."""
+    from .commands import ScenarioCommands
+
+    return ScenarioCommands
 
 
 def terminal_theme() -> str:
@@ -48,7 +55,7 @@ class JiefangApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "接访演练"
-    COMMANDS = App.COMMANDS | {ScenarioCommands}
+    COMMANDS = App.COMMANDS | {scenario_commands}
     COMMAND_PALETTE_BINDING = "ctrl+p"
 
     BINDINGS = [
@@ -63,7 +70,11 @@ class JiefangApp(App[None]):
                  theme: str | None = None, clock: Callable[[], datetime] = datetime.now) -> None:
         super().__init__()
         self.library = library
-        self.records: Records = records if records is not None else MemoryRecords(clock)
+        if records is None:
+            from .records import MemoryRecords
+
+            records = MemoryRecords(clock)
+        self.records: Records = records
         self.trainee = trainee
         self.entries: tuple[ScenarioEntry, ...] | None = None
         self._told_problem = False

@@ -8,11 +8,13 @@ from __future__ import annotations
 import getpass
 import importlib.util
 import os
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from ..engine.model import Rubric, Scenario
+    from ..engine.session import Session
     from .records import Records
 
 
@@ -26,12 +28,62 @@ def default_trainee() -> str:
         return "学员"
 
 
+class LazyRecords:
+    """Opens the real record keeper on first use, so its imports stay off the start-up path.
+
+    The first call happens in a worker thread (the home screen's library load), which the
+    store allows: it guards its connection with a lock. If the keeper cannot be opened, this
+    run keeps its records in memory and `problem` says why.
+    """
+
+    def __init__(self, factory: Callable[[], Records]) -> None:
+        self._factory = factory
+        self._records: Records | None = None
+        self._lock = threading.Lock()
+        self.problem = ""
+
+    @property
+    def target(self) -> Records:
+        with self._lock:
+            if self._records is None:
+                try:
+                    self._records = self._factory()
+                except Exception as error:  # an unwritable data directory must not stop training
+                    from .records import MemoryRecords
+
+                    self.problem = str(error) or type(error).__name__
+                    self._records = MemoryRecords()
+            return self._records
+
+    def close(self) -> None:
+        with self._lock:
+            close = getattr(self._records, "close", None)
+            if close is not None:
+                close()
+
+    def begin(self, trainee: str, session: Session) -> int:
+        return self.target.begin(trainee, session)
+
+    def record_turn(self, session_id: int, session: Session) -> None:
+        self.target.record_turn(session_id, session)
+
+    def finish(self, session_id: int, session: Session) -> None:
+        self.target.finish(session_id, session)
+
+    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[Any]:
+        return self.target.unfinished(trainee, scenario_id)
+
+    def history(self, trainee: str | None = None) -> list[Any]:
+        return self.target.history(trainee)
+
+    def best_scores(self, trainee: str) -> dict[str, int]:
+        return self.target.best_scores(trainee)
+
+
 def open_records(data_dir: str | None) -> Records | None:
     """The on-disk record keeper when simulator.store provides one, opened on first use; else None."""
     if importlib.util.find_spec("simulator.store") is None:
         return None
-    from .records import LazyRecords
-
     def factory() -> Records:
         from ..store import Store
 

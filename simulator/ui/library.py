@@ -8,7 +8,6 @@ by every file's path, size and modification time.
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
@@ -114,6 +113,8 @@ class DiskLibrary:
 
 def _read_index(path: Path, key: dict[str, Any]) -> list[ScenarioEntry] | None:
     """The cached entries when the index was written for exactly these files, else None."""
+    import json  # here, not at the top: this module is on the start-up path and json is not
+
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         if data.get("key") != key:
@@ -126,6 +127,8 @@ def _read_index(path: Path, key: dict[str, Any]) -> list[ScenarioEntry] | None:
 
 def _write_index(path: Path, key: dict[str, Any], entries: list[ScenarioEntry]) -> None:
     """Write the index atomically; a read-only cache directory just means no index."""
+    import json
+
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_suffix(f".{os.getpid()}.tmp")

@@ -16,7 +16,8 @@ from simulator.engine.library import ContentError
 from simulator.engine.session import Session
 from simulator.ui.commands import markup_literal
 from simulator.ui.library import DiskLibrary
-from simulator.ui.records import LazyRecords, MemoryRecords
+from simulator.ui.launch import LazyRecords
+from simulator.ui.records import MemoryRecords
 
 
 def copy_library(tmp_path):
