@@ -164,11 +164,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .engine.library import require
-    from .engine.loader import load_file
+    from .engine.library import load_rubric
     from .headless import score_stream
 
-    rubric = _content(lambda: require(load_file(args.rubric or RUBRICS_DIR / "standard.yaml", "rubric")))
+    rubric = _content(lambda: load_rubric(Path(args.rubric) if args.rubric else RUBRICS_DIR / "standard.yaml"))
     return score_stream(rubric, args.replies, sys.stdin, sys.stdout)
 
 

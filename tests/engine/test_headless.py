@@ -103,3 +103,13 @@ def test_score_keeps_order_when_a_long_input_is_spread_over_processes():
     assert [o["id"] for o in out[:count]] == list(range(count))
     assert [bool(o["flags"]) for o in out[:6]] == [False, True, False, False, True, False]
     assert out[-1]["line"] == count + 1 and done.returncode == 1
+
+
+def test_score_refuses_a_rubric_with_a_broken_regex_in_one_line(tmp_path):
+    broken = tmp_path / "rubric.yaml"
+    broken.write_text((DATA / "engine" / "rubric.yaml").read_text(encoding="utf-8").replace(
+        "regex: '核实|了解一下情况", "regex: '核实(|了解一下情况"), encoding="utf-8")
+    done = run("score", "--rubric", str(broken), "您好")
+    assert done.returncode == 1 and done.stdout == ""
+    assert "error[SC301]" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
