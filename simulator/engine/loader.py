@@ -191,7 +191,7 @@ def _prescan(text: str, path: str) -> tuple[str, list[Diagnostic]]:
         if match:
             col = match.start(1) + 1
             found.append(Diagnostic.of("SC001", "键后使用了全角冒号「：」，请改为半角冒号「:」", path, number, col))
-            line = line[: match.start(1)] + ":" + line[match.end(1):]
+            line = line[: match.start(1)] + ": " + line[match.end(1):].lstrip(" ")
         indent = BAD_INDENT.match(line)
         if indent:
             what = "全角空格（U+3000）" if indent.group(1) == "\u3000" else "制表符"
