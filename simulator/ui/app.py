@@ -78,7 +78,7 @@ class JiefangApp(App[None]):
         self.trainee = trainee
         self.entries: tuple[ScenarioEntry, ...] | None = None
         self._told_problem = False
-        self._play = play
+        self._direct_play = play
         self._mode = mode
         # Set before the first stylesheet pass; setting it on mount would style everything twice.
         self.theme = theme or terminal_theme()
@@ -95,10 +95,12 @@ class JiefangApp(App[None]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     async def on_mount(self) -> None:
-        if self._play is not None:
-            scenario, rubric = self._play
+        if self._direct_play is not None:
+            scenario, rubric = self._direct_play
             # Awaited, so keys typed ahead at launch reach the reply box rather than the home screen.
-            await self.open_scenario(scenario, rubric, self._mode)
+            opened = self.open_scenario(scenario, rubric, self._mode)
+            if opened is not None:
+                await opened
 
     def on_ready(self) -> None:
         if self._bench == "ready":
@@ -165,10 +167,53 @@ class JiefangApp(App[None]):
             return
         self.call_from_thread(self.open_scenario, scenario, rubric, mode)
 
-    def open_scenario(self, scenario: Scenario, rubric: Rubric, mode: str) -> AwaitMount:
+    def open_scenario(self, scenario: Scenario, rubric: Rubric, mode: str) -> AwaitMount | None:
+        """Play a scenario; when the trainee left it unfinished before, first ask whether to continue."""
+        saved = self._unfinished(scenario.id)
+        if saved is None:
+            return self._play(scenario, rubric, mode)
+        from .screens.dialogs import ResumeDialog
+        from .screens.history import local_time
+
+        def chosen(choice: str | None) -> None:
+            if choice == "resume":
+                self._resume(scenario, rubric, saved)
+            elif choice == "new":
+                abandon = getattr(self.records, "abandon", None)
+                if abandon is not None:
+                    abandon(saved.id)
+                self._play(scenario, rubric, mode)
+
+        detail = f"{local_time(saved.started_at)} 开始，已回答 {saved.turns} 轮。"
+        self.push_screen(ResumeDialog(scenario.title, detail), chosen)
+        return None
+
+    def _unfinished(self, scenario_id: str):
+        try:
+            found = self.records.unfinished(self.trainee, scenario_id)
+        except Exception:  # records that cannot be read offer nothing to resume
+            return None
+        return found[0] if found else None  # both keepers list the most recent first
+
+    def _play(self, scenario: Scenario, rubric: Rubric, mode: str, **resume) -> AwaitMount:
         from .screens.play import PlayScreen
 
-        return self.push_screen(PlayScreen(scenario, rubric, mode, self.trainee))
+        return self.push_screen(PlayScreen(scenario, rubric, mode, self.trainee, **resume))
+
+    @work(thread=True, group="open", exit_on_error=False)
+    def _resume(self, scenario: Scenario, rubric: Rubric, saved) -> None:
+        """Restore a saved session by replaying its replies (scoring: so in a worker thread)."""
+        from ..engine.scoring import ReplyTooLong
+        from ..engine.session import ScenarioError, Session
+
+        try:
+            session = Session.from_json(saved.data, scenario, rubric)
+        except (ScenarioError, ReplyTooLong, KeyError, TypeError, ValueError) as error:
+            self.call_from_thread(self.notify, Content(f"无法继续上次的演练（{error}），将重新开始。"),
+                                  severity="warning", timeout=8)
+            self.call_from_thread(self._play, scenario, rubric, str(saved.data.get("mode", "practice")))
+            return
+        self.call_from_thread(self._play, scenario, rubric, session.mode, resume=session, record_id=saved.id)
 
     def on_home_screen_start(self, message: HomeScreen.Start) -> None:
         self.open_entry(message.entry, message.mode)
@@ -189,7 +234,7 @@ class JiefangApp(App[None]):
     def play_again(self, session: Session) -> None:
         """Play the same scenario again from the start, in the same mode."""
         self.action_home()
-        self.open_scenario(session.scenario, session.rubric, session.mode)
+        self._play(session.scenario, session.rubric, session.mode)
 
     def action_history(self) -> None:
         from .screens.history import HistoryScreen
@@ -233,5 +278,5 @@ class JiefangApp(App[None]):
             if yes:
                 self.exit()
 
-        self.push_screen(ConfirmDialog("对话还没有结束，确定退出吗？", "本次演练尚未完成，退出后不会得到总结。",
+        self.push_screen(ConfirmDialog("对话还没有结束，确定退出吗？", playing[-1].leaving_note,
                                        yes="退出", no="继续演练"), quit_if)

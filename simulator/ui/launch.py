@@ -79,6 +79,12 @@ class LazyRecords:
     def best_scores(self, trainee: str) -> dict[str, int]:
         return self.target.best_scores(trainee)
 
+    def abandon(self, session_id: int) -> None:
+        """Beyond the protocol: passed on when the keeper supports it (the store does)."""
+        abandon = getattr(self.target, "abandon", None)
+        if abandon is not None:
+            abandon(session_id)
+
 
 def open_records(data_dir: str | None) -> Records | None:
     """The on-disk record keeper when simulator.store provides one, opened on first use; else None."""

@@ -68,6 +68,7 @@ class _Row:
     started_at: str
     session: Session
     finished: bool = False
+    abandoned: bool = False
 
 
 class MemoryRecords:
@@ -94,13 +95,18 @@ class MemoryRecords:
             SavedSession(i, "", r.trainee, r.session.scenario.id, r.session.scenario.title, r.started_at,
                          r.started_at, len(r.session.history), r.session.to_json())
             for i, r in reversed(self._rows.items())
-            if not r.finished and r.trainee == trainee and scenario_id in (None, r.session.scenario.id)
+            if not (r.finished or r.abandoned) and r.trainee == trainee
+            and scenario_id in (None, r.session.scenario.id)
         ]
 
     def history(self, trainee: str | None = None) -> list[SessionSummary]:
         """Sessions with at least one answered turn, newest first (as the store orders them)."""
         return [self._summary(i, r) for i, r in reversed(self._rows.items())
                 if r.session.history and trainee in (None, r.trainee)]
+
+    def abandon(self, session_id: int) -> None:
+        """Set an unfinished session aside (as the store does): kept in history, no longer resumable."""
+        self._rows[session_id].abandoned = True
 
     def best_scores(self, trainee: str) -> dict[str, int]:
         best: dict[str, int] = {}
@@ -118,6 +124,6 @@ class MemoryRecords:
         dims = tuple((k, labels[k], v) for k, v in session.dimension_scores().items())
         return SessionSummary(
             session_id, "", row.trainee, session.scenario.id, session.scenario.title, row.started_at,
-            "finished" if row.finished else "active", ending.kind if ending else None,
+            "finished" if row.finished else "abandoned" if row.abandoned else "active", ending.kind if ending else None,
             ending.title if ending else None, session.total(), dims, len(session.history),
         )

@@ -272,3 +272,66 @@ async def test_the_sqlite_store_works_as_the_record_keeper(make_app, tmp_path):
     [summary] = store.history("张三")
     assert summary.status == "finished" and summary.total == 100
     store.close()
+
+
+async def test_an_unfinished_session_can_be_continued(make_app):
+    from simulator.ui.screens.dialogs import ResumeDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot, "ui_wages")
+        await send(pilot, EMPATHY)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "进度已保存" in text_of(app.screen)
+        await pilot.press("y")
+        await open_scenario(pilot, "ui_wages")
+        assert isinstance(app.screen, ResumeDialog) and "已回答 1 轮" in text_of(app.screen)
+        await pilot.press("c")
+        await settle(pilot)
+        play = app.screen
+        assert isinstance(play, PlayScreen) and play.session.turn == 2 and play.record_id == 1
+        assert EMPATHY in text_of(play.query_one(Transcript)) and "包工头说老板没给他钱" in text_of(play)
+        for reply in (VERIFY, DEADLINE):
+            await send(pilot, reply)
+        assert app.records.unfinished("张三") == [] and app.records.best_scores("张三") == {"ui_wages": 100}
+
+
+async def test_starting_afresh_sets_the_unfinished_session_aside(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot, "ui_wages", mode="exam")
+        await send(pilot, EMPATHY)
+        await pilot.press("escape", "y")
+        await open_scenario(pilot, "ui_wages")
+        await pilot.press("r")
+        await settle(pilot)
+        assert isinstance(app.screen, PlayScreen) and app.screen.session.turn == 1
+        assert app.screen.mode == "practice"  # the mode picked now, not the exam left behind
+        assert app.records.unfinished("张三") == []
+        [summary] = app.records.history("张三")
+        assert summary.status == "abandoned"
+
+
+async def test_a_session_left_in_the_store_is_offered_again(make_app, tmp_path):
+    from simulator.ui.screens.dialogs import ResumeDialog
+
+    store_module = pytest.importorskip("simulator.store")
+    with store_module.Store(tmp_path / "records.db") as store:
+        app = make_app(records=store)
+        async with app.run_test(size=SIZE) as pilot:
+            await open_scenario(pilot, "ui_wages")
+            await send(pilot, EMPATHY)
+            await send(pilot, VERIFY)
+            await pilot.press("escape", "y")
+        app = make_app(records=store)  # a new run of the app on the same records
+        async with app.run_test(size=SIZE) as pilot:
+            await open_scenario(pilot, "ui_wages")
+            assert isinstance(app.screen, ResumeDialog) and "已回答 2 轮" in text_of(app.screen)
+            await pilot.press("c")
+            await settle(pilot)
+            assert app.screen.session.turn == 3
+            await send(pilot, DEADLINE)
+            assert app.screen.session.finished
+        [summary] = store.history("张三")
+        assert summary.status == "finished" and summary.total == 100

@@ -139,3 +139,37 @@ class TraineeDialog(ModalScreen["str | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ResumeDialog(ModalScreen["str | None"]):
+    """Offer to continue an unfinished session: dismisses with "resume", "new", or None (cancel)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="ResumeDialog")
+
+    BINDINGS = [
+        Binding("c", "choose('resume')", "继续", id="resume.continue", tooltip="从上次停下的地方继续"),
+        Binding("r", "choose('new')", "重新开始", id="resume.new", tooltip="放弃上次的记录，从头开始"),
+        Binding("escape", "choose(None)", "取消", id="resume.cancel", tooltip="暂不打开这个场景"),
+    ]
+
+    def __init__(self, title: str, detail: str) -> None:
+        super().__init__()
+        self.title_text, self.detail = title, detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Content(f"「{self.title_text}」有一次未完成的演练"), classes="title")
+            yield Static(Content(self.detail))
+            with Horizontal(classes="buttons"):
+                yield Button("重新开始(r)", id="new")
+                yield Button("继续(c)", id="resume", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#resume", Button).focus()
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id)
+
+    def action_choose(self, choice: str | None) -> None:
+        self.dismiss(choice)

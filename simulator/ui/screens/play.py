@@ -80,15 +80,17 @@ class PlayScreen(Screen[None]):
             super().__init__()
             self.session = session
 
-    def __init__(self, scenario: Scenario, rubric: Rubric, mode: str = "practice", trainee: str = "") -> None:
+    def __init__(self, scenario: Scenario, rubric: Rubric, mode: str = "practice", trainee: str = "", *,
+                 resume: Session | None = None, record_id: int | None = None) -> None:
+        """`resume` continues a restored session (in its own mode) under the record `record_id`."""
         from ...engine.session import Session
 
         super().__init__()
-        self.mode = mode
+        self.session: Session = resume or Session.start(scenario, rubric, mode)  # type: ignore[arg-type]
+        self.mode = self.session.mode
         self.trainee = trainee
-        self.session: Session = Session.start(scenario, rubric, mode)  # type: ignore[arg-type]
         self.prompt = ""
-        self.record_id: int | None = None
+        self.record_id: int | None = record_id
         self.replaced: TurnResult | None = None
         self._records_failed = False
 
@@ -140,7 +142,7 @@ class PlayScreen(Screen[None]):
     def _save(self, session: Session, kind: str) -> None:
         """Write the step to the record keeper (from the worker thread; the store locks itself)."""
         records = getattr(self.app, "records", None)
-        if records is None or self._records_failed:
+        if records is None or self._records_failed or kind == "start":
             return
         try:
             if self.record_id is None:
@@ -306,5 +308,12 @@ class PlayScreen(Screen[None]):
             if yes:
                 self.dismiss()
 
-        self.app.push_screen(ConfirmDialog("对话还没有结束，确定返回首页吗？", "本次演练尚未完成，离开后不会得到总结。",
-                                           yes="离开", no="继续演练"), leave)
+        self.app.push_screen(ConfirmDialog("对话还没有结束，确定返回首页吗？", self.leaving_note, yes="离开",
+                                           no="继续演练"), leave)
+
+    @property
+    def leaving_note(self) -> str:
+        """What leaving now costs, for the confirm dialogs."""
+        if self.record_id is not None and not self._records_failed:
+            return "进度已保存：下次打开这个场景时可以选择继续。"
+        return "本次演练尚未完成，离开后不会得到总结。"
