@@ -10,15 +10,18 @@ from uikit import SIZE, open_scenario, send, settle
 from simulator.ui.app import JiefangApp
 from simulator.ui.records import MemoryRecords
 from simulator.ui.screens.debrief import DebriefScreen
-from simulator.ui.screens.dialogs import ConfirmDialog, RewindDialog
+from simulator.ui.screens.dialogs import ConfirmDialog, ResumeDialog, RewindDialog, TraineeDialog
 from simulator.ui.screens.help import HelpScreen
 from simulator.ui.screens.history import HistoryScreen
 from simulator.ui.screens.home import HomeScreen
 from simulator.ui.screens.play import PlayScreen
+from simulator.ui.widgets.mode_switch import ModeSwitch
 from simulator.ui.widgets.reply_input import ReplyInput
 from simulator.ui.widgets.transcript import Transcript
 from test_flows import DEADLINE, EMPATHY, VERIFY, text_of
 
+ALL_BINDING_OWNERS = (JiefangApp, HomeScreen, ModeSwitch, PlayScreen, ReplyInput, DebriefScreen, HistoryScreen,
+                      ConfirmDialog, RewindDialog, ResumeDialog, TraineeDialog, HelpScreen)
 MARKUP_REPLY = "请您[b]放心[/] <script>alert(1)</script> 😡 [/]"
 
 
@@ -126,8 +129,7 @@ async def test_help_lists_every_binding(make_app):
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
         shown = text_of(help_screen)
-        for cls in (JiefangApp, HomeScreen, PlayScreen, ReplyInput, DebriefScreen, HistoryScreen, ConfirmDialog,
-                    RewindDialog):
+        for cls in ALL_BINDING_OWNERS[:-1]:  # all but the help screen itself
             for binding in cls.BINDINGS:
                 if isinstance(binding, Binding) and not binding.system:
                     assert binding.description in shown, (cls.__name__, binding.key)
@@ -138,8 +140,7 @@ async def test_help_lists_every_binding(make_app):
 
 
 def test_every_binding_has_an_id_and_a_tooltip():
-    for cls in (JiefangApp, HomeScreen, PlayScreen, ReplyInput, DebriefScreen, HistoryScreen, ConfirmDialog,
-                RewindDialog, HelpScreen):
+    for cls in ALL_BINDING_OWNERS:
         for binding in cls.BINDINGS:
             assert isinstance(binding, Binding) and binding.id and binding.tooltip, (cls.__name__, binding)
 
@@ -275,8 +276,6 @@ async def test_the_sqlite_store_works_as_the_record_keeper(make_app, tmp_path):
 
 
 async def test_an_unfinished_session_can_be_continued(make_app):
-    from simulator.ui.screens.dialogs import ResumeDialog
-
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_scenario(pilot, "ui_wages")
@@ -314,8 +313,6 @@ async def test_starting_afresh_sets_the_unfinished_session_aside(make_app):
 
 
 async def test_a_session_left_in_the_store_is_offered_again(make_app, tmp_path):
-    from simulator.ui.screens.dialogs import ResumeDialog
-
     store_module = pytest.importorskip("simulator.store")
     with store_module.Store(tmp_path / "records.db") as store:
         app = make_app(records=store)

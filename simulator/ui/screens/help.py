@@ -9,9 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from ..widgets.feedback import pad
+from ..widgets.mode_switch import ModeSwitch
 from ..widgets.reply_input import ReplyInput
 from .debrief import DebriefScreen
-from .dialogs import ConfirmDialog, RewindDialog
+from .dialogs import ConfirmDialog, ResumeDialog, RewindDialog, TraineeDialog
 from .history import HistoryScreen
 from .home import HomeScreen
 from .play import PlayScreen
@@ -51,11 +52,12 @@ class HelpScreen(ModalScreen[None]):
         app = self.app
         groups = [
             ("全局", list(type(app).BINDINGS)),
-            ("首页", list(HomeScreen.BINDINGS)),
+            ("首页", list(HomeScreen.BINDINGS) + list(ModeSwitch.BINDINGS)),
             ("演练", list(PlayScreen.BINDINGS) + list(ReplyInput.BINDINGS)),
             ("总结", list(DebriefScreen.BINDINGS)),
             ("历史", list(HistoryScreen.BINDINGS)),
-            ("确认与回退对话框", list(ConfirmDialog.BINDINGS) + list(RewindDialog.BINDINGS)),
+            ("对话框", [*ConfirmDialog.BINDINGS, *RewindDialog.BINDINGS, *ResumeDialog.BINDINGS,
+                        *TraineeDialog.BINDINGS]),
         ]
         with VerticalScroll(id="help"):
             yield Static("按键说明", classes="group")
