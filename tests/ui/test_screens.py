@@ -225,7 +225,7 @@ async def test_best_scores_from_the_records_show_on_home(make_app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         prompts = [str(o.prompt) for o in app.home.query_one("#scenarios").options]
-        assert any("讨薪的老周" in p and "最佳 87" in p for p in prompts)
+        assert any("讨薪的老周" in p and "最佳87" in p for p in prompts)
 
 
 async def test_changing_the_trainee_refreshes_best_scores(make_app):

@@ -28,13 +28,13 @@ MODE_NOTES = {
 }
 
 
-def entry_row(entry: ScenarioEntry, best: int | None, title_cells: int = 22) -> Content:
-    """「★★☆ 讨薪的老周      最佳 85」; authored titles go in as plain text."""
-    title = entry.title
-    padding = " " * max(1, title_cells - cell_len(title))
-    score = f"最佳 {best}" if best is not None else "未完成"
-    return Content.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ", title, padding,
-                            (score, "$text-success" if best is not None else "$text-muted"))
+def entry_row(entry: ScenarioEntry, best: int | None) -> Content:
+    """「★★☆ 最佳85  讨薪的老周」: the fixed-width parts first, so a long title wraps on its own."""
+    score = f"最佳{best}" if best is not None else "未完成"
+    padding = " " * max(1, 8 - cell_len(score))
+    return Content.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ",
+                            (score, "$text-success" if best is not None else "$text-muted"), padding,
+                            entry.title)  # authored: plain text, never markup
 
 
 class HomeScreen(Screen[None]):
