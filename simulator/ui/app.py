@@ -66,10 +66,22 @@ class JiefangApp(App[None]):
     ]
 
     def __init__(self, library: ScenarioSource, records: Records | None = None, trainee: str = "学员", *,
-                 play: tuple[Scenario, Rubric] | None = None, mode: str = "practice",
-                 theme: str | None = None, clock: Callable[[], datetime] = datetime.now) -> None:
+                 rubric: Rubric | None = None, play: tuple[Scenario, Rubric] | None = None,
+                 mode: str = "practice", theme: str | None = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        """
+        Args:
+            library: where scenarios are listed and loaded from.
+            records: the record keeper (Records protocol); None keeps this run's sessions in memory.
+            trainee: whose sessions these are.
+            rubric: score every scenario with this rubric instead of the one each names.
+            play: open this scenario and rubric straight away (`simulator play`), in `mode`.
+            theme: a Textual theme name; None follows the terminal.
+            clock: the time source for in-memory records.
+        """
         super().__init__()
         self.library = library
+        self.rubric = rubric
         if records is None:
             from .records import MemoryRecords
 
@@ -162,6 +174,7 @@ class JiefangApp(App[None]):
     def _load_and_play(self, entry: ScenarioEntry, mode: str) -> None:
         try:
             scenario, rubric = self.library.load(entry.ref)
+            rubric = self.rubric or rubric
         except Exception as error:
             self.call_from_thread(self.notify, Content(f"无法打开场景：{error}"), severity="error")
             return

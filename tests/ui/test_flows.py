@@ -224,3 +224,34 @@ async def test_play_opens_directly_in_the_given_mode(make_app):
         await settle(pilot)
         assert isinstance(app.screen, PlayScreen) and app.screen.mode == "exam"
         assert "楼上天天电钻" in text_of(app.screen.query_one(Transcript))
+
+
+async def test_rewinding_after_the_ending_reopens_the_conversation(make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot, "ui_wages")
+        for reply in (EMPATHY, VERIFY, "您回去等通知吧。"):
+            await send(pilot, reply)
+        play = app.screen
+        assert play.session.ending.kind == "referred"
+        await pilot.press("ctrl+r", "enter")  # the dialog starts on the last turn
+        await settle(pilot)
+        assert not play.session.finished and not play.query_one(ReplyInput).has_class("-hidden")
+        await send(pilot, DEADLINE)
+        assert play.session.ending.kind == "resolved"
+        assert "您回去等通知吧。" in play.query_one("#compare-card").visual.plain
+
+
+async def test_an_injected_rubric_scores_every_scenario(make_app):
+    from simulator.engine.library import require
+    from simulator.engine.loader import load_file
+    from uikit import UI_DATA
+
+    other = require(load_file(UI_DATA.parent / "engine" / "rubric.yaml", "rubric"))
+    app = make_app(rubric=other)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_scenario(pilot, "ui_wages")
+        assert app.screen.session.rubric.id == "mini"
+        await send(pilot, EMPATHY)
+        assert {r.criterion for r in app.screen.session.last.score.results} == {"empathy", "verify", "polite",
+                                                                               "dismissive"}

@@ -141,3 +141,8 @@ def test_small_terminal(snap_compare, make_app):
         still(pilot.app)
 
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_home_in_the_terminal_theme(snap_compare, make_app):
+    # The default look: ANSI colours, so the trainee's own terminal palette shows through.
+    assert snap(snap_compare, make_app(theme="ansi-dark"))

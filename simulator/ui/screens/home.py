@@ -33,7 +33,7 @@ def entry_row(entry: ScenarioEntry, best: int | None) -> Content:
     score = f"最佳{best}" if best is not None else "未完成"
     padding = " " * max(1, 8 - cell_len(score))
     return Content.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ",
-                            (score, "$text-success" if best is not None else "$text-muted"), padding,
+                            (score, "$text-success" if best is not None else "dim"), padding,
                             entry.title)  # authored: plain text, never markup
 
 
