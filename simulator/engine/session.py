@@ -256,4 +256,5 @@ class Session:
             after = bool(value)
         if after != before:
             values[name] = after
-            changes.append(StateChange(name, var.label, before, after, "scenario", f"{reason}：{var.label} → {after}"))
+            shown = ("是" if after else "否") if isinstance(after, bool) else after
+            changes.append(StateChange(name, var.label, before, after, "scenario", f"{reason}：{var.label} → {shown}"))

@@ -21,6 +21,7 @@ def test_every_state_change_names_its_cause(engine_content):
     assert changes[("anger", "empathy")].delta == -10
     assert changes[("anger", "empathy")].reason == "共情：愤怒 -10"
     assert changes[("heard", "scenario")].after is True
+    assert changes[("heard", "scenario")].reason == "感到被理解：已倾听 → 是"
     assert session.node == "facts"
 
 
