@@ -255,3 +255,13 @@ async def test_an_injected_rubric_scores_every_scenario(make_app):
         await send(pilot, EMPATHY)
         assert {r.criterion for r in app.screen.session.last.score.results} == {"empathy", "verify", "polite",
                                                                                "dismissive"}
+
+
+async def test_the_transcript_follows_the_newest_line(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_scenario(pilot, "ui_wages")
+        for reply in ("请您把材料拿出来，我看看。" * 3, "您跑了三趟，辛苦了，请您慢慢说。" * 2, VERIFY):
+            await send(pilot, reply)
+        transcript = app.screen.query_one(Transcript)
+        assert transcript.max_scroll_y > 0 and transcript.scroll_y == transcript.max_scroll_y

@@ -61,5 +61,7 @@ class Transcript(VerticalScroll):
         for line in self.lines:
             yield Static(line_content(line), classes=f"line -{line.kind}")
 
-    def watch_lines(self) -> None:
-        self.call_after_refresh(self.scroll_end, animate=False)
+    def watch_virtual_size(self) -> None:
+        # Lines are laid out after they mount, and rewrapped once the scrollbar appears, so the
+        # height settles over several passes: follow it, so the newest line is what shows.
+        self.scroll_end(animate=False)
