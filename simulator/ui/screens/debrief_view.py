@@ -77,6 +77,4 @@ class Move:
 
 def moves(session: Session) -> list[Move]:
     """Every change in the petitioner's state, in order, with its cause."""
-    from ..widgets.feedback import change_text
-
-    return [Move(r.turn, change_text(c), c.before, c.after) for r in session.history for c in r.changes]
+    return [Move(r.turn, c.reason, c.before, c.after) for r in session.history for c in r.changes]

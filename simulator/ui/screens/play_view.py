@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..widgets.feedback import Hint, change_text
+from ..widgets.feedback import Hint
 from ..widgets.meters import Reading
 from ..widgets.transcript import Line
 
@@ -30,7 +30,7 @@ def transcript_lines(session: Session, prompt: str, mode: str) -> tuple[Line, ..
     for result in session.history:
         lines.append(Line("petitioner", name, result.prompt))
         tag = "" if mode == "exam" else f"{result.score.total}分" + ("·用了提示" if result.hint_used else "")
-        note = "；".join(change_text(c) for c in result.changes) if mode != "exam" else ""
+        note = "；".join(c.reason for c in result.changes) if mode != "exam" else ""
         lines.append(Line("trainee", "你", result.reply, tag, note))
     if prompt:
         lines.append(Line("petitioner", name, prompt))

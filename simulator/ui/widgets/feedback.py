@@ -17,14 +17,7 @@ from textual.widgets import Static
 
 if TYPE_CHECKING:
     from ...engine.scoring import CriterionResult, TurnScore
-    from ...engine.session import StateChange, TurnResult
-
-def change_text(change: StateChange) -> str:
-    """A change's reason for the trainee; yes/no flags read as words, not Python's True/False."""
-    if isinstance(change.after, bool) and change.reason.endswith(f" → {change.after}"):
-        return change.reason[: -len(f" → {change.after}")] + ("（是）" if change.after else "（否）")
-    return change.reason
-
+    from ...engine.session import TurnResult
 
 HIT_STYLE = "bold underline $text-success"
 FLAG_STYLE = "bold reverse $text-error"
@@ -101,7 +94,7 @@ def turn_feedback(result: TurnResult, note: str = "") -> Content:
         lines += criterion_lines(finding, capped=finding.criterion == score.capped_by)
     if result.changes:
         lines += [Content(""), Content.styled("来访人的变化：", "bold")]
-        lines += [Content.assemble("  ", change_text(change)) for change in result.changes]
+        lines += [Content.assemble("  ", change.reason) for change in result.changes]
     if note:
         lines += [Content(""), Content.assemble(("选项讲解：", "bold"), note)]
     return Content("\n").join(lines)
