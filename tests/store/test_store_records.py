@@ -39,7 +39,7 @@ def test_a_full_session_is_recorded_turn_by_turn(store, engine_content):
     assert first.hits[0].evidence == ((2, 5, "别着急"),)
     assert first.hits[0].source_ref == "篇一·站在低位倾听的心态"
     assert first.model_answers == ("您先别着急，请坐下慢慢说，这一年确实不容易。",)
-    assert [c.reason for c in first.changes] == ["共情：愤怒 -10", "共情：信任 +5", "感到被理解：已倾听 → True"]
+    assert [c.reason for c in first.changes] == ["共情：愤怒 -10", "共情：信任 +5", "感到被理解：已倾听 → 是"]
     assert dict((v, value) for v, _, value in first.state) == dict(session.history[0].state)
     assert second.ending_kind == "resolved" and second.total == session.history[1].score.total
     assert store.unfinished("小王") == []
