@@ -6,6 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from simulator.engine.checks import regex_finder, required_literals
+from simulator.engine.text import compile_regex, without_captures
 from simulator.engine.text import normalize
 
 
@@ -42,3 +43,26 @@ def test_gated_search_equals_full_search(text):
     for pattern in PATTERNS:
         full = [(m.start(), m.end()) for m in re.finditer(pattern, text) if m.end() > m.start()]
         assert regex_finder(pattern)(text) == full
+
+
+@pytest.mark.parametrize("pattern, expected", [
+    (r"(a|b)c", r"(?:a|b)c"),
+    (r"\(x\)", r"\(x\)"),                       # escaped parentheses are not groups
+    (r"[(]a", r"[(]a"),                         # nor are parentheses inside a class
+    (r"[^](]x(y)", r"[^](]x(?:y)"),             # ']' first in a class is a member
+    (r"(?P<n>a)(b)(?P=n)", r"(?P<n>a)(?:b)(?P=n)"),  # named groups stay for their references
+    (r"(?<!a)(b)", r"(?<!a)(?:b)"),
+])
+def test_plain_groups_become_non_capturing(pattern, expected):
+    assert without_captures(pattern) == expected
+
+
+def test_numeric_back_references_keep_their_groups():
+    assert compile_regex(r"(.)不\1").pattern == r"(.)不\1"
+
+
+@given(text=st.text(alphabet=ALPHABET, max_size=40))
+def test_non_capturing_patterns_match_the_same_spans(text):
+    for pattern in PATTERNS:
+        assert [m.span() for m in compile_regex(pattern).finditer(text)] == [
+            m.span() for m in re.finditer(pattern, text)]
