@@ -42,8 +42,11 @@ def labelled_ids() -> list[str]:
     return re.findall(r"^\| (\w+) \| (?:credit|fault) \|", IDS_DOC.read_text(encoding="utf-8"), re.M)
 
 
-def load_replies() -> list[dict]:
+def load_replies(part: str = "all") -> list[dict]:
+    """All replies, or one half: `dev` (even positions) for tuning, `test` (odd) for reporting."""
     items = yaml.safe_load(DATA.read_text(encoding="utf-8"))["replies"]
+    if part != "all":
+        items = items[0 if part == "dev" else 1::2]
     for n, item in enumerate(items):
         for key in ("shows", "unsure"):
             item[key] = set(item.get(key) or ())
@@ -82,10 +85,13 @@ def clip(text: str, width: int = 60) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--worst", type=int, default=15, help="how many disagreements to list (15)")
+    parser.add_argument("--part", choices=["all", "dev", "test"], default="all",
+                        help="dev: the even-numbered replies, for tuning the rubric; test: the odd ones, "
+                             "kept unseen for reporting; all: both")
     args = parser.parse_args()
 
     rubric = load_rubric(ROOT / "rubrics" / "standard.yaml")
-    items = load_replies()
+    items = load_replies(args.part)
     vocabulary = labelled_ids()
     unknown = sorted({x for it in items for x in it["shows"] | it["unsure"]} - set(vocabulary))
     if unknown:
