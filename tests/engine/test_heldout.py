@@ -1,0 +1,43 @@
+"""A floor under the rubric's agreement with a trainer on replies it was not written from.
+
+tests/data/heldout/ holds replies written and labelled by a reception trainer who never saw the
+rubric's patterns (bench/bench_heldout.py prints the full per-criterion table). Precision is the
+property that matters most to a trainee — a polite, correct reply must not be flagged — so its
+floor is high; recall floors sit just under what the rubric reaches today, to catch regressions.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from simulator.engine.library import load_rubric
+from simulator.engine.scoring import score_reply
+
+ROOT = Path(__file__).resolve().parents[2]
+SETS = sorted((ROOT / "tests" / "data" / "heldout").glob("replies*.yaml"))
+FLOORS = {"fault_precision": 0.90, "credit_precision": 0.80, "fault_recall": 0.45, "credit_recall": 0.65}
+
+
+def agreement(path: Path) -> dict[str, float]:
+    rubric = load_rubric(ROOT / "rubrics" / "standard.yaml")
+    counts = {kind: [0, 0, 0] for kind in ("fault", "credit")}  # true positives, fired, labelled
+    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["replies"]:
+        shows, unsure = set(item.get("shows") or ()), set(item.get("unsure") or ())
+        for result in score_reply(item["reply"], rubric).results:
+            if result.criterion in unsure:
+                continue
+            tally = counts[result.kind]
+            tally[0] += result.fired and result.criterion in shows
+            tally[1] += result.fired
+            tally[2] += result.criterion in shows
+    return {f"{kind}_{name}": tally[0] / tally[index] for kind, tally in counts.items()
+            for name, index in (("precision", 1), ("recall", 2))}
+
+
+@pytest.mark.parametrize("path", SETS, ids=lambda p: p.stem)
+def test_agreement_with_the_trainer_stays_above_its_floor(path):
+    measured = agreement(path)
+    below = {k: round(v, 2) for k, v in measured.items() if v < FLOORS[k]}
+    assert not below, f"below the floor on {path.name}: {below} (floors {FLOORS})"
