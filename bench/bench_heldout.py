@@ -15,7 +15,10 @@ disagreements, ranked by the points they put at stake:
 false flags of faults first among equals, then shorter replies; at most three per criterion so
 that one criterion does not fill the list. This is a measurement, not a test: it always exits 0.
 
-    .venv/bin/python bench/bench_heldout.py [--worst N]
+    .venv/bin/python bench/bench_heldout.py [--worst N] [--part all|dev|test] [--data PATH]
+
+--data reads another labelled set in the same format (default tests/data/heldout/replies.yaml),
+e.g. tests/data/heldout/replies_v2.yaml.
 """
 from __future__ import annotations
 
@@ -42,9 +45,9 @@ def labelled_ids() -> list[str]:
     return re.findall(r"^\| (\w+) \| (?:credit|fault) \|", IDS_DOC.read_text(encoding="utf-8"), re.M)
 
 
-def load_replies(part: str = "all") -> list[dict]:
+def load_replies(part: str = "all", data: Path = DATA) -> list[dict]:
     """All replies, or one half: `dev` (even positions) for tuning, `test` (odd) for reporting."""
-    items = yaml.safe_load(DATA.read_text(encoding="utf-8"))["replies"]
+    items = yaml.safe_load(data.read_text(encoding="utf-8"))["replies"]
     if part != "all":
         items = items[0 if part == "dev" else 1::2]
     for n, item in enumerate(items):
@@ -88,10 +91,13 @@ def main() -> None:
     parser.add_argument("--part", choices=["all", "dev", "test"], default="all",
                         help="dev: the even-numbered replies, for tuning the rubric; test: the odd ones, "
                              "kept unseen for reporting; all: both")
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help=f"the labelled replies to measure against ({DATA.relative_to(ROOT)})")
     args = parser.parse_args()
+    data = args.data if args.data.is_absolute() else (Path.cwd() / args.data).resolve()
 
     rubric = load_rubric(ROOT / "rubrics" / "standard.yaml")
-    items = load_replies(args.part)
+    items = load_replies(args.part, data)
     vocabulary = labelled_ids()
     unknown = sorted({x for it in items for x in it["shows"] | it["unsure"]} - set(vocabulary))
     if unknown:
@@ -119,7 +125,8 @@ def main() -> None:
                 evidence = " / ".join(f"「{e.text}」" for e in result.evidence) or "—"
                 disagreements.append((item, cid, result.kind, expected, got, evidence))
 
-    print(f"held-out replies: {len(items)} ({DATA.relative_to(ROOT)}); rubric: {rubric.id}, "
+    shown_path = data.relative_to(ROOT) if data.is_relative_to(ROOT) else data
+    print(f"held-out replies: {len(items)} ({shown_path}); rubric: {rubric.id}, "
           f"{len(rubric_ids)} criteria, {len(measured)} measured")
     if unlabelled:
         print(f"rubric criteria with no label id (not measured): {', '.join(unlabelled)}")
