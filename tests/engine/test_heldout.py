@@ -17,7 +17,12 @@ from simulator.engine.scoring import score_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = sorted((ROOT / "tests" / "data" / "heldout").glob("replies*.yaml"))
-FLOORS = {"fault_precision": 0.90, "credit_precision": 0.80, "fault_recall": 0.45, "credit_recall": 0.65}
+# replies.yaml has since been used to tune the rubric; replies_v2.yaml has not, so it is the
+# honest measure of how the rubric does on wordings nobody here has seen.
+FLOORS = {
+    "replies": {"fault_precision": 0.90, "credit_precision": 0.80, "fault_recall": 0.45, "credit_recall": 0.70},
+    "replies_v2": {"fault_precision": 0.78, "credit_precision": 0.72, "fault_recall": 0.33, "credit_recall": 0.70},
+}
 
 
 def agreement(path: Path) -> dict[str, float]:
@@ -38,6 +43,7 @@ def agreement(path: Path) -> dict[str, float]:
 
 @pytest.mark.parametrize("path", SETS, ids=lambda p: p.stem)
 def test_agreement_with_the_trainer_stays_above_its_floor(path):
+    floors = FLOORS[path.stem]
     measured = agreement(path)
-    below = {k: round(v, 2) for k, v in measured.items() if v < FLOORS[k]}
-    assert not below, f"below the floor on {path.name}: {below} (floors {FLOORS})"
+    below = {k: round(v, 2) for k, v in measured.items() if v < floors[k]}
+    assert not below, f"below the floor on {path.name}: {below} (floors {floors})"
