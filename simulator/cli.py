@@ -185,6 +185,9 @@ def cmd_play(args: argparse.Namespace) -> int:
     from .engine.library import load_scenario_and_rubric
     from .engine.session import Session
 
+    if args.watch and not args.script:
+        return _play_watched(args)
+
     scenario, rubric, _ = _content(lambda: load_scenario_and_rubric(args.scenario, SCENARIOS_DIR, RUBRICS_DIR))
     if args.script:
         from .headless import play_script, read_script
@@ -200,6 +203,17 @@ def cmd_play(args: argparse.Namespace) -> int:
 
     return run_app(SCENARIOS_DIR, RUBRICS_DIR, data_dir=args.data_dir, trainee=args.trainee,
                    play=(scenario, rubric), mode=args.mode)
+
+
+def _play_watched(args: argparse.Namespace) -> int:
+    """`play --watch`: the TUI loads the file itself, shows its errors instead of exiting, reloads on save."""
+    from .engine.library import scenario_path
+    from .ui.launch import run_app
+    from .ui.watch import ContentWatcher
+
+    watcher = ContentWatcher(_content(lambda: scenario_path(args.scenario, SCENARIOS_DIR)), RUBRICS_DIR)
+    return run_app(SCENARIOS_DIR, RUBRICS_DIR, data_dir=args.data_dir, trainee=args.trainee, mode=args.mode,
+                   watch=watcher)
 
 
 def cmd_history(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from textual import work
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from ..engine.session import Session
     from .records import Records
     from .screens.play import PlayScreen
+    from .watch import ContentWatcher, Reloaded
 
 # Benchmarks set these to have the app note the moment it is ready (or has listed the library) and exit.
 BENCH_FILE = "SIMULATOR_BENCH_FILE"
@@ -68,7 +70,8 @@ class JiefangApp(App[None]):
     def __init__(self, library: ScenarioSource, records: Records | None = None, trainee: str = "学员", *,
                  rubric: Rubric | None = None, play: tuple[Scenario, Rubric] | None = None,
                  mode: str = "practice", theme: str | None = None,
-                 clock: Callable[[], datetime] = datetime.now) -> None:
+                 clock: Callable[[], datetime] = datetime.now, watch: ContentWatcher | None = None,
+                 preview: bool | None = None, reports_dir: Path | Callable[[], Path] | None = None) -> None:
         """
         Args:
             library: where scenarios are listed and loaded from.
@@ -77,7 +80,12 @@ class JiefangApp(App[None]):
             rubric: score every scenario with this rubric instead of the one each names.
             play: open this scenario and rubric straight away (`simulator play`), in `mode`.
             theme: a Textual theme name; None follows the terminal.
-            clock: the time source for in-memory records.
+            clock: the time source for in-memory records and exported reports' file names.
+            watch: play this watched scenario file (`simulator play --watch`), reloading it when saved;
+                used when `play` is None.
+            preview: show the author's preview when play starts; None shows it when watching.
+            reports_dir: where the debrief exports reports (or a callable giving it, called in a
+                worker); None writes them to the current directory.
         """
         super().__init__()
         self.library = library
@@ -88,6 +96,12 @@ class JiefangApp(App[None]):
             records = MemoryRecords(clock)
         self.records: Records = records
         self.trainee = trainee
+        self.clock = clock
+        self.watcher = watch
+        self.preview = (watch is not None) if preview is None else preview
+        self.reports_dir = reports_dir
+        self._watched: tuple[Scenario, Rubric] | None = None  # the latest content loaded from the watched file
+        self._reloading = False
         self.entries: tuple[ScenarioEntry, ...] | None = None
         self._told_problem = False
         self._direct_play = play
@@ -107,12 +121,15 @@ class JiefangApp(App[None]):
         return self.screen_stack[0]  # type: ignore[return-value]
 
     async def on_mount(self) -> None:
+        opened = None
         if self._direct_play is not None:
             scenario, rubric = self._direct_play
-            # Awaited, so keys typed ahead at launch reach the reply box rather than the home screen.
             opened = self.open_scenario(scenario, rubric, self._mode)
-            if opened is not None:
-                await opened
+        elif self.watcher is not None:
+            opened = self._start_watching(self.watcher)
+        if opened is not None:
+            # Awaited, so keys typed ahead at launch reach the reply box rather than the home screen.
+            await opened
 
     def on_ready(self) -> None:
         if self._bench == "ready":
@@ -211,7 +228,13 @@ class JiefangApp(App[None]):
     def _play(self, scenario: Scenario, rubric: Rubric, mode: str, **resume) -> AwaitMount:
         from .screens.play import PlayScreen
 
-        return self.push_screen(PlayScreen(scenario, rubric, mode, self.trainee, **resume))
+        # The watched scenario however it opens (directly, resumed, played again): matched by id,
+        # since a save may land while the resume dialog is up and make this copy an older one.
+        watched = self._watched is not None and scenario.id == self._watched[0].id
+        screen = PlayScreen(scenario, rubric, mode, self.trainee, preview=self.preview, watched=watched, **resume)
+        if watched and scenario is not self._watched[0]:
+            screen.queue_reload(*self._watched)
+        return self.push_screen(screen)
 
     @work(thread=True, group="open", exit_on_error=False)
     def _resume(self, scenario: Scenario, rubric: Rubric, saved) -> None:
@@ -227,6 +250,55 @@ class JiefangApp(App[None]):
             self.call_from_thread(self._play, scenario, rubric, str(saved.data.get("mode", "practice")))
             return
         self.call_from_thread(self._play, scenario, rubric, session.mode, resume=session, record_id=saved.id)
+
+    # ------------------------------------------------------------ --watch: reload on save
+
+    def _start_watching(self, watcher: ContentWatcher) -> AwaitMount | None:
+        """First load (before the first frame, as `simulator play` does), then poll for saves."""
+        reloaded = watcher.load()
+        self.set_interval(watcher.interval, self._poll_watched, name="watch")
+        if reloaded.ok:
+            self._watched = (reloaded.scenario, self.rubric or reloaded.rubric)
+            return self.open_scenario(*self._watched, self._mode)
+        from .screens.waiting import WaitingScreen
+
+        return self.push_screen(WaitingScreen(str(watcher.path), reloaded.problems))
+
+    def _poll_watched(self) -> None:
+        if self.watcher is not None and not self._reloading and self.watcher.changed():
+            self._reloading = True
+            self._reload_watched(self.watcher)
+
+    @work(thread=True, group="watch", exit_on_error=False)
+    def _reload_watched(self, watcher: ContentWatcher) -> None:
+        """Read and check the saved files (YAML, pydantic, validation: so in a worker thread)."""
+        from .watch import Reloaded
+
+        try:
+            reloaded = watcher.load()
+        except Exception as error:  # load() reports content problems itself; this is anything else
+            reloaded = Reloaded(problems=(f"{watcher.path}: 无法重新加载：{error}",))
+        self.call_from_thread(self._watched_reloaded, reloaded)
+
+    def _watched_reloaded(self, reloaded: Reloaded) -> None:
+        """New content goes to every watched screen; bad content only shows its errors there."""
+        self._reloading = False
+        watched = [s for s in self.screen_stack if getattr(s, "watched", False)]
+        if not reloaded.ok:
+            for screen in watched:
+                screen.show_problems(reloaded.problems)  # type: ignore[attr-defined]
+            return
+        self._watched = (reloaded.scenario, self.rubric or reloaded.rubric)
+        for screen in watched:
+            screen.reload(*self._watched)  # type: ignore[attr-defined]
+
+    def play_watched(self, scenario: Scenario, rubric: Rubric) -> None:
+        """The watched file became playable while the waiting screen was up."""
+        self.open_scenario(scenario, rubric, self._mode)
+
+    def reports_folder(self) -> Path | None:
+        """Where the debrief writes reports (may look up the data directory: call from a worker)."""
+        return self.reports_dir() if callable(self.reports_dir) else self.reports_dir
 
     def on_home_screen_start(self, message: HomeScreen.Start) -> None:
         self.open_entry(message.entry, message.mode)

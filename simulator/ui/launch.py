@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ..engine.model import Rubric, Scenario
     from ..engine.session import Session
     from .records import Records
+    from .watch import ContentWatcher
 
 
 def default_trainee() -> str:
@@ -108,14 +109,30 @@ def index_path() -> Path:
     return Path(folder) / "library-index.json"
 
 
+def reports_dir(data_dir: str | None, records: Records | None) -> Callable[[], Path] | None:
+    """Where the debrief exports reports: `reports/` in the records' data directory, looked up when
+    first needed (from a worker); None (the current directory) when there is no on-disk store."""
+    if records is None:
+        return None
+
+    def folder() -> Path:
+        from .export import reports_folder
+
+        return reports_folder(data_dir)
+
+    return folder
+
+
 def run_app(scenarios_dir: Path, rubrics_dir: Path, *, data_dir: str | None = None, trainee: str | None = None,
-            play: tuple[Scenario, Rubric] | None = None, mode: str = "practice") -> int:
+            play: tuple[Scenario, Rubric] | None = None, mode: str = "practice",
+            watch: ContentWatcher | None = None) -> int:
+    """Run the TUI; `watch` plays a scenario file and reloads it when saved (`play` is then None)."""
     from .app import JiefangApp
     from .library import DiskLibrary
 
     records = open_records(data_dir)
     app = JiefangApp(DiskLibrary(scenarios_dir, rubrics_dir, index=index_path), records, trainee or default_trainee(),
-                     play=play, mode=mode)
+                     play=play, mode=mode, watch=watch, reports_dir=reports_dir(data_dir, records))
     try:
         app.run()
     finally:

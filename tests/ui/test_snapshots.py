@@ -5,6 +5,8 @@ and look at the SVGs in tests/ui/__snapshots__/ before committing them.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from uikit import SIZE, open_scenario, send, settle, still
 
 from test_flows import DEADLINE, EMPATHY, VERIFY
@@ -146,3 +148,33 @@ def test_small_terminal(snap_compare, make_app):
 def test_home_in_the_terminal_theme(snap_compare, make_app):
     # The default look: ANSI colours, so the trainee's own terminal palette shows through.
     assert snap(snap_compare, make_app(theme="ansi-dark"))
+
+
+def test_author_preview(snap_compare, make_app):
+    # F2 in practice mode, after one reply: the current node's branches and the one just taken.
+    async def steps(pilot):
+        await open_scenario(pilot, "ui_wages")
+        await pilot.press("f2")
+        await send(pilot, EMPATHY)
+
+    assert snap(snap_compare, make_app(), steps)
+
+
+def test_watch_diagnostics(snap_compare, make_app, tmp_path, monkeypatch):
+    # A relative path, so the diagnostic lines read the same on every machine.
+    from simulator.ui.watch import ContentWatcher
+    from simulator.ui.widgets.diagnostics import DiagnosticsPanel
+
+    from test_watch import POLL, edit, until, watched_copy
+
+    monkeypatch.chdir(tmp_path)
+    watched_copy(tmp_path)
+    path = Path("scenarios/wages.yaml")
+    app = make_app(watch=ContentWatcher(path, Path("rubrics"), interval=POLL))
+
+    async def steps(pilot):
+        await send(pilot, EMPATHY)
+        edit(path, "      - goto: calm_down", "      - goto: calm_dow")
+        await until(pilot, lambda: bool(pilot.app.screen.query_one(DiagnosticsPanel).problems))
+
+    assert snap(snap_compare, app, steps)

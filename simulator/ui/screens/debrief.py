@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -38,6 +39,8 @@ class DebriefScreen(Screen[None]):
         Binding("escape", "app.home", "返回首页", id="debrief.home", tooltip="回到场景列表"),
         Binding("r", "again", "再练一次", id="debrief.again", tooltip="以同样的模式从头再练这个场景"),
         Binding("h", "app.history", "历史", id="debrief.history", tooltip="查看历次演练与趋势"),
+        Binding("e", "export", "导出报告", id="debrief.export",
+                tooltip="把这次总结写成 HTML 与 Markdown 报告文件（存到数据目录的 reports/ 下，没有数据目录时存到当前目录）"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -143,3 +146,24 @@ class DebriefScreen(Screen[None]):
 
     def action_again(self) -> None:
         self.app.play_again(self.session)  # type: ignore[attr-defined]
+
+    def action_export(self) -> None:
+        self._export()
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def _export(self) -> None:
+        """Render and write the reports (Jinja2, file writes: off the event loop); say where they went."""
+        from ..export import export_session
+
+        app = self.app
+        try:
+            folder = app.reports_folder()  # type: ignore[attr-defined]
+            done = export_session(self.session, app.trainee, folder, app.clock())  # type: ignore[attr-defined]
+        except Exception as error:  # a full disk or an unwritable directory: say so, keep the debrief
+            app.call_from_thread(self.notify, f"报告导出失败：{error}", title="导出报告", severity="error",
+                                 markup=False, timeout=8)
+            return
+        lines = [f"{done.fallback}，已改存到当前目录。"] if done.fallback else []
+        lines += ["报告已保存：", *(str(path) for path in done.paths)]
+        app.call_from_thread(self.notify, "\n".join(lines), title="导出报告", markup=False,
+                             severity="warning" if done.fallback else "information", timeout=10)

@@ -24,6 +24,9 @@ NOTES = [
     "练习模式每轮反馈、可提示（会记入记录）、可回退；考试模式不提示、不回退，结束后统一反馈；"
     "初学模式从选项中选择回复。",
     "主题跟随终端配色；可用 ctrl+p 搜索「theme」切换，或设置环境变量 SIMULATOR_THEME。",
+    "编写场景时，每次保存场景或评分标准文件，演练自动换成新内容并按原回复重放；文件有错时下方面板列出每处错误，"
+    "改正保存后自动恢复；F2 开关作者预览。启动方式：simulator play 场景 --watch",
+    "总结页按 e 导出本次报告（HTML 与 Markdown），存到数据目录的 reports/ 下。",
 ]
 
 
@@ -65,7 +68,8 @@ class HelpScreen(ModalScreen[None]):
                 yield Static(Content(title), classes="group")
                 yield Static(self._table(bindings))
             yield Static("说明", classes="group")
-            yield Static(Content("\n").join(Content(f"• {note}") for note in NOTES))
+            # No space after the bullet: Textual wraps at spaces and would strand it on its own line.
+            yield Static(Content("\n").join(Content(f"•{note}") for note in NOTES))
         yield Footer()
 
     def _table(self, bindings: list) -> Content:

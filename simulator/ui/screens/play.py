@@ -1,8 +1,9 @@
 """Playing one scenario: transcript, meters, reply box (or options), feedback, hint and rewind.
 
-Every engine step (answering, choosing, rewinding, rendering the next line) and every write to
-the record keeper runs in a worker thread; the result comes back as a `PlayScreen.Advanced`
-message, so scoring never blocks the event loop.
+Every engine step (answering, choosing, rewinding, rendering the next line, replaying on reloaded
+content) and every write to the record keeper runs in a worker thread; the result comes back as a
+`PlayScreen.Advanced` message, so scoring never blocks the event loop. For authors: the preview
+panel (F2) and, with `--watch`, reloads and the diagnostics panel.
 """
 from __future__ import annotations
 
@@ -19,27 +20,32 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.diagnostics import DiagnosticsPanel
 from ..widgets.feedback import FeedbackPanel
 from ..widgets.meters import MeterPanel
+from ..widgets.preview import PreviewPanel
 from ..widgets.reply_input import ReplyInput
 from ..widgets.transcript import Transcript
 from .dialogs import ConfirmDialog, RewindDialog, TurnChoice
+from .play_author import AuthorTools
 from .play_view import MODE_LABELS, hint_for, readings, transcript_lines
 
 if TYPE_CHECKING:
     from ...engine.model import Rubric, Scenario
     from ...engine.session import Session, TurnResult
 
-Step = Callable[["Session"], "Session"]
+Step = Callable[["Session"], "Session | tuple[Session, str]"]  # a new session, and maybe a note about it
 
 
-class PlayScreen(Screen[None]):
+class PlayScreen(AuthorTools, Screen[None]):
     """One conversation with a scripted petitioner, in practice, exam or beginner (choice) mode."""
 
     DEFAULT_CSS = """
     PlayScreen { layout: vertical; }
     PlayScreen #status { height: 1; padding: 0 1; background: $panel; color: $text; }
     PlayScreen #body { height: 1fr; }
+    PlayScreen #main { width: 1fr; }
+    PlayScreen #preview { height: 45%; min-height: 8; }
     PlayScreen #side { width: 40%; min-width: 34; max-width: 56; border-left: vkey $border-blurred; }
     PlayScreen #persona { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     PlayScreen #exam-note { padding: 1; color: $text-muted; }
@@ -54,17 +60,24 @@ class PlayScreen(Screen[None]):
         Binding("ctrl+r", "rewind", "回退", id="play.rewind", tooltip="回到之前的某一轮重新回答，新旧得分并排对比"),
         Binding("ctrl+g", "debrief", "总结", id="play.debrief", tooltip="对话结束后查看本次演练的总结"),
         Binding("escape", "leave", "返回", id="play.leave", tooltip="返回首页（对话未结束时先确认）"),
+        Binding("f2", "toggle_preview", "作者预览", id="play.preview", show=False,
+                tooltip="开关作者预览：当前节点、状态值、本轮评分项和各分支条件的判断（--watch 时默认打开；考试模式不可用）"),
     ]
 
     busy: reactive[bool] = reactive(False)
     """True while the engine works on a step; typing goes on, sending waits."""
 
+    preview_on: reactive[bool] = reactive(False)
+    """True while the author's preview panel is shown."""
+
     class Advanced(Message):
         """The engine finished a step: the new session and the petitioner's current line."""
 
-        def __init__(self, session: Session, prompt: str, kind: str, replaced: TurnResult | None) -> None:
+        def __init__(self, session: Session, prompt: str, kind: str, replaced: TurnResult | None,
+                     note: str = "") -> None:
             super().__init__()
             self.session, self.prompt, self.kind, self.replaced = session, prompt, kind, replaced
+            self.note = note  # what a reload kept
 
     class Failed(Message):
         """The engine refused a step (a reply too long, a broken scenario); the text says why."""
@@ -81,8 +94,10 @@ class PlayScreen(Screen[None]):
             self.session = session
 
     def __init__(self, scenario: Scenario, rubric: Rubric, mode: str = "practice", trainee: str = "", *,
-                 resume: Session | None = None, record_id: int | None = None) -> None:
-        """`resume` continues a restored session (in its own mode) under the record `record_id`."""
+                 resume: Session | None = None, record_id: int | None = None, preview: bool = False,
+                 watched: bool = False) -> None:
+        """`resume` continues a restored session (in its own mode) under the record `record_id`;
+        `preview` opens the author's preview; `watched` means the app sends this screen reloads."""
         from ...engine.session import Session
 
         super().__init__()
@@ -93,6 +108,9 @@ class PlayScreen(Screen[None]):
         self.record_id: int | None = record_id
         self.replaced: TurnResult | None = None
         self._records_failed = False
+        self.watched = watched
+        self._pending_reload: tuple[Scenario, Rubric] | None = None
+        self.set_reactive(PlayScreen.preview_on, preview and self.mode != "exam")
 
     # ------------------------------------------------------------ layout
 
@@ -100,7 +118,9 @@ class PlayScreen(Screen[None]):
         scenario = self.session.scenario
         yield Static(id="status")
         with Horizontal(id="body"):
-            yield Transcript(id="transcript")
+            with Vertical(id="main"):
+                yield Transcript(id="transcript")
+                yield PreviewPanel(id="preview", classes="" if self.preview_on else "-hidden")
             with Vertical(id="side"):
                 persona = scenario.persona
                 yield Static(Content(f"{persona.name}：{persona.background}"), id="persona")
@@ -109,6 +129,7 @@ class PlayScreen(Screen[None]):
                     yield Static("考试模式：不提示、不回退，全部反馈在结束后的总结里。", id="exam-note")
                 else:
                     yield FeedbackPanel(id="feedback")
+        yield DiagnosticsPanel(id="problems")
         yield ReplyInput(id="reply", placeholder="输入回复，Enter 发送，ctrl+j 换行")
         yield OptionList(id="choices", classes="-hidden")
         yield Button("查看总结（Enter）", id="finish", variant="primary", classes="-hidden")
@@ -131,13 +152,15 @@ class PlayScreen(Screen[None]):
         from ...engine.session import ScenarioError
 
         try:
-            new = step(session or self.session)
+            outcome = step(session or self.session)
+            new, note = outcome if isinstance(outcome, tuple) else (outcome, "")
             prompt = new.prompt if (not new.finished or new.current.say) else ""
         except (ReplyTooLong, ScenarioError) as error:
             self.post_message(self.Failed(str(error)))
             return
-        self._save(new, kind)
-        self.post_message(self.Advanced(new, prompt, kind, replaced))
+        if kind != "reload":  # a reload changes what the turns scored, not what the trainee did
+            self._save(new, kind)
+        self.post_message(self.Advanced(new, prompt, kind, replaced, note))
 
     def _save(self, session: Session, kind: str) -> None:
         """Write the step to the record keeper (from the worker thread; the store locks itself)."""
@@ -172,13 +195,17 @@ class PlayScreen(Screen[None]):
     @on(Advanced)
     def _advanced(self, message: Advanced) -> None:
         self.busy = False
+        dropped = len(self.session.history) - len(message.session.history)
         self.session, self.prompt = message.session, message.prompt
         last = self.session.last
         answered = message.kind in ("answer", "choose")
         changes = last.changes if (answered and last) else ()
         self.query_one(Transcript).lines = transcript_lines(self.session, self.prompt, self.mode)
-        self.query_one(MeterPanel).show(readings(self.session, changes), reasons=self.mode != "exam")
-        if self.mode != "exam":
+        if message.kind == "reload":
+            self._after_reload(message.note, max(0, dropped))
+        else:
+            self.query_one(MeterPanel).show(readings(self.session, changes), reasons=self.mode != "exam")
+        if self.mode != "exam" and message.kind != "reload":
             panel = self.query_one(FeedbackPanel)
             if message.kind == "rewind":
                 self.replaced = message.replaced
@@ -193,13 +220,16 @@ class PlayScreen(Screen[None]):
                 self.replaced = None
         self._update_inputs()
         self._update_status()
+        self._update_preview()
         self.refresh_bindings()
+        self._next_reload()
 
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.busy = False
         self.notify(Content(message.text), severity="error", timeout=6)
         self._update_inputs()
+        self._next_reload()
 
     def _option_note(self, result: TurnResult) -> str:
         if result.choice is None:
@@ -259,7 +289,7 @@ class PlayScreen(Screen[None]):
         self.action_debrief()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("hint", "rewind") and self.mode == "exam":
+        if action in ("hint", "rewind", "toggle_preview") and self.mode == "exam":
             return False
         if action == "hint":
             return not self.session.finished
@@ -284,7 +314,7 @@ class PlayScreen(Screen[None]):
         turns = [TurnChoice(r.turn, r.prompt, r.reply, r.score.total) for r in self.session.history]
 
         def rewind_to(turn: int | None) -> None:
-            if turn is not None:
+            if turn is not None and turn <= len(self.session.history):  # a reload may have dropped turns
                 replaced = self.session.history[turn - 1]
                 self._step(lambda session: session.rewind(turn), "rewind", replaced)
 

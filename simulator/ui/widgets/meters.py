@@ -110,10 +110,13 @@ class MeterPanel(Vertical):
     def __init__(self, readings: tuple[Reading, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._initial = readings
+        self._reasons = True
 
     def compose(self) -> ComposeResult:
         for reading in self._initial:
-            yield Meter(reading, id=f"meter-{reading.variable}")
+            meter = Meter(reading, id=f"meter-{reading.variable}")
+            meter.set_reactive(Meter.show_reasons, self._reasons)
+            yield meter
 
     def show(self, readings: tuple[Reading, ...], reasons: bool = True) -> None:
         """Move every meter to its new reading."""
@@ -121,3 +124,11 @@ class MeterPanel(Vertical):
             meter = self.query_one(f"#meter-{reading.variable}", Meter)
             meter.show_reasons = reasons
             meter.reading = reading
+
+    def reset(self, readings: tuple[Reading, ...], reasons: bool = True) -> None:
+        """Show readings that may name other variables (reloaded content), rebuilding the meters if so."""
+        if [m.reading.variable for m in self.query(Meter) if m.reading] == [r.variable for r in readings]:
+            self.show(readings, reasons)
+            return
+        self._initial, self._reasons = readings, reasons
+        self.call_later(self.recompose)  # removes the old meters before mounting the new ones (same ids)

@@ -1,0 +1,69 @@
+"""The debrief's export: a live session's report written as HTML and Markdown files.
+
+Called from a worker thread (rendering imports Jinja2 and the report views). Files go to the
+data directory's `reports/` folder, or the current directory when there is none or it cannot be
+written; an existing file is never overwritten.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..engine.session import Session
+
+
+@dataclass(frozen=True)
+class Exported:
+    """Where the report went, and why not to the folder asked for, if it did not."""
+
+    paths: tuple[Path, ...]
+    fallback: str = ""  # the reason the current directory was used instead
+
+
+def reports_folder(data_dir: str | os.PathLike[str] | None) -> Path:
+    """`reports/` in the records' data directory (--data-dir, $SIMULATOR_DATA_DIR, or the default)."""
+    from ..store.schema import data_dir as records_dir
+
+    return records_dir(data_dir) / "reports"
+
+
+def _free_stem(folder: Path, stem: str) -> str:
+    taken = lambda name: any((folder / f"{name}{suffix}").exists() for suffix in (".html", ".md"))  # noqa: E731
+    if not taken(stem):
+        return stem
+    number = 2
+    while taken(f"{stem}-{number}"):
+        number += 1
+    return f"{stem}-{number}"
+
+
+def write_reports(session: Session, trainee: str, folder: Path, moment: datetime) -> tuple[Path, ...]:
+    """Write `<scenario>-<YYYYMMDD-HHMMSS>.html` and `.md` into `folder` (created if needed)."""
+    from ..reports.render import render_session_html, render_session_md
+
+    html = render_session_html(session, trainee)
+    markdown = render_session_md(session, trainee)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = _free_stem(folder, f"{session.scenario.id}-{moment:%Y%m%d-%H%M%S}")
+    written = []
+    for suffix, text in ((".html", html), (".md", markdown)):
+        path = folder / f"{stem}{suffix}"
+        with open(path, "x", encoding="utf-8", newline="\n") as out:  # "x": never overwrite
+            out.write(text)
+        written.append(path)
+    return tuple(written)
+
+
+def export_session(session: Session, trainee: str, folder: Path | None, moment: datetime) -> Exported:
+    """Write the reports into `folder`, falling back to the current directory if that fails."""
+    if folder is not None:
+        try:
+            return Exported(write_reports(session, trainee, folder, moment))
+        except OSError as error:
+            reason = f"无法写入 {folder}：{error.strerror or error}"
+            return Exported(write_reports(session, trainee, Path.cwd(), moment), reason)
+    return Exported(write_reports(session, trainee, Path.cwd(), moment))

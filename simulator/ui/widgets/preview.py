@@ -1,0 +1,98 @@
+"""The author's preview: node id, state values, the criteria this turn scores, and every branch.
+
+Authored text (conditions, node ids, labels) goes into `Content` as plain text, so a condition
+such as ``state['x'] > 1`` shows exactly as written.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widgets import Static
+
+if TYPE_CHECKING:
+    from ..screens.preview_view import BranchView, Preview
+
+MARKS = {
+    "holds": ("✓", "bold $text-success"),
+    "fails": ("✗", "$text-muted"),
+    "depends": ("?", "bold $text-warning"),
+    "error": ("!", "bold $text-error"),
+    "else": ("·", "$text-muted"),
+}
+VERDICTS = {"holds": "成立", "fails": "不成立", "depends": "取决于本轮回答", "error": "无法计算", "else": "否则"}
+
+
+def branch_line(branch: BranchView, chosen_note: str) -> Content:
+    """「✓ heard → facts  成立 ←实际走向」, then the detail (an error, what the reply may change)."""
+    mark, style = MARKS[branch.verdict]
+    condition = branch.when if branch.when is not None else "否则"
+    line = Content.assemble((f"{mark} ", style), (condition, "bold" if branch.chosen else ""), " → ",
+                            (branch.goto, "bold"), (f"  {VERDICTS[branch.verdict]}", style)
+                            if branch.verdict != "else" else "",
+                            (f" ←{chosen_note}", "bold $text-accent") if branch.chosen else "")
+    if branch.detail:
+        line = Content("\n").join([line, Content.styled(f"    {branch.detail}", "$text-muted")])
+    return line
+
+
+def preview_content(preview: Preview) -> Content:
+    """Everything the panel shows, as one block of text."""
+    heading = "bold $text-accent"
+    lines = [Content.assemble(("节点 ", heading), (preview.node, "bold"),
+                              f"（第 {preview.turn} 轮）" if not preview.ending else f"（结局：{preview.ending}）")]
+    state = " · ".join(f"{label} {value}" for label, value in preview.state)
+    lines.append(Content.assemble(("状态 ", heading), state or "（无状态变量）"))
+    if not preview.ending:
+        lines.append(Content.styled("本轮评分项", heading))
+        lines += [Content.assemble("  • ", (criterion, "bold"), f"（{label}）") for criterion, label in preview.expects]
+        if not preview.expects:
+            lines.append(Content.styled("  （本节点没有期望的评分项；扣分项照常检查）", "$text-muted"))
+        lines.append(Content.styled("分支（尚未回答：按当前状态判断，passed()、failed()、score()、total 未知）", heading))
+        lines += [branch_line(b, "将走此分支") for b in preview.branches]
+        if preview.undecided:
+            lines.append(Content.styled(f"  {preview.undecided}", "$text-warning"))
+    if preview.last_turn is not None:
+        lines.append(Content.assemble((f"上一轮（第 {preview.last_turn} 轮）", heading), " ",
+                                      (preview.last_node, "bold"), " → ", (preview.last_target, "bold"),
+                                      ("（按该轮得分与状态）", "$text-muted")))
+        lines += [branch_line(b, "实际走向") for b in preview.last_branches]
+    return Content("\n").join(lines)
+
+
+class PreviewPanel(VerticalScroll):
+    """For authors: what the engine sees at this moment; set `preview` to show it."""
+
+    DEFAULT_CSS = """
+    PreviewPanel {
+        height: 1fr;
+        padding: 0 1;
+        border-top: hkey $border-blurred;
+        border-title-color: $text-accent;
+        scrollbar-size-vertical: 1;
+    }
+    PreviewPanel > #preview-text { width: 1fr; }
+    """
+
+    can_focus = True
+
+    preview: reactive[Preview | None] = reactive(None)
+    """The preview to show; None leaves the panel empty."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="preview-text")
+
+    def on_mount(self) -> None:
+        self.border_title = "作者预览（F2 开关）"
+        self._show(self.preview)  # `is_mounted` is still False here: the watcher would skip it
+
+    def watch_preview(self, preview: Preview | None) -> None:
+        if self.is_mounted:
+            self._show(preview)
+
+    def _show(self, preview: Preview | None) -> None:
+        text = self.query_one("#preview-text", Static)
+        text.update(preview_content(preview) if preview is not None else Content(""))
