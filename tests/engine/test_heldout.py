@@ -20,7 +20,7 @@ SETS = sorted((ROOT / "tests" / "data" / "heldout").glob("replies*.yaml"))
 # replies.yaml has since been used to tune the rubric; replies_v2.yaml has not, so it is the
 # honest measure of how the rubric does on wordings nobody here has seen.
 FLOORS = {
-    "replies": {"fault_precision": 0.90, "credit_precision": 0.80, "fault_recall": 0.45, "credit_recall": 0.70},
+    "replies": {"fault_precision": 0.93, "credit_precision": 0.80, "fault_recall": 0.95, "credit_recall": 0.74},
     "replies_v2": {"fault_precision": 0.78, "credit_precision": 0.72, "fault_recall": 0.33, "credit_recall": 0.70},
 }
 
