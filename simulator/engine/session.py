@@ -23,6 +23,18 @@ class ScenarioError(ValueError):
     """Authored content that fails while playing (a condition that cannot be evaluated)."""
 
 
+def condition_context(scenario: Scenario, values: dict[str, Value], score: TurnScore, turn: int) -> dict[str, Any]:
+    """The names a `when` or `set` expression may use after a turn was scored."""
+    results = {r.criterion: r for r in score.results}
+
+    def passed(criterion: str) -> bool:
+        result = results.get(criterion)
+        return bool(result and result.passed)
+
+    return {**values, "passed": passed, "failed": lambda criterion: not passed(criterion),
+            "score": score.dimension, "total": score.total, "turn": turn, "persona": scenario.persona.model_dump()}
+
+
 @dataclass(frozen=True)
 class StateChange:
     variable: str
@@ -204,17 +216,7 @@ class Session:
     # ------------------------------------------------------------ internals
 
     def _context(self, values: dict[str, Value], score: TurnScore) -> dict[str, Any]:
-        results = {r.criterion: r for r in score.results}
-
-        def passed(criterion: str) -> bool:
-            result = results.get(criterion)
-            return bool(result and result.passed)
-
-        def failed(criterion: str) -> bool:
-            return not passed(criterion)
-
-        return {**values, "passed": passed, "failed": failed, "score": score.dimension,
-                "total": score.total, "turn": self.turn, "persona": self.scenario.persona.model_dump()}
+        return condition_context(self.scenario, values, score, self.turn)
 
     def _eval(self, source: str, context: dict[str, Any], where: str) -> Any:
         try:

@@ -162,17 +162,13 @@ def pending_branches(session: Session) -> tuple[tuple[BranchView, ...], str]:
 
 def taken_branches(session: Session, result: TurnResult) -> tuple[BranchView, ...]:
     """The answered node's branches against that turn's scores and state (after its effects)."""
+    from ...engine.session import condition_context
+
     node = session.scenario.nodes.get(result.node)
     if node is None:
         return ()
-    verdicts = {r.criterion: r for r in result.score.results}
-
-    def known(criterion: str) -> bool:
-        found = verdicts.get(criterion)
-        return bool(found and found.passed)
-
-    base = {**dict(result.state), "score": result.score.dimension, "total": result.score.total,
-            "turn": result.turn, "persona": session.scenario.persona.model_dump()}
+    base = condition_context(session.scenario, dict(result.state), result.score, result.turn)
+    known = base["passed"]
     views = [BranchView(b.when, b.goto, *(evaluate(b.when, base, known) if b.when is not None else ("else", "")))
              for b in node.next]
     # The engine's own record of where the turn went marks the branch: the first that holds and
