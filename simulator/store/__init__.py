@@ -4,10 +4,21 @@
 """
 from __future__ import annotations
 
+from typing import Any
+
 from .records import (Records, SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord,
                       record_from_session)
-from .schema import SCHEMA_VERSION, data_dir
-from .store import MergeResult, Store
+
+_LAZY = {"Store": "store", "MergeResult": "store", "SCHEMA_VERSION": "schema", "data_dir": "schema"}
+
+
+def __getattr__(name: str) -> Any:
+    # SQLite and the store load on first use, so the TUI can read the record types at start-up.
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "MergeResult", "Records", "SCHEMA_VERSION", "SavedSession", "SessionRecord", "SessionSummary", "Store",

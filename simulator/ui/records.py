@@ -8,58 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..store.records import Records, SavedSession, SessionSummary
 
 if TYPE_CHECKING:
     from ..engine.session import Session
 
-
-
-@dataclass(frozen=True)
-class SavedSession:
-    """Same fields as simulator.store.SavedSession."""
-
-    id: int
-    uuid: str
-    trainee: str
-    scenario_id: str
-    scenario_title: str
-    started_at: str
-    updated_at: str
-    turns: int
-    data: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class SessionSummary:
-    """Same fields as simulator.store.SessionSummary, which the screens read by name."""
-
-    id: int
-    uuid: str
-    trainee: str
-    scenario_id: str
-    scenario_title: str
-    started_at: str
-    status: str  # active | finished | abandoned
-    ending_kind: str | None
-    ending_title: str | None
-    total: int | None
-    dimensions: tuple[tuple[str, str, int | None], ...]  # (id, label, score)
-    turns: int
-
-
-class Records(Protocol):
-    def begin(self, trainee: str, session: Session) -> int: ...
-
-    def record_turn(self, session_id: int, session: Session) -> None: ...
-
-    def finish(self, session_id: int, session: Session) -> None: ...
-
-    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[Any]: ...
-
-    def history(self, trainee: str | None = None) -> list[Any]: ...
-
-    def best_scores(self, trainee: str) -> dict[str, int]: ...
+__all__ = ["MemoryRecords", "Records", "SavedSession", "SessionSummary"]
 
 
 @dataclass
