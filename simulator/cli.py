@@ -123,7 +123,7 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .authoring import count_files, report_diagnostics, shown
+    from .workbench.content import count_files, report_diagnostics, shown
     from .engine.validate import validate_paths
 
     paths = [Path(p) for p in args.paths] or [shown(SCENARIOS_DIR), shown(RUBRICS_DIR)]
@@ -132,7 +132,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from .authoring import print_rows, scenario_rows
+    from .workbench.content import print_rows, scenario_rows
 
     rows, problems = scenario_rows(SCENARIOS_DIR)
     print_rows(rows, args.format, sys.stdout)
@@ -152,7 +152,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .authoring import write_schemas
+    from .workbench.content import write_schemas
 
     try:
         write_schemas(Path(args.out) if args.out else None, sys.stdout)
