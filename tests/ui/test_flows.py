@@ -38,7 +38,7 @@ async def test_home_lists_the_library_by_category(make_app):
         assert isinstance(app.screen, HomeScreen)
         prompts = [str(o.prompt) for o in app.home.query_one("#scenarios").options]
         assert prompts[0] == "[显示测试]（1）"
-        assert any("讨薪的老周" in p and "★★☆" in p and "未完成" in p for p in prompts)
+        assert any("讨薪的老周" in p and "★★☆" in p and "未练习" in p for p in prompts)
         assert "劳动保障（1）" in prompts and "邻里纠纷（1）" in prompts
 
 

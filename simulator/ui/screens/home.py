@@ -30,7 +30,7 @@ MODE_NOTES = {
 
 def entry_row(entry: ScenarioEntry, best: int | None) -> Content:
     """「★★☆ 最佳85  讨薪的老周」: the fixed-width parts first, so a long title wraps on its own."""
-    score = f"最佳{best}" if best is not None else "未完成"
+    score = f"最佳{best}" if best is not None else "未练习"
     padding = " " * max(1, 8 - cell_len(score))
     return Content.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ",
                             (score, "$text-success" if best is not None else "dim"), padding,
