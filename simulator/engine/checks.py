@@ -38,7 +38,7 @@ def compile_check(check: Check) -> Compiled:
     if isinstance(check, (PhrasesCheck, NotPhrasesCheck)):
         negative = isinstance(check, NotPhrasesCheck)
         find = phrase_matcher(check.not_phrases if negative else check.phrases).find
-        return _found(lambda text: find(text), check.guard, negative)
+        return _found(find, check.guard, negative)
     if isinstance(check, (RegexCheck, NotRegexCheck)):
         negative = isinstance(check, NotRegexCheck)
         return _found(regex_finder(check.not_regex if negative else check.regex), check.guard, negative)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .model import Rubric, Scenario, StateBound
-from .scoring import CriterionResult, ReplyTooLong, score_reply
+from .scoring import CriterionResult, ReplyTooLong, TurnScore, score_reply
 from .session import ScenarioError, Session
 
 VERDICT = {True: "fires", False: "quiet"}
@@ -53,15 +53,24 @@ def run_rubric(rubric: Rubric) -> Report:
         cases += [(label, cid, test.reply, verdict == "fires") for cid, verdict in test.expect.items()]
 
     passed, failures, labelled = 0, [], []
-    scores = {}
+    scores: dict[str, TurnScore | ReplyTooLong] = {}
+
+    def scored(reply: str) -> TurnScore | ReplyTooLong:
+        """Each golden reply is scored once, however many expectations name it."""
+        if reply not in scores:
+            try:
+                scores[reply] = score_reply(reply, rubric)
+            except ReplyTooLong as error:
+                scores[reply] = error
+        return scores[reply]
+
     for where, criterion_id, reply, expected in cases:
         if criterion_id not in rubric.by_id:
             failures.append(Failure(where, f"unknown criterion {criterion_id!r}"))
             continue
-        try:
-            score = scores.get(reply) or scores.setdefault(reply, score_reply(reply, rubric))
-        except ReplyTooLong as error:
-            failures.append(Failure(where, str(error)))
+        score = scored(reply)
+        if isinstance(score, ReplyTooLong):
+            failures.append(Failure(where, str(score)))
             continue
         result = score.result(criterion_id)
         labelled.append(Labelled(criterion_id, reply, expected, result.fired))
@@ -73,11 +82,14 @@ def run_rubric(rubric: Rubric) -> Report:
     for index, test in enumerate(rubric.tests, 1):
         if test.total is None:
             continue
-        total = score_reply(test.reply, rubric).total
-        if test.total.min <= total <= test.total.max:
+        score = scored(test.reply)
+        if isinstance(score, ReplyTooLong):
+            failures.append(Failure(f"test {index}", str(score)))
+        elif test.total.min <= score.total <= test.total.max:
             passed += 1
         else:
-            fired = ", ".join(r.criterion for r in score_reply(test.reply, rubric).results if r.fired) or "none"
+            total = score.total
+            fired = ", ".join(r.criterion for r in score.results if r.fired) or "none"
             failures.append(Failure(f"test {index}", f"total {total} outside [{test.total.min:g}, {test.total.max:g}] "
                                                      f'(fired: {fired}) in "{test.reply}"'))
     return Report(passed, tuple(failures), tuple(labelled))

@@ -12,7 +12,7 @@ from typing import Any
 
 from .codec import session_from, session_json
 from .records import SessionRecord, StoreError
-from .store import MergeResult, Store, utc_now
+from .store import Store, utc_now
 
 FORMAT = "jiefang-records"
 VERSION = 1
@@ -56,7 +56,3 @@ def read_bundle(path: Path) -> list[SessionRecord]:
         except StoreError as error:
             raise StoreError(f"无法读取记录包 {path}：第 {index} 条记录 {error}") from None
     return records
-
-
-def import_bundle(store: Store, path: Path) -> MergeResult:
-    return store.merge(read_bundle(path))
