@@ -32,8 +32,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from simulator.engine.library import load_rubric  # noqa: E402
-from simulator.engine.scoring import score_reply  # noqa: E402
+from simulator.engine.check.ready import load_rubric  # noqa: E402
+from simulator.engine.play.scoring import compile_rubric, score_reply  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "heldout" / "replies.yaml"
 IDS_DOC = ROOT / "docs" / "dev" / "criteria-ids.md"
@@ -97,6 +97,7 @@ def main() -> None:
     data = args.data if args.data.is_absolute() else (Path.cwd() / args.data).resolve()
 
     rubric = load_rubric(ROOT / "rubrics" / "standard.yaml")
+    scorer = compile_rubric(rubric)
     items = load_replies(args.part, data)
     vocabulary = labelled_ids()
     unknown = sorted({x for it in items for x in it["shows"] | it["unsure"]} - set(vocabulary))
@@ -110,7 +111,7 @@ def main() -> None:
     counts = {i: {"tp": 0, "fp": 0, "fn": 0, "tn": 0, "skipped": 0} for i in measured}
     disagreements = []
     for item in items:
-        score = score_reply(item["reply"], rubric)
+        score = score_reply(item["reply"], scorer)
         for result in score.results:
             cid = result.criterion
             if cid not in counts:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from _common import MIDDLES, OPENERS
 
-from simulator.engine.validate import validate_paths
+from simulator.engine.check.validate import validate_paths
 
 FILES = 1000
 CREDITS = ["empathy", "restate", "ask_facts", "invite_more", "verify_facts", "law_basis", "explain_honestly",

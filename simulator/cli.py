@@ -124,10 +124,10 @@ def cmd_home(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from .workbench.content import count_files, report_diagnostics, shown
-    from .engine.validate import validate_paths
+    from .engine.check.validate import validate_paths
 
     paths = [Path(p) for p in args.paths] or [shown(SCENARIOS_DIR), shown(RUBRICS_DIR)]
-    found = validate_paths(paths, RUBRICS_DIR)
+    found = validate_paths(paths, [RUBRICS_DIR])
     return report_diagnostics(found, count_files(paths), args.format, args.strict, sys.stdout)
 
 
@@ -142,11 +142,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_graph(args: argparse.Namespace) -> int:
-    from .engine.diagram import to_dot, to_mermaid
-    from .engine.library import require, scenario_path
-    from .engine.loader import load_file
+    from .engine.authoring.diagram import to_dot, to_mermaid
+    from .engine.content.library import require, scenario_path
+    from .engine.content.loader import load_file
 
-    scenario = _content(lambda: require(load_file(scenario_path(args.scenario, SCENARIOS_DIR), "scenario")))
+    scenario = _content(lambda: require(load_file(scenario_path(args.scenario, [SCENARIOS_DIR]), "scenario")))
     sys.stdout.write(to_mermaid(scenario) if args.format == "mermaid" else to_dot(scenario))
     return 0
 
@@ -164,7 +164,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .engine.library import load_rubric
+    from .engine.check.ready import load_rubric
     from .headless import score_stream
 
     rubric = _content(lambda: load_rubric(Path(args.rubric) if args.rubric else RUBRICS_DIR / "standard.yaml"))
@@ -182,13 +182,14 @@ def cmd_test(args: argparse.Namespace) -> int:
 
 
 def cmd_play(args: argparse.Namespace) -> int:
-    from .engine.library import load_scenario_and_rubric
-    from .engine.session import Session
+    from .engine.check.ready import load_scenario_and_rubric
+    from .engine.content.library import Library
+    from .engine.play.session import Session
 
     if args.watch and not args.script:
         return _play_watched(args)
 
-    scenario, rubric, _ = _content(lambda: load_scenario_and_rubric(args.scenario, SCENARIOS_DIR, RUBRICS_DIR))
+    scenario, rubric, _ = _content(lambda: load_scenario_and_rubric(args.scenario, Library.at(SCENARIOS_DIR, RUBRICS_DIR)))
     if args.script:
         from .headless import play_script, read_script
 
@@ -207,11 +208,11 @@ def cmd_play(args: argparse.Namespace) -> int:
 
 def _play_watched(args: argparse.Namespace) -> int:
     """`play --watch`: the TUI loads the file itself, shows its errors instead of exiting, reloads on save."""
-    from .engine.library import scenario_path
+    from .engine.content.library import scenario_path
     from .ui.launch import run_app
     from .ui.watch import ContentWatcher
 
-    watcher = ContentWatcher(_content(lambda: scenario_path(args.scenario, SCENARIOS_DIR)), RUBRICS_DIR)
+    watcher = ContentWatcher(_content(lambda: scenario_path(args.scenario, [SCENARIOS_DIR])), RUBRICS_DIR)
     return run_app(SCENARIOS_DIR, RUBRICS_DIR, data_dir=args.data_dir, trainee=args.trainee, mode=args.mode,
                    watch=watcher)
 
@@ -248,7 +249,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def _content(load):
     """Run a content-loading step, turning its ContentError into a one-line UserError."""
-    from .engine.library import ContentError
+    from .engine.content.library import ContentError
 
     try:
         return load()

@@ -9,12 +9,12 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 
-from .engine.golden import Report, metrics, run_rubric, run_scenario
-from .engine.library import ContentError, rubric_path, yaml_files
-from .engine.loader import load_file
-from .engine.model import ENDING_LABELS, Rubric
-from .engine.scoring import CriterionResult, ReplyTooLong, TurnScore, score_reply
-from .engine.session import ScenarioError, Session, TurnResult
+from .engine.check.golden import Report, metrics, run_rubric, run_scenario
+from .engine.content.library import ContentError, rubric_path, yaml_files
+from .engine.content.loader import load_file
+from .engine.content.model import ENDING_LABELS, Rubric
+from .engine.play.scoring import CompiledRubric, CriterionResult, ReplyTooLong, TurnScore, compile_rubric, score_reply
+from .engine.play.session import ScenarioError, Session, TurnResult
 
 
 def _spans(results: Iterable[CriterionResult]) -> list[dict[str, Any]]:
@@ -39,7 +39,7 @@ def score_json(score: TurnScore, reply_id: Any = None) -> dict[str, Any]:
 
 
 PARALLEL_FROM = 500  # lines; below this, starting worker processes costs more than it saves
-_rubric: Rubric | None = None  # the rubric of this process's batch (set in workers by _use)
+_scorer: CompiledRubric | None = None  # the compiled rubric of this process's batch (set in workers by _use)
 
 
 def score_stream(rubric: Rubric, replies: list[str], stdin: IO[str], out: IO[str]) -> int:
@@ -63,8 +63,8 @@ def score_stream(rubric: Rubric, replies: list[str], stdin: IO[str], out: IO[str
 
 
 def _use(rubric: Rubric) -> None:
-    global _rubric
-    _rubric = rubric
+    global _scorer
+    _scorer = compile_rubric(rubric)
 
 
 def _write(results: Iterable[tuple[str, bool]], out: IO[str]) -> int:
@@ -87,7 +87,7 @@ def _score_line(item: tuple[int, str]) -> tuple[str, bool]:
         if not isinstance(data, dict) or not isinstance(data.get("reply"), str):
             raise ValueError('每行应为 {"reply": "..."}')
         reply_id = data.get("id")
-        result, ok = score_json(score_reply(data["reply"], _rubric), reply_id), True
+        result, ok = score_json(score_reply(data["reply"], _scorer), reply_id), True
     except (ValueError, ReplyTooLong) as error:
         message = f"第 {number} 行不是合法 JSON" if isinstance(error, json.JSONDecodeError) else str(error)
         result, ok = {"id": reply_id, "line": number, "error": message}, False
@@ -206,7 +206,7 @@ def run_tests(paths: list[Path], rubrics_dir: Path, show_metrics: bool, out: IO[
             report = run_rubric(loaded.model)
             labelled += report.labelled
         else:
-            where = rubric_path(loaded.model.rubric, path, rubrics_dir)
+            where = rubric_path(loaded.model.rubric, path, [rubrics_dir])
             if where not in rubrics:
                 rubrics[where] = load_file(where, "rubric").model
             if rubrics[where] is None:

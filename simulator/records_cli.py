@@ -19,8 +19,8 @@ from .store import Store, StoreError
 from .store.schema import data_dir
 
 if TYPE_CHECKING:
-    from .engine.model import Rubric, Scenario
-    from .engine.session import Session
+    from .engine.content.model import Rubric, Scenario
+    from .engine.play.session import Session
 
 
 @contextmanager
@@ -101,7 +101,7 @@ def _pad(text: str, width: int) -> str:
 
 
 def _outcome(status: str, ending_kind: str | None, ending_title: str | None) -> str:
-    from .engine.model import ENDING_LABELS
+    from .engine.content.model import ENDING_LABELS
 
     if ending_kind:
         return f"{ending_title}（{ENDING_LABELS.get(ending_kind, ending_kind)}）"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from ..engine.model import ENDING_LABELS
+from ..engine.content.model import ENDING_LABELS
 from ..store.records import SessionRecord
 
 WEAKEST = 10

@@ -17,7 +17,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from ..engine.session import Session
+from ..engine.play.session import Session
 from ..store.records import SessionRecord, record_from_session
 from .cohort import Cohort, cohort
 from .views import local_time, session_view

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from ..engine.model import ENDING_LABELS
+from ..engine.content.model import ENDING_LABELS
 from ..store.records import Finding, SessionRecord, TurnRecord
 
 ENDING_MEANINGS = {

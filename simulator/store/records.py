@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the engine's values are only read here; importing it costs start-up time
-    from ..engine.scoring import CriterionResult
-    from ..engine.session import Session, TurnResult
+    from ..engine.play.scoring import CriterionResult
+    from ..engine.play.session import Session, TurnResult
 
 
 class StoreError(Exception):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..engine.model import Rubric, Scenario
-from ..engine.session import Mode, ScenarioError, Session
+from ..engine.content.model import Rubric, Scenario
+from ..engine.play.session import Mode, ScenarioError, Session
 from .records import SavedSession, StoreError
 from .store import Store
 

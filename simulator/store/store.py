@@ -23,7 +23,7 @@ from .records import SavedSession, SessionRecord, SessionSummary, StoreError, Tu
 from .schema import DB_NAME, connect, data_dir
 
 if TYPE_CHECKING:
-    from ..engine.session import Session
+    from ..engine.play.session import Session
 
 TURN_COLUMNS = ("seq", "turn", "node", "prompt", "reply", "choice", "hint_used", "total", "capped_by",
                 "dimensions", "hits", "flags", "missed", "verdicts", "changes", "state", "next_node",

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from textual.command import Provider
     from textual.widget import AwaitMount
 
-    from ..engine.model import Rubric, Scenario
-    from ..engine.session import Session
+    from ..engine.content.model import Rubric, Scenario
+    from ..engine.play.session import Session
     from .records import Records
     from .screens.play import PlayScreen
     from .watch import ContentWatcher, Reloaded
@@ -239,8 +239,8 @@ class JiefangApp(App[None]):
     @work(thread=True, group="open", exit_on_error=False)
     def _resume(self, scenario: Scenario, rubric: Rubric, saved) -> None:
         """Restore a saved session by replaying its replies (scoring: so in a worker thread)."""
-        from ..engine.scoring import ReplyTooLong
-        from ..engine.session import ScenarioError, Session
+        from ..engine.play.scoring import ReplyTooLong
+        from ..engine.play.session import ScenarioError, Session
 
         try:
             session = Session.from_json(saved.data, scenario, rubric)

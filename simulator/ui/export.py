@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..engine.session import Session
+    from ..engine.play.session import Session
 
 
 @dataclass(frozen=True)

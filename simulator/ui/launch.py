@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
-    from ..engine.model import Rubric, Scenario
-    from ..engine.session import Session
+    from ..engine.content.model import Rubric, Scenario
+    from ..engine.play.session import Session
     from .records import Records
     from .watch import ContentWatcher
 

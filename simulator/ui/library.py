@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 if TYPE_CHECKING:
-    from ..engine.model import Rubric, Scenario
+    from ..engine.content.model import Rubric, Scenario
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class ScenarioSource(Protocol):
 
 
 def describe_persona(scenario: Scenario) -> str:
-    from ..engine.model import TEMPERAMENT_LABELS
+    from ..engine.content.model import TEMPERAMENT_LABELS
 
     persona = scenario.persona
     return f"{persona.name}，{persona.age} 岁，{TEMPERAMENT_LABELS.get(persona.temperament, persona.temperament)}"
@@ -91,7 +91,7 @@ class DiskLibrary:
         return [(p, p.stat()) for p in paths]
 
     def _load_entries(self, paths: list[Path]) -> list[ScenarioEntry]:
-        from ..engine.loader import load_file
+        from ..engine.content.loader import load_file
 
         found: list[ScenarioEntry] = []
         for path in paths:
@@ -105,9 +105,10 @@ class DiskLibrary:
 
     def load(self, ref: str) -> tuple[Scenario, Rubric]:
         """Load a scenario by path or id; raises the engine's ContentError with a one-line message."""
-        from ..engine.library import load_scenario_and_rubric
+        from ..engine.check.ready import load_scenario_and_rubric
+        from ..engine.content.library import Library
 
-        scenario, rubric, _ = load_scenario_and_rubric(ref, self.scenarios_dir, self.rubrics_dir)
+        scenario, rubric, _ = load_scenario_and_rubric(ref, Library.at(self.scenarios_dir, self.rubrics_dir))
         return scenario, rubric
 
 

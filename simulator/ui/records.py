@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from ..store.records import Records, SavedSession, SessionSummary
 
 if TYPE_CHECKING:
-    from ..engine.session import Session
+    from ..engine.play.session import Session
 
 __all__ = ["MemoryRecords", "Records", "SavedSession", "SessionSummary"]
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..engine.model import Rubric, Scenario
-    from ..engine.session import Session
+    from ..engine.content.model import Rubric, Scenario
+    from ..engine.play.session import Session
 
 POLL_SECONDS = 0.5
 Signature = tuple[tuple[str, int, int], ...]
@@ -65,7 +65,7 @@ class ContentWatcher:
 
     def load(self) -> Reloaded:
         """Read and check the scenario and its rubric; every error is returned, none raised."""
-        from ..engine.library import rubric_path
+        from ..engine.content.library import rubric_path
 
         # Noted before reading: a save that lands while we read is seen by the next poll.
         self._seen = self.signature()
@@ -83,17 +83,17 @@ class ContentWatcher:
         return Reloaded(scenario, rubric)
 
     def _load(self, rubric_path) -> tuple[Scenario | None, Rubric | None, list[str], Path | None]:
-        from ..engine.diagnostics import Diagnostic
-        from ..engine.loader import load_file
-        from ..engine.model import Rubric
-        from ..engine.validate import check_loaded_rubric, check_loaded_scenario
+        from ..engine.content.diagnostics import Diagnostic
+        from ..engine.content.loader import load_file
+        from ..engine.content.model import Rubric
+        from ..engine.check.validate import check_loaded_rubric, check_loaded_scenario
 
         loaded = load_file(self.path, "scenario")
         problems = [str(d) for d in loaded.diagnostics if d.severity == "error"]
         scenario = loaded.model
         if scenario is None:
             return None, None, problems or [f"{self.path}: 无法加载"], None
-        target = rubric_path(scenario.rubric, self.path, self.rubrics_dir)
+        target = rubric_path(scenario.rubric, self.path, [self.rubrics_dir])
         rubric = None
         if target.is_file():
             loaded_rubric = load_file(target, "rubric")
@@ -134,8 +134,8 @@ def replay(old: Session, scenario: Scenario, rubric: Rubric) -> Replayed:
     answering it succeeds; the first turn that does not fit ends the replay, and the turns
     before it are kept.
     """
-    from ..engine.scoring import ReplyTooLong
-    from ..engine.session import ScenarioError, Session
+    from ..engine.play.scoring import ReplyTooLong
+    from ..engine.play.session import ScenarioError, Session
 
     session = Session.start(scenario, rubric, old.mode)
     reason = ""

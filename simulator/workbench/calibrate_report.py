@@ -16,12 +16,12 @@ import unicodedata
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..engine.calibration import (Calibration, DimensionReview, MarkedReply, Scale, ScaleError, calibrate,
+from ..engine.authoring.calibration import (Calibration, DimensionReview, MarkedReply, Scale, ScaleError, calibrate,
                                   check_scale, detect_scale)
-from ..engine.library import ContentError, require, scenario_path
-from ..engine.loader import load_file
-from ..engine.model import Node, Rubric
-from ..engine.scoring import MAX_REPLY_CHARS
+from ..engine.content.library import ContentError, require, scenario_path
+from ..engine.content.loader import load_file
+from ..engine.content.model import Node, Rubric
+from ..engine.play.scoring import MAX_REPLY_CHARS
 
 FIXED = ("id", "reply", "context", "scenario", "node")
 PROBLEM_WORDS = {
@@ -140,7 +140,7 @@ def _turn(path: Path, line: int, fields: dict[str, str], scenarios_dir: Path, ca
         raise MarksError(f"{path}:{line}: scenario 与 node 要同时填写")
     if (ref, node_id) not in cache:
         try:
-            scenario = require(load_file(scenario_path(ref, scenarios_dir), "scenario"))
+            scenario = require(load_file(scenario_path(ref, [scenarios_dir]), "scenario"))
         except ContentError as error:
             raise MarksError(f"{path}:{line}: {error}") from None
         node = scenario.nodes.get(node_id)

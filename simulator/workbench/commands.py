@@ -13,7 +13,7 @@ from pathlib import Path
 
 def cmd_new(args: argparse.Namespace) -> int:
     from .. import cli
-    from ..engine.skeleton import SkeletonError
+    from ..engine.authoring.skeleton import SkeletonError
     from .scaffold import ScaffoldError, target_path, write_skeleton
 
     try:
@@ -41,9 +41,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from .. import cli
-    from ..engine.calibration import calibrate
-    from ..engine.library import ContentError, require
-    from ..engine.loader import load_file
+    from ..engine.authoring.calibration import calibrate
+    from ..engine.content.library import ContentError, require
+    from ..engine.content.loader import load_file
     from .calibrate_report import MarksError, read_marks, write_json, write_text
 
     if args.top < 0:

@@ -11,10 +11,10 @@ import unicodedata
 from pathlib import Path
 from typing import TextIO
 
-from ..engine.diagnostics import Diagnostic
-from ..engine.library import yaml_files
-from ..engine.loader import load_file
-from ..engine.model import Scenario
+from ..engine.content.diagnostics import Diagnostic
+from ..engine.content.library import yaml_files
+from ..engine.content.loader import load_file
+from ..engine.content.model import Scenario
 
 SEVERITY_WORDS = (("error", "个错误"), ("warning", "个警告"), ("info", "条提示"))
 
@@ -53,7 +53,7 @@ def count_files(paths: list[Path]) -> int:
 
 def scenario_rows(scenarios_dir: Path) -> tuple[list[dict], list[str]]:
     """One row per loadable scenario (sorted by id), and a line per file that did not load."""
-    from ..engine.validate_graph import build_graph
+    from ..engine.check.graph import build_graph
 
     rows: list[dict] = []
     problems: list[str] = []
@@ -100,7 +100,7 @@ def print_rows(rows: list[dict], fmt: str, out: TextIO) -> None:
 
 def write_schemas(out_dir: Path | None, out: TextIO) -> None:
     """Both schemas: into `out_dir` as two files, or to `out` as one JSON object."""
-    from ..engine.schema import json_schema
+    from ..engine.content.schema import json_schema
 
     schemas = {kind: json_schema(kind) for kind in ("scenario", "rubric")}
     if out_dir is None:

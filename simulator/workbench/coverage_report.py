@@ -11,10 +11,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..engine.coverage import KINDS, Coverage, Item, Run, coverage, golden_runs, observed_step
-from ..engine.library import ContentError, require, rubric_path, scenario_path, yaml_files
-from ..engine.loader import load_file
-from ..engine.model import Rubric, Scenario
+from ..engine.authoring.coverage import KINDS, Coverage, Item, Run, coverage, golden_runs, observed_step
+from ..engine.content.library import ContentError, require, rubric_path, scenario_path, yaml_files
+from ..engine.content.loader import load_file
+from ..engine.content.model import Rubric, Scenario
 
 KIND_WORDS = {"node": "节点", "branch": "分支", "ending": "结局", "criterion": "评分项"}
 
@@ -27,7 +27,7 @@ def load_targets(refs: list[str], scenarios_dir: Path, rubrics_dir: Path) -> tup
     problems: list[str] = []
     for ref in refs:
         try:
-            paths.append(scenario_path(ref, scenarios_dir))
+            paths.append(scenario_path(ref, [scenarios_dir]))
         except ContentError as error:
             problems.append(str(error))
     if not refs:
@@ -37,7 +37,7 @@ def load_targets(refs: list[str], scenarios_dir: Path, rubrics_dir: Path) -> tup
     for path in paths:
         try:
             scenario = require(load_file(path, "scenario"))
-            where = rubric_path(scenario.rubric, path, rubrics_dir)
+            where = rubric_path(scenario.rubric, path, [rubrics_dir])
             if where not in rubrics:
                 try:
                     rubrics[where] = require(load_file(where, "rubric"))

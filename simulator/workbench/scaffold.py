@@ -5,7 +5,7 @@ import os
 from pathlib import Path
 from typing import TextIO
 
-from ..engine.skeleton import check_id, rubric_skeleton, scenario_skeleton
+from ..engine.authoring.skeleton import check_id, rubric_skeleton, scenario_skeleton
 
 
 class ScaffoldError(Exception):

@@ -5,15 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.engine.checks import regex_finder, required_literals
-from simulator.engine.text import compile_regex, without_captures
-from simulator.engine.text import normalize
+from simulator.engine.play.checks import regex_finder
+from simulator.engine.play.literals import required_literals
+from simulator.engine.play.text import compile_regex, normalize, without_captures
 
 
 @pytest.mark.parametrize("pattern, required", [
     ("理解", [{"理解"}]),
     ("(您|你)好", [{"好"}, {"您", "你"}]),            # every part is required; the most selective first
-    ("不归(我们|我)管", [{"不归"}, {"我"}, {"管"}]),       # the parser factors 我们|我 into 我(们)?
+    ("不归(我们|我)管", [{"不归"}, {"我"}, {"管"}]),       # 我们 holds 我: the set keeps 我 only
     ("(可以|能)?向人社局", [{"向人社局"}]),
     ("a|b", [{"a", "b"}]),
     ("(a|b?)c", [{"c"}]),
@@ -66,3 +66,39 @@ def test_non_capturing_patterns_match_the_same_spans(text):
     for pattern in PATTERNS:
         assert [m.span() for m in compile_regex(pattern).finditer(text)] == [
             m.span() for m in re.finditer(pattern, text)]
+
+
+# Patterns built from the pieces authors use (and a few they might): literals, classes, groups,
+# alternation, quantifiers, lookarounds, anchors, escapes. Whatever the parser makes of them,
+# every match must contain a member of every set it promises.
+ATOMS = st.sampled_from(["您", "你", "好", "不", "归", "管", "a", "b", r"\.", r"\d", ".", "[您你]", "[^好]", "[a-c]",
+                         r"\u4e0d", r"\x61", r"\b", "^", "$", "(?=好)", "(?<!不)", r"[\]a]", "{", "x{2", "a{}"])
+QUANTIFIED = st.tuples(ATOMS, st.sampled_from(["", "", "", "?", "*", "+", "{2}", "{0,2}", "{1,}", "+?", "??"])).map(
+    lambda pair: pair[0] + pair[1] if pair[0] not in ("^", "$", r"\b", "(?=好)", "(?<!不)") else pair[0])
+
+
+def _sequences(inner):
+    return st.lists(inner, min_size=0, max_size=4).map("".join)
+
+
+PATTERN = st.recursive(
+    _sequences(QUANTIFIED),
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=1, max_size=3).map(lambda parts: "(" + "|".join(parts) + ")"),
+        st.tuples(inner, st.sampled_from(["", "?", "+", "*"])).map(lambda pair: "(?:" + pair[0] + ")" + pair[1]),
+        st.lists(inner, min_size=1, max_size=3).map("".join),
+    ),
+    max_leaves=8,
+)
+
+
+@given(pattern=PATTERN, text=st.text(alphabet="您你好不归管ab.1{}x] ", max_size=12))
+def test_required_literals_are_in_every_match(pattern, text):
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return
+    needs = required_literals(pattern)
+    for match in compiled.finditer(text):
+        for need in needs:
+            assert any(member in match.group(0) for member in need), (pattern, need, match.group(0))

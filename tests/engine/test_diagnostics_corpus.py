@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine.diagnostics import CATALOGUE
-from simulator.engine.loader import load_file
-from simulator.engine.validate import validate_paths
+from simulator.engine.content.diagnostics import CATALOGUE
+from simulator.engine.content.loader import load_file
+from simulator.engine.check.validate import validate_paths
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BROKEN = DATA / "broken"
@@ -41,7 +41,7 @@ def test_corpus_covers_every_code_in_the_catalogue():
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_broken_file_reports_exactly_its_faults(path: Path):
     wanted = expectations(path)
-    found = validate_paths([path], DATA)
+    found = validate_paths([path], [DATA])
     got = sorted({(d.code, d.line) for d in found})
     assert got == sorted({(code, line) for code, line, _ in wanted}), "\n".join(map(str, found))
     for code, line, col in wanted:
@@ -59,19 +59,19 @@ def test_several_faults_are_all_reported_in_one_run(name: str):
     path = BROKEN / f"{name}.yaml"
     wanted = expectations(path)
     assert len({code for code, _, _ in wanted}) >= 5
-    found = validate_paths([path], DATA)
+    found = validate_paths([path], [DATA])
     assert {(code, line) for code, line, _ in wanted} <= {(d.code, d.line) for d in found}
 
 
 def test_whole_corpus_in_one_call_is_sorted_and_complete():
-    found = validate_paths([BROKEN], DATA)
+    found = validate_paths([BROKEN], [DATA])
     assert found == sorted(found, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     total = sum(len({(c, l) for c, l, _ in expectations(p)}) for p in CORPUS)
     assert len({(d.path, d.code, d.line) for d in found}) == total
 
 
 def test_did_you_mean_hints():
-    by_file = {p.stem: [d.message for d in validate_paths([p], DATA)] for p in CORPUS}
+    by_file = {p.stem: [d.message for d in validate_paths([p], [DATA])] for p in CORPUS}
     assert any("是否想写 'ending'" in m for m in by_file["sc012_unknown_key"])
     assert any("是否想写 'end_escalated'" in m for m in by_file["sc101_goto_missing"])
     assert any("是否想写 'anger'" in m for m in by_file["sc201_undeclared_in_when"])
@@ -80,7 +80,7 @@ def test_did_you_mean_hints():
 
 
 def test_valid_fixtures_are_clean():
-    found = validate_paths([DATA / "mini_scenario.yaml", DATA / "mini_rubric.yaml"], DATA)
+    found = validate_paths([DATA / "mini_scenario.yaml", DATA / "mini_rubric.yaml"], [DATA])
     assert found == []
 
 

@@ -1,18 +1,15 @@
-"""The engine is a library: importing all of it loads no Textual, no Rich, no SQLite."""
+"""The engine is a library: importing every module of it loads no Textual, no Rich, no SQLite."""
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
 
-MODULES = ["simulator.engine", "simulator.engine.model", "simulator.engine.loader", "simulator.engine.validate",
-           "simulator.engine.schema", "simulator.engine.diagram", "simulator.engine.library",
-           "simulator.engine.expr", "simulator.engine.text", "simulator.engine.scoring",
-           "simulator.engine.session"]
 CODE = (
-    "import importlib, json, sys\n"
-    f"for name in {MODULES!r}:\n"
-    "    importlib.import_module(name)\n"
+    "import importlib, json, pkgutil, sys\n"
+    "import simulator.engine as engine\n"
+    "for module in pkgutil.walk_packages(engine.__path__, 'simulator.engine.'):\n"
+    "    importlib.import_module(module.name)\n"
     "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'sqlite3'))))\n"
 )
 

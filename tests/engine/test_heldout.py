@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.engine.library import load_rubric
-from simulator.engine.scoring import score_reply
+from simulator.engine.check.ready import load_rubric
+from simulator.engine.play.scoring import compile_rubric, score_reply
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = sorted((ROOT / "tests" / "data" / "heldout").glob("replies*.yaml"))
@@ -26,7 +26,7 @@ FLOORS = {
 
 
 def agreement(path: Path) -> dict[str, float]:
-    rubric = load_rubric(ROOT / "rubrics" / "standard.yaml")
+    rubric = compile_rubric(load_rubric(ROOT / "rubrics" / "standard.yaml"))
     counts = {kind: [0, 0, 0] for kind in ("fault", "credit")}  # true positives, fired, labelled
     for item in yaml.safe_load(path.read_text(encoding="utf-8"))["replies"]:
         shows, unsure = set(item.get("shows") or ()), set(item.get("unsure") or ())

@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.engine.diagnostics import CATALOGUE
-from simulator.engine.loader import Loaded, load_file, load_text
-from simulator.engine.validate import validate_paths
+from simulator.engine.content.diagnostics import CATALOGUE
+from simulator.engine.content.loader import Loaded, load_file, load_text
+from simulator.engine.check.validate import validate_paths
 
 YAMLISH = st.lists(
     st.one_of(
@@ -87,5 +87,5 @@ def test_validate_never_raises_on_edited_files(tmp_path, text, edits):
     path = tmp_path / "edited.yaml"
     path.write_text("\n".join(lines), encoding="utf-8")
     shutil.copy(DATA / "mini_rubric.yaml", tmp_path / "mini_rubric.yaml")
-    for diagnostic in validate_paths([path], tmp_path):
+    for diagnostic in validate_paths([path], [tmp_path]):
         assert diagnostic.code in CATALOGUE

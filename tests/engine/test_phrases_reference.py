@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.engine.loader import load_file
-from simulator.engine.scoring import score_reply
+from simulator.engine.content.loader import load_file
+from simulator.engine.play.scoring import score_reply
 
 ROOT = Path(__file__).parents[2]
 RUBRIC = ROOT / "rubrics" / "standard.yaml"
@@ -26,10 +26,8 @@ def _phrases(kind: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def rubric():
-    loaded = load_file(RUBRIC)
-    assert loaded.model is not None, [str(d) for d in loaded.diagnostics]
-    return loaded.model
+def rubric(standard_scorer):
+    return standard_scorer
 
 
 def test_reference_lists_are_not_empty():

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine.loader import load_file
-from simulator.engine.scoring import score_reply
+from simulator.engine.content.loader import load_file
+from simulator.engine.play.scoring import score_reply
 
 RUBRIC = Path(__file__).parents[2] / "rubrics" / "standard.yaml"
 
@@ -203,10 +203,8 @@ CASES = (
 
 
 @pytest.fixture(scope="module")
-def rubric():
-    loaded = load_file(RUBRIC)
-    assert loaded.model is not None, [str(d) for d in loaded.diagnostics]
-    return loaded.model
+def rubric(standard_scorer):
+    return standard_scorer
 
 
 def _totals(rubric, turn: Turn, replies: tuple[str, ...]) -> dict[str, int]:

@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine.library import load_scenario_and_rubric, yaml_files
-from simulator.engine.model import GOOD_ENDINGS
-from simulator.engine.scoring import score_reply
-from simulator.engine.session import Session
+from simulator.engine.check.ready import load_scenario_and_rubric
+from simulator.engine.content.library import Library, yaml_files
+from simulator.engine.content.model import GOOD_ENDINGS
+from simulator.engine.play.scoring import compile_rubric, score_reply
+from simulator.engine.play.session import Session
 
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "scenarios"
@@ -40,7 +41,7 @@ CATEGORIES = [("拆迁",), ("土地",), ("城建",), ("房地产", "物业"), ("
 
 @lru_cache(maxsize=None)
 def content(scenario_id: str):
-    scenario, rubric, _ = load_scenario_and_rubric(scenario_id, SCENARIOS, RUBRICS)
+    scenario, rubric, _ = load_scenario_and_rubric(scenario_id, Library.at(SCENARIOS, RUBRICS))
     return scenario, rubric
 
 
@@ -75,14 +76,15 @@ def test_a_rude_dismissive_trainee_reaches_a_bad_ending(scenario_id):
 @pytest.mark.parametrize("scenario_id", IDS)
 def test_every_model_answer_scores_at_least_80_and_best_options_win(scenario_id):
     scenario, rubric = content(scenario_id)
+    scorer = compile_rubric(rubric)
     for node_id, node in scenario.nodes.items():
         if node.ending is not None:
             continue
         for answer in node.model_answers:
-            score = score_reply(answer, rubric, node)
+            score = score_reply(answer, scorer, node)
             assert score.total >= 80, (node_id, score.total, [m.criterion for m in score.missed])
         if node.options:
-            totals = [(score_reply(o.text, rubric, node).total, o.best) for o in node.options]
+            totals = [(score_reply(o.text, scorer, node).total, o.best) for o in node.options]
             best = max(total for total, is_best in totals if is_best)
             others = [total for total, is_best in totals if not is_best]
             assert all(best > total for total in others), (node_id, totals)

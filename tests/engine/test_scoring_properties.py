@@ -2,8 +2,8 @@
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.engine.scoring import MAX_REPLY_CHARS, ReplyTooLong, score_reply
-from simulator.engine.session import Session
+from simulator.engine.play.scoring import MAX_REPLY_CHARS, ReplyTooLong, compile_rubric, score_reply
+from simulator.engine.play.session import Session
 
 NASTY = st.sampled_from([
     "", "[/]", "[b]粗体[/b]", "<script>alert(1)</script>", "{{ 7*7 }}", "👍🙏😡" * 50, "\u202e反向文本",
@@ -16,6 +16,7 @@ REPLIES = st.one_of(st.text(max_size=300), st.text(min_size=1990, max_size=2100)
 @given(reply=REPLIES)
 def test_any_reply_scores_in_range_or_is_refused_as_too_long(engine_content, reply):
     _, rubric = engine_content
+    rubric = compile_rubric(rubric)
     try:
         score = score_reply(reply, rubric)
     except ReplyTooLong:

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from simulator.engine.session import ScenarioError, Session
+from simulator.engine.play.session import ScenarioError, Session
 
 CALM = "您先别着急，请坐下慢慢说。"
 VERIFY = "请您放心，我们会核实情况。"

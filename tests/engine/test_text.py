@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.engine.text import PhraseMatcher, has_question, is_negated, normalize, normalize_slowly, similarity
+from simulator.engine.play.text import PhraseMatcher, has_question, is_negated, normalize, normalize_slowly, similarity
 
 COMFORT = PhraseMatcher(("理解", "理解您的心情", "别着急", "不要急", "推诿", "找别的部门", "不知道", "管"))
 

@@ -10,7 +10,7 @@ HOSTILE_NAME = '小王<b onmouseover="alert(4)">'
 @pytest.fixture
 def hostile_record(tmp_path, engine_content):
     """A finished session with a hostile first reply (it also earns credit: evidence to highlight)."""
-    from simulator.engine.session import Session
+    from simulator.engine.play.session import Session
     from simulator.store import Store
 
     scenario, rubric = engine_content

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine.library import load_scenario_and_rubric
-from simulator.engine.session import Session
+from simulator.engine.check.ready import load_scenario_and_rubric
+from simulator.engine.content.library import Library
+from simulator.engine.play.session import Session
 from simulator.reports.cohort import cohort
 from simulator.reports.render import render_cohort_csv, render_cohort_html
 from simulator.store import Store
@@ -21,7 +22,7 @@ CALM, VERIFY = "您先别着急，请坐下慢慢说。", "请您放心，我们
 @pytest.fixture
 def played(tmp_path, engine_content):
     """Four sessions: two trainees on the engine scenario, one left open on the loop scenario."""
-    loop = load_scenario_and_rubric(str(DATA / "store" / "loop.yaml"), DATA, DATA)[:2]
+    loop = load_scenario_and_rubric(str(DATA / "store" / "loop.yaml"), Library.at(DATA, DATA))[:2]
     plays = [
         ("小王", engine_content, [CALM, VERIFY]),
         ("小李", engine_content, ["这不归我们管"]),

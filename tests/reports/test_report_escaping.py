@@ -106,7 +106,7 @@ def test_markdown_escape_keeps_block_markers_literal():
 
 
 def test_a_live_session_renders_without_a_store(engine_content):
-    from simulator.engine.session import Session
+    from simulator.engine.play.session import Session
 
     session = Session.start(*engine_content).answer(HOSTILE)
     html = render_session_html(session, trainee="练习者")

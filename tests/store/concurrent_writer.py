@@ -10,8 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-from simulator.engine.library import load_scenario_and_rubric
-from simulator.engine.session import Session
+from simulator.engine.check.ready import load_scenario_and_rubric
+from simulator.engine.content.library import Library
+from simulator.engine.play.session import Session
 from simulator.store import Store
 
 LOOP = Path(__file__).resolve().parent.parent / "data" / "store" / "loop.yaml"
@@ -19,7 +20,7 @@ REPLIES = ("您别着急", "你好", "请慢慢说")  # none of them verifies, s
 
 
 def main(data_dir: str, trainee: str, count: int, go: str) -> None:
-    scenario, rubric, _ = load_scenario_and_rubric(str(LOOP), LOOP.parent, LOOP.parent)
+    scenario, rubric, _ = load_scenario_and_rubric(str(LOOP), Library.at(LOOP.parent, LOOP.parent))
     while not Path(go).exists():
         time.sleep(0.002)
     started = time.time()

@@ -33,9 +33,10 @@ def child_env() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def loop_content():
-    from simulator.engine.library import load_scenario_and_rubric
+    from simulator.engine.check.ready import load_scenario_and_rubric
+    from simulator.engine.content.library import Library
 
-    scenario, rubric, _ = load_scenario_and_rubric(str(LOOP_SCENARIO), DATA, DATA)
+    scenario, rubric, _ = load_scenario_and_rubric(str(LOOP_SCENARIO), Library.at(DATA, DATA))
     return scenario, rubric
 
 

@@ -6,7 +6,7 @@ import sqlite3
 
 from store_helpers import CALM, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY, loop_content, run_cli  # noqa: F401 (fixtures)
 
-from simulator.engine.session import Session
+from simulator.engine.play.session import Session
 from simulator.store import Store
 from simulator.store.codec import session_json
 

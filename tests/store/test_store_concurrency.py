@@ -14,7 +14,7 @@ from pathlib import Path
 
 from store_helpers import child_env, loop_content  # noqa: F401 (fixtures)
 
-from simulator.engine.session import Session
+from simulator.engine.play.session import Session
 from simulator.store import Store
 
 WRITER = Path(__file__).resolve().parent / "concurrent_writer.py"

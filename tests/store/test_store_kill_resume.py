@@ -11,7 +11,7 @@ import pytest
 from store_helpers import (DATA, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY, child_env, run_cli,  # noqa: F401 (fixtures)
                            simulator_command)
 
-from simulator.engine.session import Session
+from simulator.engine.play.session import Session
 from simulator.store import Store
 
 FIRST, SECOND = "你好", "您别着急"  # opening -> opening_again -> facts: two turns, no ending yet

@@ -6,7 +6,7 @@ import sqlite3
 import pytest
 from store_helpers import CALM, VERIFY, loop_content, store  # noqa: F401 (fixtures)
 
-from simulator.engine.session import Session
+from simulator.engine.play.session import Session
 from simulator.store import SCHEMA_VERSION, Records, Store, StoreError
 
 

@@ -10,7 +10,7 @@ import pytest
 from uikit import SIZE, loaded, open_scenario, send, settle
 
 from test_flows import DEADLINE, EMPATHY, VERIFY, text_of
-from simulator.engine.session import Session
+from simulator.engine.play.session import Session
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.play import PlayScreen
 from simulator.ui.screens.preview_view import evaluate, preview_of, taken_branches

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from simulator.engine.session import Session
+from simulator.engine.play.session import Session
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.dialogs import RewindDialog
 from simulator.ui.screens.home import HomeScreen
@@ -243,8 +243,8 @@ async def test_rewinding_after_the_ending_reopens_the_conversation(make_app):
 
 
 async def test_an_injected_rubric_scores_every_scenario(make_app):
-    from simulator.engine.library import require
-    from simulator.engine.loader import load_file
+    from simulator.engine.content.library import require
+    from simulator.engine.content.loader import load_file
     from uikit import UI_DATA
 
     other = require(load_file(UI_DATA.parent / "engine" / "rubric.yaml", "rubric"))

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from textual.content import Content
 from uikit import RUBRICS, SCENARIOS, fixed_clock, loaded
 
-from simulator.engine.library import ContentError
-from simulator.engine.session import Session
+from simulator.engine.content.library import ContentError
+from simulator.engine.play.session import Session
 from simulator.ui.commands import markup_literal
 from simulator.ui.library import DiskLibrary
 from simulator.ui.launch import LazyRecords

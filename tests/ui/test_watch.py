@@ -177,7 +177,7 @@ async def test_a_file_that_does_not_load_yet_waits_then_plays(make_app, tmp_path
 
 
 async def test_a_save_while_the_resume_dialog_is_up_reaches_the_resumed_conversation(make_app, tmp_path):
-    from simulator.engine.session import Session
+    from simulator.engine.play.session import Session
     from simulator.ui.records import MemoryRecords
     from simulator.ui.screens.dialogs import ResumeDialog
 
@@ -202,7 +202,7 @@ async def test_a_save_while_the_resume_dialog_is_up_reaches_the_resumed_conversa
 
 
 def test_replay_keeps_hints_and_choices(tmp_path):
-    from simulator.engine.session import Session
+    from simulator.engine.play.session import Session
 
     watcher = ContentWatcher(watched_copy(tmp_path), tmp_path / "rubrics")
     first = watcher.load()
@@ -217,7 +217,7 @@ def test_replay_keeps_hints_and_choices(tmp_path):
 
 
 def test_replay_stops_at_a_turn_that_fails_in_any_way(tmp_path, monkeypatch):
-    from simulator.engine.session import Session
+    from simulator.engine.play.session import Session
 
     watcher = ContentWatcher(watched_copy(tmp_path), tmp_path / "rubrics")
     first = watcher.load()

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import build_parser
-from simulator.engine.diagnostics import CATALOGUE
-from simulator.engine.golden import run_rubric, run_scenario
-from simulator.engine.library import require
-from simulator.engine.loader import load_file
-from simulator.engine.validate import validate_paths
+from simulator.engine.content.diagnostics import CATALOGUE
+from simulator.engine.check.golden import run_rubric, run_scenario
+from simulator.engine.content.library import require
+from simulator.engine.content.loader import load_file
+from simulator.engine.check.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
@@ -35,7 +35,7 @@ def placed(tmp_path):
 
 
 def test_the_examples_validate_clean(placed):
-    assert validate_paths(list(placed), ROOT / "rubrics") == []
+    assert validate_paths(list(placed), [ROOT / "rubrics"]) == []
 
 
 def test_the_scenario_example_passes_its_tests_against_the_standard_rubric(placed):

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.engine.calibration import (Pair, ScaleError, agreement, average_ranks, band, check_scale,
+from simulator.engine.authoring.calibration import (Pair, ScaleError, agreement, average_ranks, band, check_scale,
                                           detect_scale, pearson, quadratic_kappa, spearman)
 
 INSTRUCTOR = [4, 2, 5, 3, 1]

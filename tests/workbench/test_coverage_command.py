@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.engine.coverage import Run, coverage, golden_runs, session_steps
-from simulator.engine.library import require
-from simulator.engine.loader import load_file
-from simulator.engine.session import Session
+from simulator.engine.authoring.coverage import Run, coverage, golden_runs, session_steps
+from simulator.engine.content.library import require
+from simulator.engine.content.loader import load_file
+from simulator.engine.play.session import Session
 
 DATA = Path(__file__).resolve().parent / "data"
 SCENARIO = DATA / "coverage.yaml"

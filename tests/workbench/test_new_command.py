@@ -8,12 +8,12 @@ import pytest
 
 from simulator import cli
 from simulator.cli import main
-from simulator.engine.coverage import coverage, golden_runs
-from simulator.engine.golden import run_rubric, run_scenario
-from simulator.engine.library import require
-from simulator.engine.loader import FIELD_NAMES, load_file
-from simulator.engine.skeleton import rubric_skeleton, scenario_skeleton
-from simulator.engine.validate import validate_paths
+from simulator.engine.authoring.coverage import coverage, golden_runs
+from simulator.engine.check.golden import run_rubric, run_scenario
+from simulator.engine.content.library import require
+from simulator.engine.content.loader import FIELD_NAMES, load_file
+from simulator.engine.authoring.skeleton import rubric_skeleton, scenario_skeleton
+from simulator.engine.check.validate import validate_paths
 from simulator.workbench.scaffold import schema_ref
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +55,7 @@ def scenario_file(tmp_path, capsys) -> Path:
 
 
 def test_scenario_skeleton_is_strict_clean_and_its_tests_pass(scenario_file):
-    assert validate_paths([scenario_file], ROOT / "rubrics") == []
+    assert validate_paths([scenario_file], [ROOT / "rubrics"]) == []
     scenario = require(load_file(scenario_file, "scenario"))
     assert (scenario.id, scenario.category, scenario.rubric) == ("rent_dispute", "房地产", "standard")
     report = run_scenario(scenario, require(load_file(STANDARD, "rubric")))
@@ -83,7 +83,7 @@ def test_validate_and_test_commands_accept_the_skeletons(scenario_file, tmp_path
 def test_rubric_skeleton_is_strict_clean_and_its_golden_tests_pass(tmp_path, capsys):
     target = tmp_path / "house_rules.yaml"
     assert run(capsys, "new", "rubric", "house_rules", "--out", str(target))[0] == 0
-    assert validate_paths([target], ROOT / "rubrics") == []
+    assert validate_paths([target], [ROOT / "rubrics"]) == []
     rubric = require(load_file(target, "rubric"))
     assert rubric.id == "house_rules"
     assert {"listening", "impartiality", "communication"} <= set(rubric.dimensions)

@@ -17,7 +17,7 @@ from .debrief_view import model_answer, moves, strongest, weakest
 from .play_view import MODE_LABELS
 
 if TYPE_CHECKING:
-    from ...engine.session import Session
+    from ...engine.play.session import Session
 
 
 class DebriefScreen(Screen[None]):
@@ -48,7 +48,7 @@ class DebriefScreen(Screen[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        from ...engine.model import ENDING_LABELS, GOOD_ENDINGS
+        from ...engine.content.model import ENDING_LABELS, GOOD_ENDINGS
 
         session = self.session
         scenario = session.scenario

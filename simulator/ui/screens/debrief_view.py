@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ...engine.session import Session, TurnResult
+    from ...engine.play.session import Session, TurnResult
 
 
 @dataclass

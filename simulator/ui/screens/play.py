@@ -31,8 +31,8 @@ from .play_author import AuthorTools
 from .play_view import MODE_LABELS, hint_for, readings, transcript_lines
 
 if TYPE_CHECKING:
-    from ...engine.model import Rubric, Scenario
-    from ...engine.session import Session, TurnResult
+    from ...engine.content.model import Rubric, Scenario
+    from ...engine.play.session import Session, TurnResult
 
 Step = Callable[["Session"], "Session | tuple[Session, str]"]  # a new session, and maybe a note about it
 
@@ -98,7 +98,7 @@ class PlayScreen(AuthorTools, Screen[None]):
                  watched: bool = False) -> None:
         """`resume` continues a restored session (in its own mode) under the record `record_id`;
         `preview` opens the author's preview; `watched` means the app sends this screen reloads."""
-        from ...engine.session import Session
+        from ...engine.play.session import Session
 
         super().__init__()
         self.session: Session = resume or Session.start(scenario, rubric, mode)  # type: ignore[arg-type]
@@ -148,8 +148,8 @@ class PlayScreen(AuthorTools, Screen[None]):
     @work(thread=True, group="engine", exit_on_error=False)
     def _run(self, step: Step, kind: str, session: Session | None = None,
              replaced: TurnResult | None = None) -> None:
-        from ...engine.scoring import ReplyTooLong
-        from ...engine.session import ScenarioError
+        from ...engine.play.scoring import ReplyTooLong
+        from ...engine.play.session import ScenarioError
 
         try:
             outcome = step(session or self.session)

@@ -17,8 +17,8 @@ from ..widgets.preview import PreviewPanel
 from .play_view import hint_for, readings
 
 if TYPE_CHECKING:
-    from ...engine.model import Rubric, Scenario
-    from ...engine.session import Session, TurnResult
+    from ...engine.content.model import Rubric, Scenario
+    from ...engine.play.session import Session, TurnResult
 
 
 class AuthorTools:

@@ -11,7 +11,7 @@ from ..widgets.meters import Reading
 from ..widgets.transcript import Line
 
 if TYPE_CHECKING:
-    from ...engine.session import Session, StateChange
+    from ...engine.play.session import Session, StateChange
 
 MODE_LABELS = {"practice": "练习模式", "exam": "考试模式", "choice": "初学模式"}
 MODE_HELP = {
@@ -23,7 +23,7 @@ MODE_HELP = {
 
 def transcript_lines(session: Session, prompt: str, mode: str) -> tuple[Line, ...]:
     """The conversation as the trainee sees it; scores and reasons only outside exam mode."""
-    from ...engine.model import ENDING_LABELS
+    from ...engine.content.model import ENDING_LABELS
 
     name = session.scenario.persona.name
     lines: list[Line] = []

@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Callable, Literal
 
 if TYPE_CHECKING:
-    from ...engine.model import Node
-    from ...engine.session import Session, TurnResult
+    from ...engine.content.model import Node
+    from ...engine.play.session import Session, TurnResult
 
 Verdict = Literal["holds", "fails", "depends", "error", "else"]
 MAX_TRIES = 64  # outcomes tried per condition: enough for six criteria in one condition
@@ -75,7 +75,7 @@ def _score_unknown(dimension: str) -> Any:
 
 def evaluate(source: str, base: dict[str, Any], known: Callable[[str], bool] | None = None) -> tuple[Verdict, str]:
     """Whether `source` holds in `base`; with `known` None, criteria outcomes are unknown."""
-    from ...engine.expr import compile_condition
+    from ...engine.play.expr import compile_condition
 
     try:
         condition = compile_condition(source)
@@ -125,7 +125,7 @@ def _changeable(session: Session, node: Node) -> dict[str, str]:
 
 
 def _reads(source: str) -> set[str]:
-    from ...engine.expr import free_names
+    from ...engine.play.expr import free_names
 
     try:
         return free_names(source)
@@ -162,7 +162,7 @@ def pending_branches(session: Session) -> tuple[tuple[BranchView, ...], str]:
 
 def taken_branches(session: Session, result: TurnResult) -> tuple[BranchView, ...]:
     """The answered node's branches against that turn's scores and state (after its effects)."""
-    from ...engine.session import condition_context
+    from ...engine.play.session import condition_context
 
     node = session.scenario.nodes.get(result.node)
     if node is None:
@@ -182,7 +182,7 @@ def taken_branches(session: Session, result: TurnResult) -> tuple[BranchView, ..
 
 def preview_of(session: Session) -> Preview:
     """What the preview panel shows for this moment of the session."""
-    from ...engine.model import ENDING_LABELS
+    from ...engine.content.model import ENDING_LABELS
 
     scenario = session.scenario
     node = session.current

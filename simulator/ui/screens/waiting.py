@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 from ..widgets.diagnostics import DiagnosticsPanel
 
 if TYPE_CHECKING:
-    from ...engine.model import Rubric, Scenario
+    from ...engine.content.model import Rubric, Scenario
 
 
 class WaitingScreen(Screen[None]):

@@ -16,8 +16,8 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from ...engine.scoring import CriterionResult, TurnScore
-    from ...engine.session import TurnResult
+    from ...engine.play.scoring import CriterionResult, TurnScore
+    from ...engine.play.session import TurnResult
 
 HIT_STYLE = "bold underline $text-success"
 FLAG_STYLE = "bold reverse $text-error"

@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 from typing import Iterable
 
-from .diagnostics import Diagnostic
-from .loader import DataPath, Loaded
+from ..content.diagnostics import Diagnostic
+from ..content.loader import DataPath, Loaded
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -18,11 +18,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Literal, Mapping
 
-from .expr import compile_condition
-from .model import Rubric, Scenario
-from .scoring import ReplyTooLong
-from .session import ScenarioError, Session
-from .validate_graph import build_graph
+from ..play.expr import compile_condition
+from ..content.model import Rubric, Scenario
+from ..play.scoring import ReplyTooLong, compile_rubric
+from ..play.session import ScenarioError, Session
+from ..check.graph import build_graph
 
 ItemKind = Literal["node", "branch", "ending", "criterion"]
 Status = Literal["covered", "partial", "justified", "gap"]
@@ -138,8 +138,9 @@ def session_steps(session: Session) -> tuple[Step, ...]:
 def golden_runs(scenario: Scenario, rubric: Rubric) -> tuple[Run, ...]:
     """Each path test replayed as far as it goes (a failing test still exercised what it reached)."""
     runs = []
+    scorer = compile_rubric(rubric)
     for test in scenario.tests:
-        session = Session.start(scenario, rubric)
+        session = Session.start(scenario, rubric, scorer=scorer)
         for reply in test.replies:
             if session.finished:
                 break

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..content.model import Ending, Node, Rubric, Scenario
 from .expr import compile_condition, render
-from .model import Ending, Node, Rubric, Scenario
-from .scoring import TurnScore, score_reply
+from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
 
 Mode = Literal["practice", "exam", "choice"]
 Value = int | bool
@@ -33,6 +33,10 @@ def condition_context(scenario: Scenario, values: dict[str, Value], score: TurnS
 
     return {**values, "passed": passed, "failed": lambda criterion: not passed(criterion),
             "score": score.dimension, "total": score.total, "turn": turn, "persona": scenario.persona.model_dump()}
+
+
+def _initial_state(scenario: Scenario) -> tuple[tuple[str, Value], ...]:
+    return tuple((name, var.initial) for name, var in scenario.state.items())
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class TurnResult:
 class Session:
     scenario: Scenario
     rubric: Rubric
+    scorer: CompiledRubric = field(compare=False, repr=False)  # the rubric, compiled once per start
     node: str
     state: tuple[tuple[str, Value], ...]
     history: tuple[TurnResult, ...] = ()
@@ -77,9 +82,12 @@ class Session:
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
-    def start(cls, scenario: Scenario, rubric: Rubric, mode: Mode = "practice") -> Session:
-        initial = tuple((name, var.initial) for name, var in scenario.state.items())
-        return cls(scenario, rubric, scenario.start, initial, (), mode)
+    def start(cls, scenario: Scenario, rubric: Rubric, mode: Mode = "practice", *,
+              scorer: CompiledRubric | None = None) -> Session:
+        """The first moment of a conversation; `scorer` reuses a compiled `rubric` (many sessions, one rubric)."""
+        if scorer is None or scorer.rubric is not rubric:
+            scorer = compile_rubric(rubric)
+        return cls(scenario, rubric, scorer, scenario.start, _initial_state(scenario), (), mode)
 
     @property
     def current(self) -> Node:
@@ -125,7 +133,7 @@ class Session:
             raise ScenarioError("对话已经结束")
         node = self.current
         prompt = self.prompt
-        score = score_reply(reply, self.rubric, node)
+        score = score_reply(reply, self.scorer, node)
         values = self.values
         changes: list[StateChange] = []
         for result in score.results:
@@ -163,7 +171,7 @@ class Session:
         if not 1 <= turn <= len(self.history):
             raise ScenarioError(f"无法回到第 {turn} 轮")
         target = self.history[turn - 1]
-        before = self.history[turn - 2].state if turn > 1 else Session.start(self.scenario, self.rubric).state
+        before = self.history[turn - 2].state if turn > 1 else _initial_state(self.scenario)
         return replace(self, node=target.node, state=before, history=self.history[: turn - 1], hint_pending=False)
 
     # ------------------------------------------------------------ results
@@ -195,11 +203,15 @@ class Session:
         }
 
     @classmethod
-    def from_json(cls, data: dict[str, Any], scenario: Scenario, rubric: Rubric) -> Session:
+    def from_json(cls, data: dict[str, Any], scenario: Scenario, rubric: Rubric, *,
+                  scorer: CompiledRubric | None = None) -> Session:
         """Rebuild a session by replaying its replies; checks it lands where it was saved."""
         if data.get("schema") != SCHEMA or data.get("scenario") != scenario.id:
             raise ScenarioError("会话记录与场景不符")
-        session = cls.start(scenario, rubric, data.get("mode", "practice"))
+        mode = data.get("mode", "practice")
+        if mode not in ("practice", "exam", "choice"):
+            raise ScenarioError(f"未知的模式：{mode}")
+        session = cls.start(scenario, rubric, mode, scorer=scorer)
         for turn in data.get("turns", []):
             if turn.get("hint"):
                 session = session.use_hint()

@@ -13,8 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal, Sequence
 
-from .model import Rubric
-from .scoring import Turn, score_reply
+from ..content.model import Rubric
+from ..play.scoring import Turn, compile_rubric, score_reply
 
 BANDS = 5
 Scale = Literal[5, 100]
@@ -255,7 +255,8 @@ class Calibration:
 def calibrate(replies: Sequence[MarkedReply], scales: dict[str, Scale], rubric: Rubric,
               top: int = 3) -> Calibration:
     """Score every reply and compare, per marked dimension, with the instructor's marks."""
-    scores = [score_reply(r.reply, rubric, r.turn) for r in replies]
+    compiled = compile_rubric(rubric)
+    scores = [score_reply(r.reply, compiled, r.turn) for r in replies]
     reviews = []
     for dim_id, spec in rubric.dimensions.items():
         if dim_id not in scales:

@@ -3,14 +3,18 @@
 Every point earned or lost names its criterion, the words that triggered it (spans in the
 reply as typed), its dimension and the source passage it serves. Scoring is a pure function:
 the same reply, rubric and turn always give the same TurnScore.
+
+A rubric is compiled once into a `CompiledRubric` (`compile_rubric`), an explicit value that
+whoever scores holds on to (a Session, the `score` command, a golden-test run); `score_reply`
+takes that value, so nothing is cached behind the caller's back.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from ..content.model import Criterion, Rubric
 from .checks import Compiled, Reply, compile_check
-from .model import Criterion, Rubric
 from .text import Normalized, normalize
 
 MAX_REPLY_CHARS = 2000
@@ -97,8 +101,22 @@ class TurnScore:
         return next((d.score for d in self.dimensions if d.dimension == dimension_id), None)
 
 
-def score_reply(reply: str, rubric: Rubric, turn: Turn | None = None) -> TurnScore:
+@dataclass(frozen=True)
+class CompiledRubric:
+    """A rubric with every criterion's check compiled into a plain function, ready to score."""
+
+    rubric: Rubric
+    checks: tuple[Compiled, ...]  # one per criterion, in `rubric.criteria` order
+
+
+def compile_rubric(rubric: Rubric) -> CompiledRubric:
+    """Compile a rubric's checks (regexes, phrase tries, prefilters) once, for many replies."""
+    return CompiledRubric(rubric, tuple(compile_check(c.check) for c in rubric.criteria))
+
+
+def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) -> TurnScore:
     """Score one reply. Raises ReplyTooLong past MAX_REPLY_CHARS; never anything else."""
+    rubric = compiled.rubric
     if len(reply) > MAX_REPLY_CHARS:
         raise ReplyTooLong(len(reply))
     normalized = normalize(reply)
@@ -107,7 +125,7 @@ def score_reply(reply: str, rubric: Rubric, turn: Turn | None = None) -> TurnSco
     subject = Reply(normalized.text, answers)
     results = tuple(
         _judge(criterion, check(subject), reply, normalized, criterion.id in expects)
-        for criterion, check in zip(rubric.criteria, _compiled(rubric))
+        for criterion, check in zip(rubric.criteria, compiled.checks)
     )
     dimensions = tuple(_dimension(dim_id, rubric, results) for dim_id in rubric.dimensions)
     assessed = [(rubric.dimensions[d.dimension].weight, d.score) for d in dimensions if d.score is not None]
@@ -147,17 +165,3 @@ def _dimension(dim_id: str, rubric: Rubric, results: tuple[CriterionResult, ...]
         return DimensionScore(dim_id, spec.label, None, earned, target, penalty)
     base = min(100.0, 100.0 * earned / target) if expected else 100.0
     return DimensionScore(dim_id, spec.label, max(0, round(base - penalty)), earned, target, penalty)
-
-
-_COMPILED: dict[int, tuple[Rubric, tuple[Compiled, ...]]] = {}
-
-
-def _compiled(rubric: Rubric) -> tuple[Compiled, ...]:
-    """Each rubric's checks compiled once (kept by identity; a few rubrics at most are in use)."""
-    entry = _COMPILED.get(id(rubric))
-    if entry is None or entry[0] is not rubric:
-        if len(_COMPILED) > 32:
-            _COMPILED.clear()
-        entry = (rubric, tuple(compile_check(c.check) for c in rubric.criteria))
-        _COMPILED[id(rubric)] = entry
-    return entry[1]

@@ -6,16 +6,17 @@ files and directories. Pure: nothing is printed; every result is an immutable Di
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from .diagnostics import Diagnostic
+from ..content.diagnostics import Diagnostic
+from ..content.library import rubric_path, yaml_files
+from ..content.loader import Loaded, load_file
+from ..content.model import Rubric, Scenario
 from .findings import Findings
-from .library import rubric_path, yaml_files
-from .loader import Loaded, load_file
-from .model import Rubric, Scenario
-from .validate_graph import Graph, build_graph, check_graph
-from .validate_rubric import check_rubric
-from .validate_state import check_state
+from .graph import Graph, build_graph, check_graph
+from .rubric import check_rubric
+from .state import check_state
 
 __all__ = ["Graph", "build_graph", "check_loaded_rubric", "check_loaded_scenario", "validate_paths"]
 
@@ -55,7 +56,7 @@ class _Rubrics:
             self.loaded.setdefault(path.resolve(), loaded)
 
 
-def validate_paths(paths: list[Path], rubrics_dir: Path) -> list[Diagnostic]:
+def validate_paths(paths: Sequence[Path], rubric_dirs: Sequence[Path]) -> list[Diagnostic]:
     """Load and check every YAML file under `paths`; all diagnostics, sorted by place."""
     files: list[Path] = []
     seen: set[Path] = set()
@@ -77,19 +78,20 @@ def validate_paths(paths: list[Path], rubrics_dir: Path) -> list[Diagnostic]:
         if isinstance(loaded.model, Rubric):
             found += check_loaded_rubric(loaded)
             continue
-        rubric, problem = _scenario_rubric(loaded, path, rubrics_dir, rubrics)
+        rubric, problem = _scenario_rubric(loaded, path, rubric_dirs, rubrics)
         if problem is not None:
             found.append(problem)
         found += check_loaded_scenario(loaded, rubric)
     return sorted(found, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
 
 
-def _scenario_rubric(loaded: Loaded, path: Path, rubrics_dir: Path,
+def _scenario_rubric(loaded: Loaded, path: Path, rubric_dirs: Sequence[Path],
                      rubrics: _Rubrics) -> tuple[Rubric | None, Diagnostic | None]:
     """The rubric a scenario names, or the SC207 saying why it cannot be used."""
+    assert isinstance(loaded.model, Scenario)
     name = loaded.model.rubric
     line, col = loaded.marks.at(("rubric",))
-    target = rubric_path(name, path, rubrics_dir)
+    target = rubric_path(name, path, rubric_dirs)
     if not target.is_file():
         return None, Diagnostic.of("SC207", f"找不到评分标准 '{name}'（查找位置：{target}）", loaded.path, line, col)
     rubric = rubrics.get(target)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Rubric, Scenario, StateBound
-from .scoring import CriterionResult, ReplyTooLong, TurnScore, score_reply
-from .session import ScenarioError, Session
+from ..content.model import PathTest, Rubric, Scenario, StateBound
+from ..play.scoring import CompiledRubric, CriterionResult, ReplyTooLong, TurnScore, compile_rubric, score_reply
+from ..play.session import ScenarioError, Session
 
 VERDICT = {True: "fires", False: "quiet"}
 
@@ -54,12 +54,13 @@ def run_rubric(rubric: Rubric) -> Report:
 
     passed, failures, labelled = 0, [], []
     scores: dict[str, TurnScore | ReplyTooLong] = {}
+    compiled = compile_rubric(rubric)
 
     def scored(reply: str) -> TurnScore | ReplyTooLong:
         """Each golden reply is scored once, however many expectations name it."""
         if reply not in scores:
             try:
-                scores[reply] = score_reply(reply, rubric)
+                scores[reply] = score_reply(reply, compiled)
             except ReplyTooLong as error:
                 scores[reply] = error
         return scores[reply]
@@ -97,8 +98,9 @@ def run_rubric(rubric: Rubric) -> Report:
 
 def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:
     passed, failures = 0, []
+    scorer = compile_rubric(rubric)
     for test in scenario.tests:
-        problem = _path_problem(scenario, rubric, test)
+        problem = _path_problem(scenario, scorer, test)
         if problem is None:
             passed += 1
         else:
@@ -106,8 +108,8 @@ def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:
     return Report(passed, tuple(failures))
 
 
-def _path_problem(scenario: Scenario, rubric: Rubric, test) -> str | None:
-    session = Session.start(scenario, rubric)
+def _path_problem(scenario: Scenario, scorer: CompiledRubric, test: PathTest) -> str | None:
+    session = Session.start(scenario, scorer.rubric, scorer=scorer)
     try:
         for number, reply in enumerate(test.replies, 1):
             if session.finished:

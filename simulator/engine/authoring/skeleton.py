@@ -8,7 +8,7 @@ import json
 import re
 from string import Template
 
-from .model import IDENT
+from ..content.model import IDENT
 from .skeleton_rubric import RUBRIC_TEMPLATE
 from .skeleton_scenario import SCENARIO_TEMPLATE
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .findings import Findings, did_you_mean
-from .model import Scenario
+from ..content.model import Scenario
 
 
 @dataclass(frozen=True)

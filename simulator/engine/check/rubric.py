@@ -11,9 +11,9 @@ from functools import lru_cache
 from typing import Iterator
 
 from .findings import Findings, did_you_mean
-from .model import (AllCheck, AnyCheck, AtLeastCheck, LengthCheck, NotPhrasesCheck, NotRegexCheck,
+from ..content.model import (AllCheck, AnyCheck, AtLeastCheck, LengthCheck, NotPhrasesCheck, NotRegexCheck,
                     PhrasesCheck, QuestionCheck, RegexCheck, Rubric, SimilarCheck)
-from .text import normalize_text
+from ..play.text import normalize_text
 
 REQUIRED_DIMENSIONS = {"listening": "倾听", "impartiality": "公正", "communication": "沟通"}
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")

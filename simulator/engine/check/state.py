@@ -12,9 +12,9 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
-from . import expr
+from ..play import expr
 from .findings import Findings, did_you_mean
-from .model import Rubric, Scenario
+from ..content.model import Rubric, Scenario
 
 _env = SandboxedEnvironment(autoescape=False)
 ARITHMETIC = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow,

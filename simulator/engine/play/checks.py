@@ -2,7 +2,7 @@
 
 A compiled check takes a Reply (normalised text plus the turn's model answers) and returns
 whether it holds and the spans that made it hold. Regexes get a literal prefilter: the strings
-one of which every match must contain, read from the pattern's parse tree, so most regexes are
+one of which every match must contain (`literals.required_literals`), so most regexes are
 skipped after one fast scan instead of being tried at every position of the reply.
 """
 from __future__ import annotations
@@ -11,15 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-try:  # Python 3.11+
-    import re._parser as sre_parse
-    from re._constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE, SUBPATTERN
-except ImportError:  # Python 3.10
-    import sre_parse  # type: ignore[no-redef]
-    from sre_constants import BRANCH, IN, LITERAL, MAX_REPEAT, MIN_REPEAT, RANGE, SUBPATTERN  # type: ignore
-
-from .model import (AllCheck, AnyCheck, AtLeastCheck, Check, LengthCheck, NotPhrasesCheck, NotRegexCheck,
-                    PhrasesCheck, QuestionCheck, RegexCheck, SimilarCheck)
+from ..content.model import (AllCheck, AnyCheck, AtLeastCheck, Check, LengthCheck, NotPhrasesCheck, NotRegexCheck,
+                             PhrasesCheck, QuestionCheck, RegexCheck, SimilarCheck)
+from .literals import required_literals
 from .text import compile_regex, has_question, is_negated, phrase_matcher, similarity, trie_pattern
 
 Spans = list[tuple[int, int]]
@@ -106,76 +100,3 @@ def regex_finder(pattern: str) -> Callable[[str], Spans]:
                 return []
         return [(m.start(), m.end()) for m in compiled.finditer(text) if m.end() > m.start()]
     return find
-
-
-MAX_GATES = 3
-
-
-def required_literals(pattern: str) -> list[frozenset[str]]:
-    """Sets of strings such that every match of `pattern` contains a member of each set.
-
-    Read from the pattern's parse tree: each part of a concatenation is required, so a reply
-    must hold something from each. Only the most selective few are kept; [] when nothing can
-    be told (for example under IGNORECASE).
-    """
-    try:
-        parsed = sre_parse.parse(pattern)
-    except re.error:
-        return []
-    if parsed.state.flags & re.IGNORECASE:
-        return []
-    needs = _sequence(list(parsed))
-    return sorted(needs, key=_selectivity, reverse=True)[:MAX_GATES]
-
-
-def _selectivity(need: frozenset[str]) -> tuple[int, int]:
-    return (min(map(len, need)), -len(need))
-
-
-def _sequence(items: list) -> list[frozenset[str]]:
-    """Every requirement of a concatenation: one per required part."""
-    needs: list[frozenset[str]] = []
-    run = ""
-    for op, arg in items:
-        if op is LITERAL:
-            run += chr(arg)
-            continue
-        if run:
-            needs.append(frozenset({run}))
-            run = ""
-        needs += _node(op, arg)
-    if run:
-        needs.append(frozenset({run}))
-    return needs
-
-
-def _best(items: list) -> frozenset[str] | None:
-    needs = _sequence(items)
-    return max(needs, key=_selectivity) if needs else None
-
-
-def _node(op, arg) -> list[frozenset[str]]:
-    if op is IN:
-        chars: set[str] = set()
-        for kind, value in arg:
-            if kind is LITERAL:
-                chars.add(chr(value))
-            elif kind is RANGE and value[1] - value[0] <= 32:
-                chars.update(chr(c) for c in range(value[0], value[1] + 1))
-            else:
-                return []
-        return [frozenset(chars)]
-    if op is SUBPATTERN:
-        return _sequence(list(arg[-1]))
-    if op is BRANCH:
-        union: set[str] = set()
-        for branch in arg[1]:
-            need = _best(list(branch))
-            if not need:
-                return []
-            union |= need
-        return [frozenset(union)]
-    if op in (MAX_REPEAT, MIN_REPEAT):
-        low, _high, item = arg
-        return _sequence(list(item)) if low >= 1 else []
-    return []

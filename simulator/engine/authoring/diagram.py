@@ -5,8 +5,8 @@ from the start are dashed. Only live branches are drawn (none after an unconditi
 """
 from __future__ import annotations
 
-from .model import ENDING_LABELS, Scenario
-from .validate_graph import build_graph
+from ..content.model import ENDING_LABELS, Scenario
+from ..check.graph import build_graph
 
 # Fill colours per ending kind: good endings green, bad ones warm, a crisis red.
 ENDING_COLOURS = {

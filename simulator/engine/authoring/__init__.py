@@ -1,0 +1,1 @@
+"""Instructors' tools, off the runtime path: skeletons, calibration, coverage, diagrams."""

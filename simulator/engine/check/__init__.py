@@ -1,0 +1,1 @@
+"""Validation diagnostics, golden tests, and loading content that is safe to play."""
