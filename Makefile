@@ -15,9 +15,10 @@ $(STAMP): pyproject.toml
 play: $(STAMP)
 	$(BIN)/simulator
 
+# The project's own content (a user's content folder is theirs to check); then the suite.
 test: $(STAMP)
-	$(BIN)/simulator validate --strict
-	$(BIN)/simulator test
+	$(BIN)/simulator validate --strict scenarios rubrics
+	$(BIN)/simulator test rubrics scenarios
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

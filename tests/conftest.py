@@ -1,22 +1,48 @@
-"""Shared fixtures: the project's paths and small content used across test folders."""
+"""Shared fixtures: the project's paths, isolated user folders, settings, and small content."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from simulator.settings import CACHE_DIR, CONTENT_DIR, DATA_DIR, Settings, bundled_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_user_folders(tmp_path_factory):
+    """Keep every test (and every `simulator` it starts) off the developer's own data, content and cache."""
+    home = tmp_path_factory.mktemp("user")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(DATA_DIR, str(home / "data"))
+        patch.setenv(CONTENT_DIR, str(home / "content"))
+        patch.setenv(CACHE_DIR, str(home / "cache"))
+        yield home
+
+
+@pytest.fixture
+def make_settings(tmp_path):
+    """Settings on the bundled library with empty user folders under tmp_path; keywords replace fields."""
+
+    def make(**changes) -> Settings:
+        base = Settings(bundled_dir=bundled_dir(), content_dir=tmp_path / "content", data_dir=tmp_path / "data",
+                        cache_dir=tmp_path / "cache", trainee="学员", theme="textual-dark")
+        return replace(base, **changes)
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def engine_content():
     """The tiny scenario and rubric under tests/data/engine/, loaded."""
-    from simulator.engine.content.library import require
+    from simulator.engine.content.library import require_rubric, require_scenario
     from simulator.engine.content.loader import load_file
 
-    scenario = require(load_file(DATA / "engine" / "scenario.yaml", "scenario"))
-    rubric = require(load_file(DATA / "engine" / "rubric.yaml", "rubric"))
+    scenario = require_scenario(load_file(DATA / "engine" / "scenario.yaml", "scenario"))
+    rubric = require_rubric(load_file(DATA / "engine" / "rubric.yaml", "rubric"))
     return scenario, rubric
 
 

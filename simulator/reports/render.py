@@ -12,17 +12,16 @@ import io
 import re
 from datetime import datetime
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ..engine.play.session import Session
 from ..store.records import SessionRecord, record_from_session
 from .cohort import Cohort, cohort
 from .views import local_time, session_view
 
-TEMPLATES = Path(__file__).resolve().parent
+TEMPLATES_PACKAGE = __name__.rpartition(".")[0]  # the templates sit beside this module
 _MD_INLINE = re.compile(r"([\\`*_{}\[\]<>|~&#$])")  # significant anywhere in a line
 _MD_BULLET = re.compile(r"^([ \t]*)([-+=])", re.M)  # list items, setext underlines, breaks at a line start
 _MD_ORDERED = re.compile(r"^([ \t]*\d+)([.)])", re.M)  # "1." or "1)" at a line start
@@ -45,7 +44,7 @@ def escape_md(value: Any) -> str:
 
 @lru_cache(maxsize=1)
 def html_environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, undefined=StrictUndefined,
+    env = Environment(loader=PackageLoader(TEMPLATES_PACKAGE, "."), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["local_time"] = local_time
     return env
@@ -53,7 +52,7 @@ def html_environment() -> Environment:
 
 @lru_cache(maxsize=1)
 def md_environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=False, finalize=escape_md,
+    env = Environment(loader=PackageLoader(TEMPLATES_PACKAGE, "."), autoescape=False, finalize=escape_md,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["local_time"] = local_time
     return env

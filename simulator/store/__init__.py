@@ -9,7 +9,7 @@ from typing import Any
 from .records import (Records, SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord,
                       record_from_session)
 
-_LAZY = {"Store": "store", "MergeResult": "store", "SCHEMA_VERSION": "schema", "data_dir": "schema"}
+_LAZY = {"Store": "store", "MergeResult": "store", "SCHEMA_VERSION": "schema"}
 
 
 def __getattr__(name: str) -> Any:
@@ -22,5 +22,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "MergeResult", "Records", "SCHEMA_VERSION", "SavedSession", "SessionRecord", "SessionSummary", "Store",
-    "StoreError", "TurnRecord", "data_dir", "record_from_session",
+    "StoreError", "TurnRecord", "record_from_session",
 ]

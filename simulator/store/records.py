@@ -60,14 +60,48 @@ class SessionSummary:
 
 
 class Records(Protocol):
-    """The record keeper the TUI takes as a constructor argument (implemented by Store)."""
+    """The record keeper the TUI takes as a constructor argument.
 
-    def begin(self, trainee: str, session: Session) -> int: ...
-    def record_turn(self, session_id: int, session: Session) -> None: ...
-    def finish(self, session_id: int, session: Session) -> None: ...
-    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]: ...
-    def history(self, trainee: str | None = None) -> list[SessionSummary]: ...
-    def best_scores(self, trainee: str) -> dict[str, int]: ...
+    Implemented by `store.Store` (SQLite), `ui.records.MemoryRecords` (this run only) and
+    `ui.launch.LazyRecords` (a Store opened on first use, falling back to memory).
+    """
+
+    @property
+    def problem(self) -> str:
+        """Why records are not kept as asked (kept in memory instead); "" when all is well."""
+        ...
+
+    def begin(self, trainee: str, session: Session) -> int:
+        """A new session record, joined with the session's first answer; its id."""
+        ...
+
+    def record_turn(self, session_id: int, session: Session) -> None:
+        """The session as it stands after a step (an answer, a hint, a rewind)."""
+        ...
+
+    def finish(self, session_id: int, session: Session) -> None:
+        """The session reached its ending."""
+        ...
+
+    def abandon(self, session_id: int) -> None:
+        """Set an unfinished session aside: kept in history, no longer offered to resume."""
+        ...
+
+    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
+        """The trainee's sessions that can be resumed, most recent first."""
+        ...
+
+    def history(self, trainee: str | None = None) -> list[SessionSummary]:
+        """Sessions with at least one answered turn, newest first."""
+        ...
+
+    def best_scores(self, trainee: str) -> dict[str, int]:
+        """The trainee's best total per scenario id, over finished sessions."""
+        ...
+
+    def close(self) -> None:
+        """Release the keeper's resources (a database connection); it is not used afterwards."""
+        ...
 
 
 # ---------------------------------------------------------------- full records (reports, export)

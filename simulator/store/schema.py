@@ -16,7 +16,6 @@ from pathlib import Path
 from .records import StoreError
 
 DB_NAME = "records.sqlite3"
-APP_NAME = "jiefang"
 BUSY_TIMEOUT_MS = 30_000
 
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -90,18 +89,6 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
     ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-
-
-def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """Where records live: --data-dir, else $SIMULATOR_DATA_DIR, else the user's data directory."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get("SIMULATOR_DATA_DIR")
-    if env:
-        return Path(env).expanduser()
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir(APP_NAME))
 
 
 def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:

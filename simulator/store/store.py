@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .codec import dims_json, rewind_json, session_from, turn_json
 from .records import SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord, session_fields, turn_record
-from .schema import DB_NAME, connect, data_dir
+from .schema import DB_NAME, connect
 
 if TYPE_CHECKING:
     from ..engine.play.session import Session
@@ -70,14 +70,19 @@ class Store:
         self._db = connect(path)
 
     @classmethod
-    def open(cls, directory: str | Path | None = None, now: Callable[[], str] = utc_now) -> Store:
-        """The store in --data-dir / $SIMULATOR_DATA_DIR / the user's data directory."""
-        folder = data_dir(directory)
+    def open(cls, directory: str | Path, now: Callable[[], str] = utc_now) -> Store:
+        """The store in a data directory (created if needed); `Settings.data_dir` says which."""
+        folder = Path(directory)
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise StoreError(f"无法创建记录目录 {folder}：{error.strerror or error}") from None
         return cls(folder / DB_NAME, now)
+
+    @property
+    def problem(self) -> str:
+        """The Records protocol's problem: a store that opened has none."""
+        return ""
 
     def close(self) -> None:
         with self._lock:

@@ -7,7 +7,6 @@ thread afterwards.
 """
 from __future__ import annotations
 
-import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -27,29 +26,16 @@ if TYPE_CHECKING:
 
     from ..engine.content.model import Rubric, Scenario
     from ..engine.play.session import Session
+    from ..settings import Bench
     from .records import Records
     from .screens.play import PlayScreen
     from .watch import ContentWatcher, Reloaded
-
-# Benchmarks set these to have the app note the moment it is ready (or has listed the library) and exit.
-BENCH_FILE = "SIMULATOR_BENCH_FILE"
-BENCH_EXIT = "SIMULATOR_BENCH_EXIT"  # "ready" (home screen up) or "listed" (library shown)
-
 
 def scenario_commands() -> type[Provider]:
     """The palette's scenario search, imported when the palette first opens."""
     from .commands import ScenarioCommands
 
     return ScenarioCommands
-
-
-def terminal_theme() -> str:
-    """Follow the terminal: the ANSI themes use its own colours; COLORFGBG says light or dark."""
-    chosen = os.environ.get("SIMULATOR_THEME")
-    if chosen:
-        return chosen
-    background = os.environ.get("COLORFGBG", "").split(";")[-1]
-    return "ansi-light" if background in ("7", "15") else "ansi-dark"
 
 
 class JiefangApp(App[None]):
@@ -71,7 +57,7 @@ class JiefangApp(App[None]):
                  rubric: Rubric | None = None, play: tuple[Scenario, Rubric] | None = None,
                  mode: str = "practice", theme: str | None = None,
                  clock: Callable[[], datetime] = datetime.now, watch: ContentWatcher | None = None,
-                 preview: bool | None = None, reports_dir: Path | Callable[[], Path] | None = None) -> None:
+                 preview: bool | None = None, reports_dir: Path | None = None, bench: Bench | None = None) -> None:
         """
         Args:
             library: where scenarios are listed and loaded from.
@@ -79,13 +65,13 @@ class JiefangApp(App[None]):
             trainee: whose sessions these are.
             rubric: score every scenario with this rubric instead of the one each names.
             play: open this scenario and rubric straight away (`simulator play`), in `mode`.
-            theme: a Textual theme name; None follows the terminal.
+            theme: a Textual theme name; None keeps Textual's default.
             clock: the time source for in-memory records and exported reports' file names.
             watch: play this watched scenario file (`simulator play --watch`), reloading it when saved;
                 used when `play` is None.
             preview: show the author's preview when play starts; None shows it when watching.
-            reports_dir: where the debrief exports reports (or a callable giving it, called in a
-                worker); None writes them to the current directory.
+            reports_dir: where the debrief exports reports; None writes them to the current directory.
+            bench: benchmarks only: note the moment the app is ready (or has listed the library), then exit.
         """
         super().__init__()
         self.library = library
@@ -107,8 +93,9 @@ class JiefangApp(App[None]):
         self._direct_play = play
         self._mode = mode
         # Set before the first stylesheet pass; setting it on mount would style everything twice.
-        self.theme = theme or terminal_theme()
-        self._bench = os.environ.get(BENCH_EXIT) if os.environ.get(BENCH_FILE) else None
+        if theme:
+            self.theme = theme
+        self.bench = bench
 
     def get_default_screen(self) -> HomeScreen:
         home = HomeScreen()
@@ -132,13 +119,14 @@ class JiefangApp(App[None]):
             await opened
 
     def on_ready(self) -> None:
-        if self._bench == "ready":
+        if self.bench is not None and self.bench.exit_when == "ready":
             self._bench_done()
             return
         self.load_library()
 
     def _bench_done(self) -> None:
-        with open(os.environ[BENCH_FILE], "w", encoding="utf-8") as out:
+        assert self.bench is not None
+        with open(self.bench.file, "w", encoding="utf-8") as out:
             out.write(repr(time.time()))
         self.exit()
 
@@ -165,7 +153,7 @@ class JiefangApp(App[None]):
     def _library_loaded(self, entries: tuple[ScenarioEntry, ...]) -> None:
         self.entries = entries
         self.home.entries = entries
-        if self._bench == "listed":
+        if self.bench is not None and self.bench.exit_when == "listed":
             self.call_after_refresh(self._bench_done)
         else:
             self.call_after_refresh(self.refresh_best)
@@ -297,8 +285,8 @@ class JiefangApp(App[None]):
         self.open_scenario(scenario, rubric, self._mode)
 
     def reports_folder(self) -> Path | None:
-        """Where the debrief writes reports (may look up the data directory: call from a worker)."""
-        return self.reports_dir() if callable(self.reports_dir) else self.reports_dir
+        """Where the debrief writes reports."""
+        return self.reports_dir
 
     def on_home_screen_start(self, message: HomeScreen.Start) -> None:
         self.open_entry(message.entry, message.mode)

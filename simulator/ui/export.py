@@ -1,12 +1,11 @@
 """The debrief's export: a live session's report written as HTML and Markdown files.
 
 Called from a worker thread (rendering imports Jinja2 and the report views). Files go to the
-data directory's `reports/` folder, or the current directory when there is none or it cannot be
-written; an existing file is never overwritten.
+folder the app was given (the data directory's `reports/`), or the current directory when there
+is none or it cannot be written; an existing file is never overwritten.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -22,13 +21,6 @@ class Exported:
 
     paths: tuple[Path, ...]
     fallback: str = ""  # the reason the current directory was used instead
-
-
-def reports_folder(data_dir: str | os.PathLike[str] | None) -> Path:
-    """`reports/` in the records' data directory (--data-dir, $SIMULATOR_DATA_DIR, or the default)."""
-    from ..store.schema import data_dir as records_dir
-
-    return records_dir(data_dir) / "reports"
 
 
 def _free_stem(folder: Path, stem: str) -> str:

@@ -1,32 +1,21 @@
-"""Starting the TUI from the command line: build the data sources, run the app, clean up.
+"""Starting the TUI from the command line: build the data sources from the settings, run the app.
 
 Only Textual and this package's UI modules are imported up front; the record store (and with
 it the engine) is opened lazily, from a worker thread, after the first frame.
 """
 from __future__ import annotations
 
-import getpass
-import importlib.util
-import os
 import threading
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..engine.content.model import Rubric, Scenario
     from ..engine.play.session import Session
+    from ..settings import Settings
+    from ..store.records import SavedSession, SessionSummary
     from .records import Records
     from .watch import ContentWatcher
-
-
-def default_trainee() -> str:
-    name = os.environ.get("SIMULATOR_TRAINEE", "").strip()
-    if name:
-        return name
-    try:
-        return getpass.getuser() or "学员"
-    except Exception:  # no user name in containers without a passwd entry
-        return "学员"
 
 
 class LazyRecords:
@@ -41,7 +30,7 @@ class LazyRecords:
         self._factory = factory
         self._records: Records | None = None
         self._lock = threading.Lock()
-        self.problem = ""
+        self._problem = ""
 
     @property
     def target(self) -> Records:
@@ -52,15 +41,19 @@ class LazyRecords:
                 except Exception as error:  # an unwritable data directory must not stop training
                     from .records import MemoryRecords
 
-                    self.problem = str(error) or type(error).__name__
+                    self._problem = str(error) or type(error).__name__
                     self._records = MemoryRecords()
             return self._records
 
+    @property
+    def problem(self) -> str:
+        """Why the records are kept in memory this run; "" while all is well (or not yet opened)."""
+        return self._problem
+
     def close(self) -> None:
         with self._lock:
-            close = getattr(self._records, "close", None)
-            if close is not None:
-                close()
+            if self._records is not None:
+                self._records.close()
 
     def begin(self, trainee: str, session: Session) -> int:
         return self.target.begin(trainee, session)
@@ -71,72 +64,42 @@ class LazyRecords:
     def finish(self, session_id: int, session: Session) -> None:
         self.target.finish(session_id, session)
 
-    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[Any]:
+    def abandon(self, session_id: int) -> None:
+        self.target.abandon(session_id)
+
+    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
         return self.target.unfinished(trainee, scenario_id)
 
-    def history(self, trainee: str | None = None) -> list[Any]:
+    def history(self, trainee: str | None = None) -> list[SessionSummary]:
         return self.target.history(trainee)
 
     def best_scores(self, trainee: str) -> dict[str, int]:
         return self.target.best_scores(trainee)
 
-    def abandon(self, session_id: int) -> None:
-        """Beyond the protocol: passed on when the keeper supports it (the store does)."""
-        abandon = getattr(self.target, "abandon", None)
-        if abandon is not None:
-            abandon(session_id)
 
+def open_records(settings: Settings) -> LazyRecords:
+    """The on-disk record keeper in the data directory, opened on first use."""
 
-def open_records(data_dir: str | None) -> Records | None:
-    """The on-disk record keeper when simulator.store provides one, opened on first use; else None."""
-    if importlib.util.find_spec("simulator.store") is None:
-        return None
     def factory() -> Records:
-        from ..store import Store
+        from ..store.store import Store
 
-        return Store.open(data_dir)
+        return Store.open(settings.data_dir)
 
     return LazyRecords(factory)
 
 
-def index_path() -> Path:
-    """Where the library index lives: $SIMULATOR_CACHE_DIR, else the user's cache directory."""
-    folder = os.environ.get("SIMULATOR_CACHE_DIR")
-    if not folder:
-        import platformdirs
-
-        folder = platformdirs.user_cache_dir("jiefang")
-    return Path(folder) / "library-index.json"
-
-
-def reports_dir(data_dir: str | None, records: Records | None) -> Callable[[], Path] | None:
-    """Where the debrief exports reports: `reports/` in the records' data directory, looked up when
-    first needed (from a worker); None (the current directory) when there is no on-disk store."""
-    if records is None:
-        return None
-
-    def folder() -> Path:
-        from .export import reports_folder
-
-        return reports_folder(data_dir)
-
-    return folder
-
-
-def run_app(scenarios_dir: Path, rubrics_dir: Path, *, data_dir: str | None = None, trainee: str | None = None,
-            play: tuple[Scenario, Rubric] | None = None, mode: str = "practice",
-            watch: ContentWatcher | None = None) -> int:
+def run_app(settings: Settings, *, trainee: str | None = None, play: tuple[Scenario, Rubric] | None = None,
+            mode: str = "practice", watch: ContentWatcher | None = None) -> int:
     """Run the TUI; `watch` plays a scenario file and reloads it when saved (`play` is then None)."""
     from .app import JiefangApp
     from .library import DiskLibrary
 
-    records = open_records(data_dir)
-    app = JiefangApp(DiskLibrary(scenarios_dir, rubrics_dir, index=index_path), records, trainee or default_trainee(),
-                     play=play, mode=mode, watch=watch, reports_dir=reports_dir(data_dir, records))
+    records = open_records(settings)
+    library = DiskLibrary(settings.scenario_dirs, settings.rubric_dirs, index=settings.index_file)
+    app = JiefangApp(library, records, trainee or settings.trainee, play=play, mode=mode, watch=watch,
+                     theme=settings.theme, reports_dir=settings.reports_dir, bench=settings.bench)
     try:
         app.run()
     finally:
-        close = getattr(records, "close", None)
-        if close is not None:
-            close()
+        records.close()
     return app.return_code or 0

@@ -9,9 +9,10 @@ by every file's path, size and modification time.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from ..engine.content.model import Rubric, Scenario
@@ -60,34 +61,34 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 
 class DiskLibrary:
-    """Scenario files in a directory (recursively) and the rubrics they name.
+    """Scenario files in folders (recursively, in order) and the rubrics they name.
 
-    `index` gives the path of a JSON index to reuse between runs (a callable, so that finding the
-    user's cache directory also happens off the start-up path); None lists by loading every time.
+    `rubric_dirs` are where a rubric id is looked up when the scenario's own folder does not hold
+    it (see `engine.content.library.rubric_path`). `index` is the path of a JSON index to reuse
+    between runs; None lists by loading every time.
     """
 
-    def __init__(self, scenarios_dir: Path, rubrics_dir: Path,
-                 index: Callable[[], Path | None] | None = None) -> None:
-        self.scenarios_dir = Path(scenarios_dir)
-        self.rubrics_dir = Path(rubrics_dir)
+    def __init__(self, scenario_dirs: Sequence[Path], rubric_dirs: Sequence[Path], index: Path | None = None) -> None:
+        self.scenario_dirs = tuple(Path(folder) for folder in scenario_dirs)
+        self.rubric_dirs = tuple(Path(folder) for folder in rubric_dirs)
         self.index = index
 
     def entries(self) -> list[ScenarioEntry]:
         files = self._files()
         key = {"version": INDEX_VERSION, "files": [[str(p), s.st_size, s.st_mtime_ns] for p, s in files]}
-        index = self.index() if self.index is not None else None
-        cached = _read_index(index, key) if index is not None else None
+        cached = _read_index(self.index, key) if self.index is not None else None
         if cached is not None:
             return cached
         found = self._load_entries([p for p, _ in files])
-        if index is not None:
-            _write_index(index, key, found)
+        if self.index is not None:
+            _write_index(self.index, key, found)
         return found
 
     def _files(self) -> list[tuple[Path, os.stat_result]]:
-        if not self.scenarios_dir.is_dir():
-            return []
-        paths = sorted(p for p in self.scenarios_dir.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
+        paths: list[Path] = []
+        for folder in self.scenario_dirs:
+            if folder.is_dir():
+                paths += sorted(p for p in folder.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
         return [(p, p.stat()) for p in paths]
 
     def _load_entries(self, paths: list[Path]) -> list[ScenarioEntry]:
@@ -108,7 +109,7 @@ class DiskLibrary:
         from ..engine.check.ready import load_scenario_and_rubric
         from ..engine.content.library import Library
 
-        scenario, rubric, _ = load_scenario_and_rubric(ref, Library.at(self.scenarios_dir, self.rubrics_dir))
+        scenario, rubric, _ = load_scenario_and_rubric(ref, Library(self.scenario_dirs, self.rubric_dirs))
         return scenario, rubric
 
 

@@ -34,6 +34,13 @@ class MemoryRecords:
         self._clock = clock
         self._rows: dict[int, _Row] = {}
 
+    @property
+    def problem(self) -> str:
+        return ""
+
+    def close(self) -> None:
+        """Nothing to release: the records go with the process."""
+
     def begin(self, trainee: str, session: Session) -> int:
         session_id = len(self._rows) + 1
         self._rows[session_id] = _Row(trainee, self._clock().isoformat(timespec="seconds"), session)

@@ -9,6 +9,7 @@ Textual, and the engine is imported inside the functions that need it.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,10 +41,10 @@ class ContentWatcher:
     `interval` is how often the app polls (seconds); tests pass a short one.
     """
 
-    def __init__(self, scenario_path: str | os.PathLike[str], rubrics_dir: str | os.PathLike[str],
+    def __init__(self, scenario_path: str | os.PathLike[str], rubric_dirs: Sequence[str | os.PathLike[str]],
                  interval: float = POLL_SECONDS) -> None:
         self.path = Path(scenario_path)
-        self.rubrics_dir = Path(rubrics_dir)
+        self.rubric_dirs = tuple(Path(folder) for folder in rubric_dirs)
         self.interval = interval
         self.files: tuple[Path, ...] = (self.path,)  # the rubric joins once the scenario names it
         self._seen: Signature | None = None
@@ -65,12 +66,10 @@ class ContentWatcher:
 
     def load(self) -> Reloaded:
         """Read and check the scenario and its rubric; every error is returned, none raised."""
-        from ..engine.content.library import rubric_path
-
         # Noted before reading: a save that lands while we read is seen by the next poll.
         self._seen = self.signature()
         try:
-            scenario, rubric, problems, rubric_file = self._load(rubric_path)
+            scenario, rubric, problems, rubric_file = self._load()
         except Exception as error:  # a checker tripping over odd content must not end the session
             return Reloaded(problems=(f"{self.path}: 无法加载：{error}",))
         # When the scenario cannot be read, keep watching the rubric it named last time.
@@ -82,7 +81,8 @@ class ContentWatcher:
             return Reloaded(problems=tuple(problems))
         return Reloaded(scenario, rubric)
 
-    def _load(self, rubric_path) -> tuple[Scenario | None, Rubric | None, list[str], Path | None]:
+    def _load(self) -> tuple[Scenario | None, Rubric | None, list[str], Path | None]:
+        from ..engine.content.library import rubric_path
         from ..engine.content.diagnostics import Diagnostic
         from ..engine.content.loader import load_file
         from ..engine.content.model import Rubric
@@ -93,7 +93,7 @@ class ContentWatcher:
         scenario = loaded.model
         if scenario is None:
             return None, None, problems or [f"{self.path}: 无法加载"], None
-        target = rubric_path(scenario.rubric, self.path, [self.rubrics_dir])
+        target = rubric_path(scenario.rubric, self.path, self.rubric_dirs)
         rubric = None
         if target.is_file():
             loaded_rubric = load_file(target, "rubric")

@@ -13,8 +13,8 @@ DATA = Path(__file__).resolve().parent.parent / "data"
 BROKEN = DATA / "broken"
 
 
-def run(argv, capsys):
-    code = cli.main(argv)
+def run(argv, capsys, settings=None):
+    code = cli.main(argv, settings)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -56,16 +56,17 @@ def test_a_file_named_twice_is_checked_once(capsys):
 
 
 @pytest.fixture
-def library(tmp_path, monkeypatch):
-    folder = tmp_path / "scenarios"
-    folder.mkdir()
+def library(tmp_path, make_settings):
+    """A bundled library of one scenario (and no user content): the folder, and settings on it."""
+    folder = tmp_path / "bundled" / "scenarios"
+    folder.mkdir(parents=True)
     shutil.copy(DATA / "mini_scenario.yaml", folder)
-    monkeypatch.setattr(cli, "SCENARIOS_DIR", folder)
-    return folder
+    return folder, make_settings(bundled_dir=folder.parent)
 
 
 def test_list_json_rows(library, capsys):
-    code, out, err = run(["list", "--format", "json"], capsys)
+    folder, settings = library
+    code, out, err = run(["list", "--format", "json"], capsys, settings)
     assert code == 0 and err == ""
     [row] = json.loads(out)
     assert {k: row[k] for k in ("id", "title", "category", "difficulty", "endings", "nodes")} == {
@@ -74,35 +75,39 @@ def test_list_json_rows(library, capsys):
 
 
 def test_list_counts_only_reachable_endings(library, capsys):
-    shutil.copy(BROKEN / "sc105_unreachable_ending.yaml", library)
-    code, out, err = run(["list", "--format", "json"], capsys)
+    folder, settings = library
+    shutil.copy(BROKEN / "sc105_unreachable_ending.yaml", folder)
+    code, out, err = run(["list", "--format", "json"], capsys, settings)
     rows = {row["id"]: row for row in json.loads(out)}
     assert "crisis" not in rows["broken"]["endings"]
     assert code == 0
 
 
 def test_list_reports_broken_files_on_stderr_and_lists_the_rest(library, capsys):
-    shutil.copy(BROKEN / "sc001_fullwidth_colon.yaml", library)
-    code, out, err = run(["list"], capsys)
+    folder, settings = library
+    shutil.copy(BROKEN / "sc001_fullwidth_colon.yaml", folder)
+    code, out, err = run(["list"], capsys, settings)
     assert code == 1
     assert "mini_scenario" in out and "共 1 个场景" in out
     assert len(err.strip().splitlines()) == 1 and "SC001" in err
 
 
 def test_graph_mermaid_and_dot(library, capsys):
-    code, out, _ = run(["graph", "mini_scenario"], capsys)
+    folder, settings = library
+    code, out, _ = run(["graph", "mini_scenario"], capsys, settings)
     assert code == 0 and out.startswith("flowchart TD")
     assert 'n_facts -->|"passed(\'verify\') and trust >= 4"| n_end_resolved' in out
     assert "classDef escalated" in out and ":::resolved" in out
-    code, out, _ = run(["graph", str(library / "mini_scenario.yaml"), "--format", "dot"], capsys)
+    code, out, _ = run(["graph", str(folder / "mini_scenario.yaml"), "--format", "dot"], capsys, settings)
     assert code == 0 and out.startswith('digraph "mini_scenario"')
     assert '"opening" -> "end_escalated" [label="anger >= 9"];' in out
     assert 'shape=doubleoctagon' in out
 
 
 def test_graph_of_an_unknown_or_broken_scenario_is_one_line(library, capsys):
+    folder, settings = library
     for ref in ("no_such_scenario", str(BROKEN / "sc011_duplicate_key.yaml"), str(DATA / "missing.yaml")):
-        code, out, err = run(["graph", ref], capsys)
+        code, out, err = run(["graph", ref], capsys, settings)
         assert code == 1 and out == ""
         assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 

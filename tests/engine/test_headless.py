@@ -92,7 +92,7 @@ def test_test_command_fails_on_a_wrong_golden_showing_the_matched_words():
 
 
 def test_score_keeps_order_when_a_long_input_is_spread_over_processes():
-    from simulator.headless import PARALLEL_FROM
+    from simulator.commands.score_output import PARALLEL_FROM
 
     count = PARALLEL_FROM + 137
     replies = ["您先别着急", "这不归我们管", "请您放心，我们会核实情况。"]

@@ -64,7 +64,7 @@ def _copy(source: Path, tmp_path: Path) -> Path:
     shutil.copy(source, target)
     rubric = re.search(r"^rubric:\s*(\S+)", source.read_text(encoding="utf-8"), re.M)
     if rubric and rubric.group(1).endswith((".yaml", ".yml")):
-        original = rubric_path(rubric.group(1), source, [cli.RUBRICS_DIR])
+        original = rubric_path(rubric.group(1), source, [ROOT / "rubrics"])
         copied = (target.parent / rubric.group(1))
         copied.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(original, copied)

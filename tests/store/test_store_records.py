@@ -167,16 +167,6 @@ def test_reopening_keeps_records_and_a_newer_schema_is_refused(tmp_path, engine_
         Store.open(tmp_path)
 
 
-def test_data_dir_comes_from_the_environment(tmp_path, monkeypatch):
-    from simulator.store import data_dir
-
-    monkeypatch.setenv("SIMULATOR_DATA_DIR", str(tmp_path / "env"))
-    assert data_dir() == tmp_path / "env"
-    assert data_dir(tmp_path / "flag") == tmp_path / "flag"
-    monkeypatch.delenv("SIMULATOR_DATA_DIR")
-    assert data_dir().name == "jiefang"
-
-
 def test_in_memory_store_for_tests(engine_content):
     with Store(":memory:") as memory:
         session_id = memory.begin("小王", Session.start(*engine_content))

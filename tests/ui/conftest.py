@@ -11,7 +11,7 @@ from simulator.ui.records import MemoryRecords
 
 @pytest.fixture
 def library() -> DiskLibrary:
-    return DiskLibrary(SCENARIOS, RUBRICS)
+    return DiskLibrary([SCENARIOS], [RUBRICS])
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -29,7 +30,7 @@ def copy_library(tmp_path):
 
 
 def test_entries_describe_each_scenario():
-    entries = {e.id: e for e in DiskLibrary(SCENARIOS, RUBRICS).entries()}
+    entries = {e.id: e for e in DiskLibrary([SCENARIOS], [RUBRICS]).entries()}
     wages = entries["ui_wages"]
     assert (wages.title, wages.category, wages.difficulty) == ("讨薪的老周", "劳动保障", 2)
     assert wages.persona == "老周，46 岁，急躁易怒" and not wages.problem
@@ -38,16 +39,16 @@ def test_entries_describe_each_scenario():
 def test_a_broken_file_is_listed_with_its_problem(tmp_path):
     scenarios = copy_library(tmp_path)
     (scenarios / "broken.yaml").write_text("schema_version: 1\nid: broken\n", encoding="utf-8")
-    broken = next(e for e in DiskLibrary(scenarios, RUBRICS).entries() if e.ref.endswith("broken.yaml"))
+    broken = next(e for e in DiskLibrary([scenarios], [RUBRICS]).entries() if e.ref.endswith("broken.yaml"))
     assert broken.problem and "broken.yaml" in broken.problem
 
 
 def test_the_index_returns_the_same_entries_and_follows_edits(tmp_path):
     scenarios = copy_library(tmp_path)
     index = tmp_path / "cache" / "index.json"
-    library = DiskLibrary(scenarios, RUBRICS, index=lambda: index)
+    library = DiskLibrary([scenarios], [RUBRICS], index=index)
     first = library.entries()
-    assert index.exists() and library.entries() == first == DiskLibrary(scenarios, RUBRICS).entries()
+    assert index.exists() and library.entries() == first == DiskLibrary([scenarios], [RUBRICS]).entries()
     noise = scenarios / "noise.yaml"
     noise.write_text(noise.read_text(encoding="utf-8").replace("楼上装修的噪音", "楼上装修"), encoding="utf-8")
     assert "楼上装修" in [e.title for e in library.entries()]
@@ -56,19 +57,19 @@ def test_the_index_returns_the_same_entries_and_follows_edits(tmp_path):
 def test_a_damaged_or_unwritable_index_is_ignored(tmp_path):
     index = tmp_path / "index.json"
     index.write_text("{not json", encoding="utf-8")
-    assert len(DiskLibrary(SCENARIOS, RUBRICS, index=lambda: index).entries()) == 3
+    assert len(DiskLibrary([SCENARIOS], [RUBRICS], index=index).entries()) == 3
     blocked = tmp_path / "file" / "index.json"
     (tmp_path / "file").write_text("a file where the cache directory should be", encoding="utf-8")
-    assert len(DiskLibrary(SCENARIOS, RUBRICS, index=lambda: blocked).entries()) == 3
+    assert len(DiskLibrary([SCENARIOS], [RUBRICS], index=blocked).entries()) == 3
 
 
 def test_a_warm_index_lists_without_importing_the_engine(tmp_path):
     index = tmp_path / "index.json"
-    DiskLibrary(SCENARIOS, RUBRICS, index=lambda: index).entries()
+    DiskLibrary([SCENARIOS], [RUBRICS], index=index).entries()
     code = (f"import sys\nfrom pathlib import Path\nfrom simulator.ui.library import DiskLibrary\n"
-            f"entries = DiskLibrary(Path({str(SCENARIOS)!r}), Path({str(RUBRICS)!r}), "
-            f"index=lambda: Path({str(index)!r})).entries()\n"
-            f"assert len(entries) == 3\nprint(sorted(m for m in ('pydantic', 'yaml', 'simulator.engine.model') "
+            f"entries = DiskLibrary([Path({str(SCENARIOS)!r})], [Path({str(RUBRICS)!r})], "
+            f"index=Path({str(index)!r})).entries()\n"
+            f"assert len(entries) == 3\nprint(sorted(m for m in ('pydantic', 'yaml', 'simulator.engine.content.model') "
             f"if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
@@ -76,7 +77,7 @@ def test_a_warm_index_lists_without_importing_the_engine(tmp_path):
 
 
 def test_load_by_path_and_unknown_ref():
-    library = DiskLibrary(SCENARIOS, RUBRICS)
+    library = DiskLibrary([SCENARIOS], [RUBRICS])
     scenario, rubric = library.load(str(SCENARIOS / "wages.yaml"))
     assert scenario.id == "ui_wages" and rubric.id == "ui"
     with pytest.raises(ContentError):
@@ -109,3 +110,14 @@ def test_lazy_records_fall_back_to_memory_when_the_store_cannot_open():
 @given(st.text(st.characters(blacklist_categories=("Cc", "Cs"))))  # control codes are stripped anyway
 def test_palette_help_text_survives_markup_parsing(text):
     assert Content.from_markup(markup_literal(text)).plain == text
+
+
+def test_entries_come_from_every_folder_in_order(tmp_path):
+    mine = tmp_path / "scenarios"
+    mine.mkdir()
+    shutil.copy(SCENARIOS / "wages.yaml", mine / "my_wages.yaml")
+    library = DiskLibrary([SCENARIOS, mine, tmp_path / "missing"], [RUBRICS])
+    refs = [e.ref for e in library.entries()]
+    assert len(refs) == 4 and refs[-1] == str(mine / "my_wages.yaml")
+    scenario, _ = library.load(refs[-1])
+    assert scenario.id == "ui_wages"

@@ -170,7 +170,7 @@ def test_watch_diagnostics(snap_compare, make_app, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     watched_copy(tmp_path)
     path = Path("scenarios/wages.yaml")
-    app = make_app(watch=ContentWatcher(path, Path("rubrics"), interval=POLL))
+    app = make_app(watch=ContentWatcher(path, [Path("rubrics")], interval=POLL))
 
     async def steps(pilot):
         await send(pilot, EMPATHY)

@@ -60,7 +60,7 @@ def problems(app) -> tuple[str, ...]:
 
 
 def watching(make_app, path: Path, **kwargs):
-    return make_app(watch=ContentWatcher(path, path.parent.parent / "rubrics", interval=POLL), **kwargs)
+    return make_app(watch=ContentWatcher(path, [path.parent.parent / "rubrics"], interval=POLL), **kwargs)
 
 
 async def test_saved_line_shows_an_invalid_save_shows_diagnostics_and_a_fix_recovers(make_app, tmp_path):
@@ -184,7 +184,7 @@ async def test_a_save_while_the_resume_dialog_is_up_reaches_the_resumed_conversa
     from uikit import fixed_clock
 
     path = watched_copy(tmp_path)
-    first = ContentWatcher(path, tmp_path / "rubrics").load()
+    first = ContentWatcher(path, [tmp_path / "rubrics"]).load()
     records = MemoryRecords(clock=fixed_clock)
     records.begin("张三", Session.start(first.scenario, first.rubric).answer(EMPATHY))
     app = watching(make_app, path, records=records)
@@ -204,7 +204,7 @@ async def test_a_save_while_the_resume_dialog_is_up_reaches_the_resumed_conversa
 def test_replay_keeps_hints_and_choices(tmp_path):
     from simulator.engine.play.session import Session
 
-    watcher = ContentWatcher(watched_copy(tmp_path), tmp_path / "rubrics")
+    watcher = ContentWatcher(watched_copy(tmp_path), [tmp_path / "rubrics"])
     first = watcher.load()
     assert first.ok
     old = Session.start(first.scenario, first.rubric, "choice").use_hint().choose(0).use_hint()
@@ -219,7 +219,7 @@ def test_replay_keeps_hints_and_choices(tmp_path):
 def test_replay_stops_at_a_turn_that_fails_in_any_way(tmp_path, monkeypatch):
     from simulator.engine.play.session import Session
 
-    watcher = ContentWatcher(watched_copy(tmp_path), tmp_path / "rubrics")
+    watcher = ContentWatcher(watched_copy(tmp_path), [tmp_path / "rubrics"])
     first = watcher.load()
     old = Session.start(first.scenario, first.rubric).answer(EMPATHY).answer(VERIFY)
     original = Session.answer
@@ -236,7 +236,7 @@ def test_replay_stops_at_a_turn_that_fails_in_any_way(tmp_path, monkeypatch):
 
 def test_watcher_notices_saves_and_a_missing_file(tmp_path):
     path = watched_copy(tmp_path)
-    watcher = ContentWatcher(path, tmp_path / "rubrics")
+    watcher = ContentWatcher(path, [tmp_path / "rubrics"])
     assert watcher.changed()  # nothing loaded yet
     assert watcher.load().ok and not watcher.changed()
     assert watcher.files == (path, tmp_path / "rubrics" / "ui.yaml")

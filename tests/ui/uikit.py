@@ -19,7 +19,7 @@ def fixed_clock() -> datetime:
 
 def loaded(ref_id: str):
     """The fixture scenario and rubric with this id, loaded through the library."""
-    library = DiskLibrary(SCENARIOS, RUBRICS)
+    library = DiskLibrary([SCENARIOS], [RUBRICS])
     return library.load(str(SCENARIOS / {"ui_wages": "wages.yaml", "ui_noise": "noise.yaml",
                                          "ui_literal": "literal.yaml"}[ref_id]))
 

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from simulator import cli
 from simulator.cli import main
 from simulator.engine.authoring.coverage import coverage, golden_runs
 from simulator.engine.check.golden import run_rubric, run_scenario
@@ -14,15 +13,15 @@ from simulator.engine.content.library import require
 from simulator.engine.content.loader import FIELD_NAMES, load_file
 from simulator.engine.authoring.skeleton import rubric_skeleton, scenario_skeleton
 from simulator.engine.check.validate import validate_paths
-from simulator.workbench.scaffold import schema_ref
+from simulator.commands.scaffold import schema_ref
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDARD = ROOT / "rubrics" / "standard.yaml"
 KEY = re.compile(r"^(\s*)(?:-\s+)?([a-z_]+):")
 
 
-def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
+def run(capsys, *argv: str, settings=None) -> tuple[int, str, str]:
+    code = main(list(argv), settings)
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -98,20 +97,31 @@ def test_every_field_is_explained_by_a_comment():
         assert text.startswith("# yaml-language-server: $schema=")
 
 
-def test_default_places_and_no_overwrite(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(cli, "SCENARIOS_DIR", tmp_path / "scenarios")
-    monkeypatch.setattr(cli, "RUBRICS_DIR", tmp_path / "rubrics")
-    assert run(capsys, "new", "scenario", "first_case")[0] == 0
-    assert run(capsys, "new", "rubric", "first_rules")[0] == 0
+def test_default_places_and_no_overwrite(tmp_path, capsys, make_settings):
+    """Installed (the bundled library read-only): skeletons go to the user's content folder."""
+    settings = make_settings(content_dir=tmp_path, bundled_editable=False)
+    assert run(capsys, "new", "scenario", "first_case", settings=settings)[0] == 0
+    assert run(capsys, "new", "rubric", "first_rules", settings=settings)[0] == 0
     scenario = tmp_path / "scenarios" / "first_case.yaml"
     assert scenario.is_file() and (tmp_path / "rubrics" / "first_rules.yaml").is_file()
     scenario.write_text("keep me\n", encoding="utf-8")
-    code, out, err = run(capsys, "new", "scenario", "first_case")
+    code, out, err = run(capsys, "new", "scenario", "first_case", settings=settings)
     assert code == 1 and out == ""
     assert err.count("\n") == 1 and "已存在" in err and "Traceback" not in err
     assert scenario.read_text(encoding="utf-8") == "keep me\n"
-    code, _, err = run(capsys, "new", "rubric", "first_rules")
+    code, _, err = run(capsys, "new", "rubric", "first_rules", settings=settings)
     assert code == 1 and "已存在" in err
+
+
+def test_a_source_checkout_adds_to_the_bundled_folders(tmp_path, capsys, make_settings):
+    bundled = tmp_path / "bundled"
+    for name in ("scenarios", "rubrics"):
+        (tmp_path / name).mkdir()
+        (bundled / name).parent.mkdir(exist_ok=True)
+        (bundled / name).symlink_to(tmp_path / name)
+    settings = make_settings(bundled_dir=bundled, content_dir=tmp_path / "user", bundled_editable=True)
+    assert run(capsys, "new", "scenario", "here_case", settings=settings)[0] == 0
+    assert (tmp_path / "scenarios" / "here_case.yaml").is_file() and not (tmp_path / "user").exists()
 
 
 def test_out_may_name_a_folder(tmp_path, capsys):

@@ -12,35 +12,39 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..engine.authoring.coverage import KINDS, Coverage, Item, Run, coverage, golden_runs, observed_step
-from ..engine.content.library import ContentError, require, rubric_path, scenario_path, yaml_files
+from ..engine.content.library import (ContentError, Library, require_rubric, require_scenario, rubric_path,
+                                      scenario_path, yaml_files)
 from ..engine.content.loader import load_file
 from ..engine.content.model import Rubric, Scenario
+from ..store.records import SessionRecord, StoreError
+from ..store.schema import DB_NAME
+from ..store.store import Store
 
 KIND_WORDS = {"node": "节点", "branch": "分支", "ending": "结局", "criterion": "评分项"}
 
 
 # ---------------------------------------------------------------- loading
 
-def load_targets(refs: list[str], scenarios_dir: Path, rubrics_dir: Path) -> tuple[list[tuple[Scenario, Rubric]], list[str]]:
-    """The scenarios to cover (all bundled ones when refs is empty) with their rubrics; problems."""
+def load_targets(refs: list[str], library: Library) -> tuple[list[tuple[Scenario, Rubric]], list[str]]:
+    """The scenarios to cover (the whole library when refs is empty) with their rubrics; problems."""
     paths: list[Path] = []
     problems: list[str] = []
     for ref in refs:
         try:
-            paths.append(scenario_path(ref, [scenarios_dir]))
+            paths.append(scenario_path(ref, library.scenario_dirs))
         except ContentError as error:
             problems.append(str(error))
     if not refs:
-        paths = yaml_files([scenarios_dir])
+        paths = yaml_files([folder for folder in library.scenario_dirs if folder.is_dir()])
     loaded: list[tuple[Scenario, Rubric]] = []
     rubrics: dict[Path, Rubric | str] = {}
     for path in paths:
         try:
-            scenario = require(load_file(path, "scenario"))
-            where = rubric_path(scenario.rubric, path, [rubrics_dir])
+            scenario = require_scenario(load_file(path, "scenario"))
+            where = rubric_path(scenario.rubric, path, library.rubric_dirs)
             if where not in rubrics:
                 try:
-                    rubrics[where] = require(load_file(where, "rubric"))
+                    rubrics[where] = require_rubric(load_file(where, "rubric"))
                 except ContentError as error:
                     rubrics[where] = f"{path}: 评分标准无法加载：{error}"
             rubric = rubrics[where]
@@ -53,14 +57,9 @@ def load_targets(refs: list[str], scenarios_dir: Path, rubrics_dir: Path) -> tup
     return loaded, problems
 
 
-def recorded_runs(data_dir: str | None, scenario_ids: set[str]) -> tuple[dict[str, list[Run]], str]:
-    """Runs per scenario id from the records database, and a one-line note on where they came from."""
-    try:
-        from ..store import Store, StoreError, data_dir as resolve_dir
-        from ..store.schema import DB_NAME
-    except ImportError:  # a build without the records package
-        return {}, "（本版本没有演练记录模块，只统计路径测试）"
-    database = resolve_dir(data_dir) / DB_NAME
+def recorded_runs(data_dir: Path, scenario_ids: set[str]) -> tuple[dict[str, list[SessionRecord]], str]:
+    """Recorded sessions per scenario id from the records database, and a one-line note on where they came from."""
+    database = data_dir / DB_NAME
     if not database.is_file():
         return {}, f"（未找到演练记录 {database}，只统计路径测试）"
     try:
@@ -72,7 +71,7 @@ def recorded_runs(data_dir: str | None, scenario_ids: set[str]) -> tuple[dict[st
         f"（演练记录：{database}，{len(records)} 次相关演练）"
 
 
-def record_run(scenario: Scenario, record: Any) -> Run:
+def record_run(scenario: Scenario, record: SessionRecord) -> Run:
     """A recorded session as a Run: every turn it played, rewound ones included."""
     steps = tuple(
         observed_step(
@@ -85,8 +84,9 @@ def record_run(scenario: Scenario, record: Any) -> Run:
     return Run("record", str(record.id), steps)
 
 
-def gather(targets: list[tuple[Scenario, Rubric]], data_dir: str | None, use_records: bool) -> tuple[list[Coverage], str]:
-    records: dict[str, list[Any]] = {}
+def gather(targets: list[tuple[Scenario, Rubric]], data_dir: Path,
+           use_records: bool) -> tuple[list[Coverage], str]:
+    records: dict[str, list[SessionRecord]] = {}
     note = "（未读取演练记录，只统计路径测试）"
     if use_records and targets:
         records, note = recorded_runs(data_dir, {s.id for s, _ in targets})

@@ -13,15 +13,17 @@ import csv
 import io
 import json
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 from ..engine.authoring.calibration import (Calibration, DimensionReview, MarkedReply, Scale, ScaleError, calibrate,
                                   check_scale, detect_scale)
-from ..engine.content.library import ContentError, require, scenario_path
+from ..engine.content.library import ContentError, require_scenario, scenario_path
 from ..engine.content.loader import load_file
 from ..engine.content.model import Node, Rubric
 from ..engine.play.scoring import MAX_REPLY_CHARS
+from .output import pad, width
 
 FIXED = ("id", "reply", "context", "scenario", "node")
 PROBLEM_WORDS = {
@@ -39,7 +41,8 @@ def _cell(value: str | None) -> str:
     return unicodedata.normalize("NFKC", value or "").strip()
 
 
-def read_marks(path: Path, rubric: Rubric, scale: str, scenarios_dir: Path) -> tuple[list[MarkedReply], dict[str, Scale], list[str]]:
+def read_marks(path: Path, rubric: Rubric, scale: str,
+               scenario_dirs: Sequence[Path]) -> tuple[list[MarkedReply], dict[str, Scale], list[str]]:
     """The marked replies, the scale of each dimension column, and the ignored column names."""
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -109,7 +112,7 @@ def read_marks(path: Path, rubric: Rubric, scale: str, scenarios_dir: Path) -> t
     scales = _scales(path, header, dims, rows, scale)
     replies = []
     for line, fields, marks in rows:
-        node, where = _turn(path, line, fields, scenarios_dir, turns)
+        node, where = _turn(path, line, fields, scenario_dirs, turns)
         replies.append(MarkedReply(fields["id"], fields["reply"], tuple(marks.items()), fields.get("context", ""),
                                    where, node))
     return replies, scales, ignored
@@ -132,7 +135,8 @@ def _scales(path: Path, header: list[str], dims: dict[str, int], rows, scale: st
     return scales
 
 
-def _turn(path: Path, line: int, fields: dict[str, str], scenarios_dir: Path, cache) -> tuple[Node | None, str]:
+def _turn(path: Path, line: int, fields: dict[str, str], scenario_dirs: Sequence[Path],
+          cache: dict[tuple[str, str], tuple[Node, str]]) -> tuple[Node | None, str]:
     ref, node_id = fields.get("scenario", ""), fields.get("node", "")
     if not ref and not node_id:
         return None, ""
@@ -140,7 +144,7 @@ def _turn(path: Path, line: int, fields: dict[str, str], scenarios_dir: Path, ca
         raise MarksError(f"{path}:{line}: scenario 与 node 要同时填写")
     if (ref, node_id) not in cache:
         try:
-            scenario = require(load_file(scenario_path(ref, [scenarios_dir]), "scenario"))
+            scenario = require_scenario(load_file(scenario_path(ref, scenario_dirs), "scenario"))
         except ContentError as error:
             raise MarksError(f"{path}:{line}: {error}") from None
         node = scenario.nodes.get(node_id)
@@ -165,13 +169,9 @@ def _strength(kappa: float | None) -> str:
     return "很强"
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _table(rows: list[list[str]]) -> list[str]:
-    widths = [max(_width(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return ["  ".join(c + " " * (widths[i] - _width(c)) for i, c in enumerate(r)).rstrip() for r in rows]
+    widths = [max(width(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(pad(c, widths[i]) for i, c in enumerate(r)).rstrip() for r in rows]
 
 
 def _bias(review: DimensionReview) -> str:

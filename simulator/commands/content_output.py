@@ -1,4 +1,4 @@
-"""Instructor tooling behind `simulator validate`, `list`, `graph` and `schema`.
+"""What `simulator validate`, `list` and `schema` print: diagnostics, scenario rows, schema files.
 
 The engine does the work and returns values; this module turns them into text or JSON on the
 stream it is given and decides exit codes. Nothing here imports Textual.
@@ -6,26 +6,19 @@ stream it is given and decides exit codes. Nothing here imports Textual.
 from __future__ import annotations
 
 import json
-import os
-import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from ..engine.check.graph import build_graph
 from ..engine.content.diagnostics import Diagnostic
 from ..engine.content.library import yaml_files
 from ..engine.content.loader import load_file
 from ..engine.content.model import Scenario
+from ..engine.content.schema import json_schema
+from .output import shown, table
 
 SEVERITY_WORDS = (("error", "个错误"), ("warning", "个警告"), ("info", "条提示"))
-
-
-def shown(path: Path) -> Path:
-    """A path as the user should see it: relative to the working directory when inside it."""
-    try:
-        relative = Path(os.path.relpath(path))
-    except ValueError:  # another drive on Windows
-        return path
-    return relative if not str(relative).startswith("..") else path
 
 
 def report_diagnostics(found: list[Diagnostic], files: int, fmt: str, strict: bool, out: TextIO) -> int:
@@ -47,17 +40,18 @@ def report_diagnostics(found: list[Diagnostic], files: int, fmt: str, strict: bo
     return 1 if errors or (strict and warnings) else 0
 
 
-def count_files(paths: list[Path]) -> int:
+def count_files(paths: Sequence[Path]) -> int:
     return len(yaml_files(paths))
 
 
-def scenario_rows(scenarios_dir: Path) -> tuple[list[dict], list[str]]:
-    """One row per loadable scenario (sorted by id), and a line per file that did not load."""
-    from ..engine.check.graph import build_graph
+Row = dict[str, Any]
 
-    rows: list[dict] = []
+
+def scenario_rows(scenario_dirs: Sequence[Path]) -> tuple[list[Row], list[str]]:
+    """One row per loadable scenario in the folders (sorted by id), and a line per file that did not load."""
+    rows: list[Row] = []
     problems: list[str] = []
-    for path in yaml_files([scenarios_dir]):
+    for path in yaml_files([folder for folder in scenario_dirs if folder.is_dir()]):
         loaded = load_file(path, "scenario")
         if not isinstance(loaded.model, Scenario):
             first = loaded.diagnostics[0] if loaded.diagnostics else f"{path}: 无法加载"
@@ -73,15 +67,7 @@ def scenario_rows(scenarios_dir: Path) -> tuple[list[dict], list[str]]:
     return rows, problems
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
-def print_rows(rows: list[dict], fmt: str, out: TextIO) -> None:
+def print_rows(rows: list[Row], fmt: str, out: TextIO) -> None:
     if fmt == "json":
         json.dump(rows, out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -90,18 +76,13 @@ def print_rows(rows: list[dict], fmt: str, out: TextIO) -> None:
         out.write("没有可用的场景\n")
         return
     header = ["编号", "标题", "类别", "难度", "结局", "节点"]
-    table = [[r["id"], r["title"], r["category"], str(r["difficulty"]), ",".join(r["endings"]), str(r["nodes"])]
-             for r in rows]
-    widths = [max(_width(row[i]) for row in table + [header]) for i in range(len(header))]
-    for row in [header] + table:
-        out.write("  ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() + "\n")
+    table([header] + [[r["id"], r["title"], r["category"], str(r["difficulty"]), ",".join(r["endings"]),
+                       str(r["nodes"])] for r in rows], out)
     out.write(f"共 {len(rows)} 个场景\n")
 
 
 def write_schemas(out_dir: Path | None, out: TextIO) -> None:
     """Both schemas: into `out_dir` as two files, or to `out` as one JSON object."""
-    from ..engine.content.schema import json_schema
-
     schemas = {kind: json_schema(kind) for kind in ("scenario", "rubric")}
     if out_dir is None:
         json.dump(schemas, out, ensure_ascii=False, indent=2)

@@ -6,19 +6,11 @@ from pathlib import Path
 from typing import TextIO
 
 from ..engine.authoring.skeleton import check_id, rubric_skeleton, scenario_skeleton
+from .output import shown
 
 
 class ScaffoldError(Exception):
     """A skeleton that cannot be written (the message is one line for the user)."""
-
-
-def shown(path: Path) -> str:
-    """A path as the user should see it: relative to the working directory when inside it."""
-    try:
-        relative = os.path.relpath(path)
-    except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if relative.startswith("..") else relative
 
 
 def schema_ref(schema: Path, target: Path) -> str:
@@ -30,11 +22,12 @@ def schema_ref(schema: Path, target: Path) -> str:
     return schema.resolve().as_uri()
 
 
-def target_path(kind: str, item_id: str, out: str | None, scenarios_dir: Path, rubrics_dir: Path) -> Path:
+def target_path(kind: str, item_id: str, out: str | None, default_dir: Path) -> Path:
+    """Where the skeleton goes: --out (a file, or a folder to put ID.yaml in), else `default_dir`/ID.yaml."""
     check_id(item_id, "场景编号" if kind == "scenario" else "评分标准编号")
     if out:
         return Path(out) / f"{item_id}.yaml" if Path(out).is_dir() else Path(out)
-    return (scenarios_dir if kind == "scenario" else rubrics_dir) / f"{item_id}.yaml"
+    return default_dir / f"{item_id}.yaml"
 
 
 def write_skeleton(kind: str, item_id: str, target: Path, schemas_dir: Path, out: TextIO,
@@ -42,7 +35,7 @@ def write_skeleton(kind: str, item_id: str, target: Path, schemas_dir: Path, out
     """Render the skeleton and create `target` (exclusively); report the next steps on `out`."""
     if target.exists():
         raise ScaffoldError(f"{shown(target)} 已存在，不会覆盖（换一个编号，或用 --out 写到别处）")
-    where = shown(target)
+    where = str(shown(target))
     if kind == "scenario":
         text = scenario_skeleton(item_id, category or "其他", title,
                                  schema_ref(schemas_dir / "scenario.schema.json", target), where)

@@ -1,0 +1,57 @@
+"""Playing: the TUI's home screen (`simulator`), and `simulator play` in the TUI, with --watch, or
+headless with --script.
+
+Only this module's own imports run at start-up: the TUI path (`simulator` with no command) must
+stay close to a bare Textual app, so the engine loads inside the handlers that need it.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from .errors import content_errors
+
+if TYPE_CHECKING:
+    from ..settings import Settings
+
+
+def cmd_home(args: argparse.Namespace, settings: Settings) -> int:
+    from ..ui.launch import run_app
+
+    return run_app(settings)
+
+
+def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
+    if args.watch and not args.script:
+        return _play_watched(args, settings)
+    from ..engine.check.ready import load_scenario_and_rubric
+
+    with content_errors():
+        scenario, rubric, _ = load_scenario_and_rubric(args.scenario, settings.library)
+    if not args.script:
+        from ..ui.launch import run_app
+
+        return run_app(settings, trainee=args.trainee, play=(scenario, rubric), mode=args.mode)
+
+    from ..engine.play.session import Session
+    from .records import start_recording
+    from .script import play_script, read_script
+
+    replies = read_script(args.script)
+    if args.trainee:
+        session, record = start_recording(settings.data_dir, args.trainee, scenario, rubric, args.new)
+        return play_script(session, replies, args.format, sys.stdout, record)
+    return play_script(Session.start(scenario, rubric), replies, args.format, sys.stdout)
+
+
+def _play_watched(args: argparse.Namespace, settings: Settings) -> int:
+    """`play --watch`: the TUI loads the file itself, shows its errors instead of exiting, reloads on save."""
+    from ..engine.content.library import scenario_path
+    from ..ui.launch import run_app
+    from ..ui.watch import ContentWatcher
+
+    with content_errors():
+        path = scenario_path(args.scenario, settings.library.scenario_dirs)
+    watcher = ContentWatcher(path, settings.library.rubric_dirs)
+    return run_app(settings, trainee=args.trainee, mode=args.mode, watch=watcher)

@@ -1,0 +1,159 @@
+"""Record-keeping commands: history, report, cohort, export, import, and recording `play --script`.
+
+The store is opened in `settings.data_dir`; its errors become one-line UserErrors, and output
+goes to stdout or the -o file. Reports (Jinja2) and the store (SQLite) load inside the handlers.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import UserError, store_errors
+from .output import table, write_output
+
+if TYPE_CHECKING:
+    from ..engine.content.model import Rubric, Scenario
+    from ..engine.play.session import Session
+    from ..settings import Settings
+    from ..store.store import Store
+
+
+@contextmanager
+def opened_store(directory: Path) -> Iterator[Store]:
+    """The store in the data directory, closed afterwards; its errors as UserError."""
+    from ..store.store import Store
+
+    with store_errors():
+        store = Store.open(directory)
+        try:
+            yield store
+        finally:
+            store.close()
+
+
+def parse_since(text: str | None) -> str | None:
+    """A YYYY-MM-DD date (local midnight) as the store's UTC timestamp string."""
+    if not text:
+        return None
+    from ..store.store import stamp
+
+    try:
+        day = date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"日期格式不对：{text}（应为 YYYY-MM-DD，如 2025-03-01）") from None
+    return stamp(datetime.combine(day, time()).astimezone())
+
+
+# ---------------------------------------------------------------- play --script --trainee
+
+def start_recording(directory: Path, trainee: str, scenario: Scenario, rubric: Rubric,
+                    fresh: bool) -> tuple[Session, Callable[[Session], None]]:
+    """Resume the trainee's unfinished session (or begin one); returns it and a per-turn recorder."""
+    from ..store.resume import resume_or_begin
+    from ..store.store import Store
+
+    with store_errors():
+        store = Store.open(directory)
+        opened = resume_or_begin(store, trainee, scenario, rubric, fresh=fresh)
+    if opened.resumed is not None:
+        print(f"（继续 {trainee} 上次未完成的演练：记录 {opened.session_id}，已答 {opened.resumed.turns} 轮；"
+              "加 --new 可重新开始）", file=sys.stderr)
+
+    def record(session: Session) -> None:
+        with store_errors():
+            if session.finished:
+                store.finish(opened.session_id, session)
+            else:
+                store.record_turn(opened.session_id, session)
+
+    return opened.session, record
+
+
+# ---------------------------------------------------------------- history
+
+def _outcome(status: str, ending_kind: str | None, ending_title: str | None) -> str:
+    from ..engine.content.model import ENDING_LABELS
+
+    if ending_kind:
+        return f"{ending_title}（{ENDING_LABELS.get(ending_kind, ending_kind)}）"
+    return {"active": "未完成", "abandoned": "已放弃"}.get(status, status)
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    from ..reports.views import local_time
+
+    out = sys.stdout
+    with opened_store(settings.data_dir) as store:
+        sessions = store.history(args.trainee)
+    if args.format == "json":
+        out.write(json.dumps([s.json() for s in sessions], ensure_ascii=False, indent=2) + "\n")
+        return 0
+    if not sessions:
+        out.write(f"{args.trainee}还没有演练记录。\n" if args.trainee else "还没有演练记录。\n")
+        return 0
+    table([["编号", "开始时间", "学员", "场景", "结局", "总分", "轮数"]] + [
+        [str(s.id), local_time(s.started_at), s.trainee, s.scenario_title,
+         _outcome(s.status, s.ending_kind, s.ending_title), "—" if s.total is None else str(s.total), str(s.turns)]
+        for s in sessions
+    ], out)
+    return 0
+
+
+# ---------------------------------------------------------------- reports
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from ..reports.render import render_session_html, render_session_md
+
+    with opened_store(settings.data_dir) as store:
+        record = store.session(args.session)
+    text = render_session_html(record) if args.format == "html" else render_session_md(record)
+    write_output(text, args.output)
+    return 0
+
+
+def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
+    from ..reports.render import render_cohort_csv, render_cohort_html
+
+    trainees, since, target = args.trainee, args.since, args.output
+    start = parse_since(since)
+    with opened_store(settings.data_dir) as store:
+        records = store.sessions(trainees, start)
+    filters = "；".join(part for part in (
+        f"学员：{'、'.join(trainees)}" if trainees else "", f"自 {since} 起" if since else "") if part)
+    if args.format == "csv":
+        text = render_cohort_csv(records)
+        if target and target != "-":
+            text = "\ufeff" + text  # so spreadsheet programs read the file as UTF-8
+    else:
+        text = render_cohort_html(records, filters)
+    write_output(text, target)
+    return 0
+
+
+# ---------------------------------------------------------------- moving records
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store.bundle import export_bundle
+
+    with opened_store(settings.data_dir) as store:
+        count = export_bundle(store, Path(args.output), args.trainee)
+    print(f"已导出 {count} 条演练记录到 {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    from ..store.bundle import read_bundle
+
+    with store_errors():
+        records = read_bundle(Path(args.file))
+    with opened_store(settings.data_dir) as store:
+        result = store.merge(records)
+    print(f"已导入 {args.file} 到 {settings.data_dir}：新增 {result.added} 条，更新 {result.updated} 条，"
+          f"已有 {result.unchanged} 条", file=sys.stderr)
+    return 0

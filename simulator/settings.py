@@ -1,0 +1,193 @@
+"""Every path and environment variable the program uses, resolved once into one value.
+
+The command line builds a `Settings` (`Settings.from_environment(os.environ, data_dir=...)`)
+and passes it down; nothing else reads the environment or works out where content lives.
+
+Where things are:
+- the bundled library: `scenarios/`, `rubrics/` and `schemas/` inside the `simulator.bundled`
+  package (installed copies; in a source checkout, symlinks to the top-level folders), found
+  through `importlib.resources`;
+- the user's own content: `scenarios/` and `rubrics/` in the content folder
+  ($SIMULATOR_CONTENT_DIR, else `content/` in the user's data directory), listed, validated,
+  tested and played beside the bundled library; `simulator new` writes there when the bundled
+  library is installed (read-only), and into the bundled folders in a source checkout;
+- records: the data directory (--data-dir, else $SIMULATOR_DATA_DIR, else the user's data
+  directory); the debrief's exported reports go to its `reports/`;
+- the TUI's library index: the cache directory ($SIMULATOR_CACHE_DIR, else the user's).
+
+Other variables: $SIMULATOR_TRAINEE (the TUI's trainee; else the login name), $SIMULATOR_THEME
+(a Textual theme; else an ANSI theme that follows the terminal, light when $COLORFGBG says the
+background is), and for benchmarks only $SIMULATOR_BENCH_FILE / $SIMULATOR_BENCH_EXIT.
+"""
+from __future__ import annotations
+
+import getpass
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the engine loads pydantic: not on the TUI's start-up path
+    from .engine.content.library import Library
+
+APP_NAME = "jiefang"
+BUNDLED_PACKAGE = "simulator.bundled"
+STANDARD_RUBRIC = "standard.yaml"
+INDEX_FILE = "library-index.json"
+DEFAULT_TRAINEE = "学员"
+LIGHT_BACKGROUNDS = ("7", "15")  # COLORFGBG's background colour numbers for white and bright white
+
+DATA_DIR = "SIMULATOR_DATA_DIR"
+CONTENT_DIR = "SIMULATOR_CONTENT_DIR"
+CACHE_DIR = "SIMULATOR_CACHE_DIR"
+TRAINEE = "SIMULATOR_TRAINEE"
+THEME = "SIMULATOR_THEME"
+BENCH_FILE = "SIMULATOR_BENCH_FILE"
+BENCH_EXIT = "SIMULATOR_BENCH_EXIT"
+
+
+@dataclass(frozen=True)
+class Bench:
+    """Benchmarks only: the TUI writes the moment it is ready to `file` and exits."""
+
+    file: Path
+    exit_when: str  # "ready" (home screen up) or "listed" (library shown)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where content, records and caches live, and the user's choices; one immutable value."""
+
+    bundled_dir: Path  # holds scenarios/, rubrics/, schemas/
+    content_dir: Path  # the user's own scenarios/ and rubrics/
+    data_dir: Path  # records
+    cache_dir: Path
+    trainee: str
+    theme: str
+    bundled_editable: bool = False  # a source checkout: `new` adds to the bundled library itself
+    bench: Bench | None = None
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str], data_dir: str | os.PathLike[str] | None = None) -> Settings:
+        """The settings for this run: `data_dir` is --data-dir (it wins over $SIMULATOR_DATA_DIR)."""
+        import platformdirs
+
+        def variable(name: str) -> str:
+            return (environ.get(name) or "").strip()
+
+        def folder(name: str, default: Path) -> Path:
+            return Path(variable(name)).expanduser() if variable(name) else default
+
+        user_data = Path(platformdirs.user_data_dir(APP_NAME))
+        bundled = bundled_dir()
+        bench = Bench(Path(variable(BENCH_FILE)), variable(BENCH_EXIT)) if variable(BENCH_FILE) else None
+        return cls(
+            bundled_dir=bundled,
+            content_dir=folder(CONTENT_DIR, user_data / "content"),
+            data_dir=Path(data_dir).expanduser() if data_dir else folder(DATA_DIR, user_data),
+            cache_dir=folder(CACHE_DIR, Path(platformdirs.user_cache_dir(APP_NAME))),
+            trainee=variable(TRAINEE) or login_name(),
+            theme=variable(THEME) or terminal_theme(environ.get("COLORFGBG", "")),
+            bundled_editable=is_source_checkout(bundled),
+            bench=bench,
+        )
+
+    # ------------------------------------------------------------ content
+
+    @property
+    def bundled_scenarios(self) -> Path:
+        return (self.bundled_dir / "scenarios").resolve()
+
+    @property
+    def bundled_rubrics(self) -> Path:
+        return (self.bundled_dir / "rubrics").resolve()
+
+    @property
+    def schemas_dir(self) -> Path:
+        return (self.bundled_dir / "schemas").resolve()
+
+    @property
+    def standard_rubric(self) -> Path:
+        """The default rubric of `score` and `calibrate`."""
+        return self.bundled_rubrics / STANDARD_RUBRIC
+
+    @property
+    def user_scenarios(self) -> Path:
+        return self.content_dir / "scenarios"
+
+    @property
+    def user_rubrics(self) -> Path:
+        return self.content_dir / "rubrics"
+
+    @property
+    def scenario_dirs(self) -> tuple[Path, ...]:
+        """Scenario ids resolve in the bundled library first, then in the user's folder."""
+        return (self.bundled_scenarios, self.user_scenarios)
+
+    @property
+    def rubric_dirs(self) -> tuple[Path, ...]:
+        """A rubric id the scenario's own folder does not hold: the user's rubrics, then the bundled ones."""
+        return (self.user_rubrics, self.bundled_rubrics)
+
+    @property
+    def library(self) -> Library:
+        """The folders above as the engine's value (importing the engine: not for the TUI's start-up)."""
+        from .engine.content.library import Library
+
+        return Library(self.scenario_dirs, self.rubric_dirs)
+
+    def content_folders(self) -> list[Path]:
+        """The library's folders that exist, rubrics first (what `test` and `validate` check by default)."""
+        folders = [self.bundled_rubrics, self.user_rubrics, self.bundled_scenarios, self.user_scenarios]
+        return [folder for folder in folders if folder.is_dir()]
+
+    @property
+    def new_scenarios(self) -> Path:
+        """Where `simulator new scenario` writes by default."""
+        return self.bundled_scenarios if self.bundled_editable else self.user_scenarios
+
+    @property
+    def new_rubrics(self) -> Path:
+        """Where `simulator new rubric` writes by default."""
+        return self.bundled_rubrics if self.bundled_editable else self.user_rubrics
+
+    # ------------------------------------------------------------ records and caches
+
+    @property
+    def reports_dir(self) -> Path:
+        """Where the debrief exports reports."""
+        return self.data_dir / "reports"
+
+    @property
+    def index_file(self) -> Path:
+        """The TUI's library index (entries keyed by every scenario file's path, size, mtime)."""
+        return self.cache_dir / INDEX_FILE
+
+
+def bundled_dir() -> Path:
+    """The bundled library's folder inside the installed package (a real folder: not zipped)."""
+    root = resources.files(BUNDLED_PACKAGE)
+    if not isinstance(root, Path):
+        raise RuntimeError(f"{BUNDLED_PACKAGE} 必须以普通文件安装（不支持 zip 包）：{root}")
+    return root
+
+
+def is_source_checkout(bundled: Path) -> bool:
+    """True when the bundled folders link into a writable source checkout (not an installed copy)."""
+    scenarios = bundled / "scenarios"
+    return scenarios.is_symlink() and os.access(scenarios.resolve(), os.W_OK)
+
+
+def login_name() -> str:
+    try:
+        return getpass.getuser() or DEFAULT_TRAINEE
+    except Exception:  # no user name in containers without a passwd entry
+        return DEFAULT_TRAINEE
+
+
+def terminal_theme(colorfgbg: str) -> str:
+    """Follow the terminal: the ANSI themes use its own colours; COLORFGBG says light or dark."""
+    background = colorfgbg.split(";")[-1]
+    return "ansi-light" if background in LIGHT_BACKGROUNDS else "ansi-dark"
