@@ -4,6 +4,11 @@ The app takes its data sources as constructor arguments (a scenario source, a re
 the trainee's name), so tests inject fixtures. Start-up stays close to a bare Textual app:
 the home screen is the first thing drawn, and the library (YAML, pydantic) loads in a worker
 thread afterwards.
+
+Attributes down, messages up: the app sets screens' attributes (and sends watched content to
+`PlayScreen.reload`); screens and widgets post messages (`OpenScenario`, `PlayScreen.Ended`,
+`DebriefScreen.PlayAgain`, `AuthorTools.Toggled`) that the handlers below act on, and dialogs
+return their answer through `dismiss`.
 """
 from __future__ import annotations
 
@@ -18,6 +23,7 @@ from textual.binding import Binding
 from textual.content import Content
 
 from .library import ScenarioEntry, ScenarioSource
+from .messages import OpenScenario
 from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -27,9 +33,12 @@ if TYPE_CHECKING:
     from ..engine.content.model import Rubric, Scenario
     from ..engine.play.session import Session
     from ..settings import Bench
+    from ..store.records import SavedSession
     from .records import Records
+    from .screens.debrief import DebriefScreen
     from .screens.play import PlayScreen
     from .watch import ContentWatcher, Reloaded
+    from .widgets.author_tools import AuthorTools
 
 def scenario_commands() -> type[Provider]:
     """The palette's scenario search, imported when the palette first opens."""
@@ -105,7 +114,9 @@ class JiefangApp(App[None]):
 
     @property
     def home(self) -> HomeScreen:
-        return self.screen_stack[0]  # type: ignore[return-value]
+        home = self.screen_stack[0]
+        assert isinstance(home, HomeScreen)  # the default screen, never popped
+        return home
 
     async def on_mount(self) -> None:
         opened = None
@@ -162,7 +173,7 @@ class JiefangApp(App[None]):
     def refresh_best(self) -> None:
         """The trainee's best scores onto the home screen (the first call may open the store)."""
         best = self._best_scores()
-        problem = getattr(self.records, "problem", "")
+        problem = self.records.problem
         if problem and not self._told_problem:
             self._told_problem = True
             self.call_from_thread(self.notify, Content(f"记录库无法打开，本次演练只保存在内存中：{problem}"),
@@ -171,9 +182,9 @@ class JiefangApp(App[None]):
 
     # ------------------------------------------------------------ opening a scenario
 
-    def open_entry(self, entry: ScenarioEntry, mode: str | None = None) -> None:
+    def on_open_scenario(self, message: OpenScenario) -> None:
         """Load a library entry (in a worker) and play it."""
-        self._load_and_play(entry, mode or self.home.mode)
+        self._load_and_play(message.entry, message.mode or self.home.mode)
 
     @work(thread=True, group="open", exit_on_error=False)
     def _load_and_play(self, entry: ScenarioEntry, mode: str) -> None:
@@ -197,35 +208,37 @@ class JiefangApp(App[None]):
             if choice == "resume":
                 self._resume(scenario, rubric, saved)
             elif choice == "new":
-                abandon = getattr(self.records, "abandon", None)
-                if abandon is not None:
-                    abandon(saved.id)
+                self.records.abandon(saved.id)
                 self._play(scenario, rubric, mode)
 
         detail = f"{local_time(saved.started_at)} 开始，已回答 {saved.turns} 轮。"
         self.push_screen(ResumeDialog(scenario.title, detail), chosen)
         return None
 
-    def _unfinished(self, scenario_id: str):
+    def _unfinished(self, scenario_id: str) -> SavedSession | None:
         try:
             found = self.records.unfinished(self.trainee, scenario_id)
         except Exception:  # records that cannot be read offer nothing to resume
             return None
         return found[0] if found else None  # both keepers list the most recent first
 
-    def _play(self, scenario: Scenario, rubric: Rubric, mode: str, **resume) -> AwaitMount:
+    def _play(self, scenario: Scenario, rubric: Rubric, mode: str, resume: Session | None = None,
+              record_id: int | None = None) -> AwaitMount:
+        from ..engine.play.session import MODES
         from .screens.play import PlayScreen
 
         # The watched scenario however it opens (directly, resumed, played again): matched by id,
         # since a save may land while the resume dialog is up and make this copy an older one.
-        watched = self._watched is not None and scenario.id == self._watched[0].id
-        screen = PlayScreen(scenario, rubric, mode, self.trainee, preview=self.preview, watched=watched, **resume)
-        if watched and scenario is not self._watched[0]:
-            screen.queue_reload(*self._watched)
+        latest = self._watched
+        watched = latest is not None and scenario.id == latest[0].id
+        screen = PlayScreen(scenario, rubric, MODES.get(mode, "practice"), self.trainee, records=self.records, resume=resume,
+                            record_id=record_id, preview=self.preview, watched=watched)
+        if latest is not None and watched and scenario is not latest[0]:
+            screen.queue_reload(*latest)
         return self.push_screen(screen)
 
     @work(thread=True, group="open", exit_on_error=False)
-    def _resume(self, scenario: Scenario, rubric: Rubric, saved) -> None:
+    def _resume(self, scenario: Scenario, rubric: Rubric, saved: SavedSession) -> None:
         """Restore a saved session by replaying its replies (scoring: so in a worker thread)."""
         from ..engine.play.scoring import ReplyTooLong
         from ..engine.play.session import ScenarioError, Session
@@ -245,12 +258,14 @@ class JiefangApp(App[None]):
         """First load (before the first frame, as `simulator play` does), then poll for saves."""
         reloaded = watcher.load()
         self.set_interval(watcher.interval, self._poll_watched, name="watch")
-        if reloaded.ok:
-            self._watched = (reloaded.scenario, self.rubric or reloaded.rubric)
-            return self.open_scenario(*self._watched, self._mode)
+        content = reloaded.playable
+        if content is not None:
+            latest = self._watched = (content[0], self.rubric or content[1])
+            return self.open_scenario(*latest, self._mode)
         from .screens.waiting import WaitingScreen
 
-        return self.push_screen(WaitingScreen(str(watcher.path), reloaded.problems))
+        # Once a save makes the file playable, the waiting screen dismisses itself with the content.
+        return self.push_screen(WaitingScreen(str(watcher.path), reloaded.problems), self._watched_playable)
 
     def _poll_watched(self) -> None:
         if self.watcher is not None and not self._reloading and self.watcher.changed():
@@ -270,31 +285,39 @@ class JiefangApp(App[None]):
 
     def _watched_reloaded(self, reloaded: Reloaded) -> None:
         """New content goes to every watched screen; bad content only shows its errors there."""
+        from .screens.play import PlayScreen
+        from .screens.waiting import WaitingScreen
+
         self._reloading = False
-        watched = [s for s in self.screen_stack if getattr(s, "watched", False)]
-        if not reloaded.ok:
+        watched = [s for s in self.screen_stack if isinstance(s, (PlayScreen, WaitingScreen)) and s.watched]
+        content = reloaded.playable
+        if content is None:
             for screen in watched:
-                screen.show_problems(reloaded.problems)  # type: ignore[attr-defined]
+                screen.show_problems(reloaded.problems)
             return
-        self._watched = (reloaded.scenario, self.rubric or reloaded.rubric)
+        latest = self._watched = (content[0], self.rubric or content[1])
         for screen in watched:
-            screen.reload(*self._watched)  # type: ignore[attr-defined]
+            screen.reload(*latest)
 
-    def play_watched(self, scenario: Scenario, rubric: Rubric) -> None:
+    def _watched_playable(self, content: tuple[Scenario, Rubric] | None) -> None:
         """The watched file became playable while the waiting screen was up."""
-        self.open_scenario(scenario, rubric, self._mode)
-
-    def reports_folder(self) -> Path | None:
-        """Where the debrief writes reports."""
-        return self.reports_dir
-
-    def on_home_screen_start(self, message: HomeScreen.Start) -> None:
-        self.open_entry(message.entry, message.mode)
+        if content is not None:
+            self.open_scenario(*content, self._mode)
 
     def on_play_screen_ended(self, message: PlayScreen.Ended) -> None:
         from .screens.debrief import DebriefScreen
 
-        self.push_screen(DebriefScreen(message.session))
+        self.push_screen(DebriefScreen(message.session, self.trainee, self.reports_dir, self.clock))
+
+    def on_debrief_screen_play_again(self, message: DebriefScreen.PlayAgain) -> None:
+        """Play the same scenario again from the start, in the same mode."""
+        session = message.session
+        self.action_home()
+        self._play(session.scenario, session.rubric, session.mode)
+
+    def on_author_tools_toggled(self, message: AuthorTools.Toggled) -> None:
+        """The next play screen opens with the preview as the author left it."""
+        self.preview = message.shown
 
     # ------------------------------------------------------------ navigation
 
@@ -303,11 +326,6 @@ class JiefangApp(App[None]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
         self.refresh_best()
-
-    def play_again(self, session: Session) -> None:
-        """Play the same scenario again from the start, in the same mode."""
-        self.action_home()
-        self._play(session.scenario, session.rubric, session.mode)
 
     def action_history(self) -> None:
         from .screens.history import HistoryScreen

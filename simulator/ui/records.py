@@ -15,7 +15,46 @@ from ..store.records import Records, SavedSession, SessionSummary
 if TYPE_CHECKING:
     from ..engine.play.session import Session
 
-__all__ = ["MemoryRecords", "Records", "SavedSession", "SessionSummary"]
+__all__ = ["MemoryRecords", "Records", "SavedSession", "SessionRecorder", "SessionSummary"]
+
+
+class SessionRecorder:
+    """Writes one conversation's steps to the record keeper, from the play screen's worker thread.
+
+    A session joins the records with its first answer, so merely opening a scenario leaves no
+    empty rows behind. A write that fails (a full disk) stops the recording for this session
+    and is reported once; it never ends the conversation.
+    """
+
+    def __init__(self, records: Records, trainee: str, record_id: int | None = None) -> None:
+        self.records = records
+        self.trainee = trainee
+        self.record_id = record_id
+        self.failed = False
+
+    @property
+    def saved(self) -> bool:
+        """True when the conversation so far is in the records (leaving now loses nothing)."""
+        return self.record_id is not None and not self.failed
+
+    def save(self, session: Session) -> str:
+        """Record the session after a step; a warning for the trainee the first time writing fails."""
+        if self.failed:
+            return ""
+        try:
+            if self.record_id is None:
+                if session.history:
+                    self.record_id = self.records.begin(self.trainee, session)
+                    if session.finished:
+                        self.records.finish(self.record_id, session)
+            elif session.finished:
+                self.records.finish(self.record_id, session)
+            else:
+                self.records.record_turn(self.record_id, session)
+        except Exception as error:  # whatever the keeper raises: the conversation goes on unrecorded
+            self.failed = True
+            return f"记录保存失败，本次演练不再保存：{error}"
+        return ""
 
 
 @dataclass

@@ -32,7 +32,14 @@ class Reloaded:
 
     @property
     def ok(self) -> bool:
-        return self.scenario is not None and self.rubric is not None and not self.problems
+        return self.playable is not None
+
+    @property
+    def playable(self) -> tuple[Scenario, Rubric] | None:
+        """The scenario and rubric when they can be played, else None."""
+        if self.scenario is None or self.rubric is None or self.problems:
+            return None
+        return self.scenario, self.rubric
 
 
 class ContentWatcher:

@@ -13,8 +13,8 @@ from test_flows import DEADLINE, EMPATHY, VERIFY, text_of
 from simulator.engine.play.session import Session
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.play import PlayScreen
-from simulator.ui.screens.preview_view import evaluate, preview_of, taken_branches
-from simulator.ui.widgets.preview import PreviewPanel
+from simulator.ui.widgets.preview_view import evaluate, preview_of, taken_branches
+from simulator.ui.widgets.author_tools import AuthorTools
 
 
 def seen_in_html(path: Path) -> str:
@@ -28,7 +28,7 @@ def seen_in_markdown(path: Path) -> str:
 
 
 def preview_text(app) -> str:
-    return text_of(app.screen.query_one(PreviewPanel))
+    return text_of(app.screen.query_one(AuthorTools))
 
 
 async def test_preview_is_off_by_default_and_f2_shows_node_state_criteria_and_branches(make_app):
@@ -36,11 +36,11 @@ async def test_preview_is_off_by_default_and_f2_shows_node_state_criteria_and_br
     async with app.run_test(size=SIZE) as pilot:
         await open_scenario(pilot, "ui_wages")
         play = app.screen
-        panel = play.query_one(PreviewPanel)
-        assert not play.preview_on and not panel.display
+        panel = play.query_one(AuthorTools)
+        assert not panel.shown and not panel.display
         await pilot.press("f2")
         await settle(pilot)
-        assert play.preview_on and panel.display and panel.region.height > 0
+        assert panel.shown and panel.display and panel.region.height > 0
         shown = preview_text(app)
         assert "节点 opening（第 1 轮）" in shown
         assert "状态 愤怒 70 · 信任 20 · 升级风险 40 · 已倾听 否" in shown
@@ -61,7 +61,7 @@ async def test_preview_is_off_by_default_and_f2_shows_node_state_criteria_and_br
 
         await pilot.press("f2")
         await settle(pilot)
-        assert not play.preview_on and not panel.display
+        assert not panel.shown and not panel.display
 
 
 async def test_preview_names_the_branch_a_settled_condition_takes(make_app):
@@ -86,7 +86,7 @@ async def test_preview_is_not_offered_in_exam_mode(make_app):
         play = app.screen
         await pilot.press("f2")
         await settle(pilot)
-        assert not play.preview_on and not play.query_one(PreviewPanel).display
+        assert not play.query_one(AuthorTools).shown and not play.query_one(AuthorTools).display
 
 
 async def test_preview_choice_is_remembered_for_the_next_play_screen(make_app):
@@ -96,7 +96,7 @@ async def test_preview_choice_is_remembered_for_the_next_play_screen(make_app):
         await pilot.press("f2", "escape")
         await settle(pilot)
         await open_scenario(pilot, "ui_noise")
-        assert isinstance(app.screen, PlayScreen) and app.screen.preview_on
+        assert isinstance(app.screen, PlayScreen) and app.screen.query_one(AuthorTools).shown
 
 
 def test_conditions_with_unknown_criteria_are_settled_when_the_state_decides():

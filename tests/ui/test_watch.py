@@ -20,7 +20,7 @@ from simulator.ui.screens.play import PlayScreen
 from simulator.ui.screens.waiting import WaitingScreen
 from simulator.ui.watch import ContentWatcher, replay
 from simulator.ui.widgets.diagnostics import DiagnosticsPanel
-from simulator.ui.widgets.preview import PreviewPanel
+from simulator.ui.widgets.author_tools import AuthorTools
 from simulator.ui.widgets.transcript import Transcript
 
 POLL = 0.05
@@ -153,8 +153,8 @@ async def test_a_saved_rubric_is_reloaded_too(make_app, tmp_path):
     app = watching(make_app, path)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        preview = app.screen.query_one(PreviewPanel)
-        assert app.screen.preview_on and "empathy（共情）" in text_of(preview)  # on by default with --watch
+        preview = app.screen.query_one(AuthorTools)
+        assert preview.shown and "empathy（共情）" in text_of(preview)  # on by default with --watch
         edit(path.parent.parent / "rubrics" / "ui.yaml", "    label: 共情\n", "    label: 回应情绪\n")
         await until(pilot, lambda: "empathy（回应情绪）" in text_of(preview))
 

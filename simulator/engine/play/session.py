@@ -15,6 +15,7 @@ from .expr import compile_condition, render
 from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
 
 Mode = Literal["practice", "exam", "choice"]
+MODES: dict[str, Mode] = {"practice": "practice", "exam": "exam", "choice": "choice"}  # names as typed values
 Value = int | bool
 SCHEMA = "jiefang-session/1"
 
@@ -208,9 +209,9 @@ class Session:
         """Rebuild a session by replaying its replies; checks it lands where it was saved."""
         if data.get("schema") != SCHEMA or data.get("scenario") != scenario.id:
             raise ScenarioError("会话记录与场景不符")
-        mode = data.get("mode", "practice")
-        if mode not in ("practice", "exam", "choice"):
-            raise ScenarioError(f"未知的模式：{mode}")
+        mode = MODES.get(data.get("mode", "practice"))
+        if mode is None:
+            raise ScenarioError(f"未知的模式：{data.get('mode')}")
         session = cls.start(scenario, rubric, mode, scorer=scorer)
         for turn in data.get("turns", []):
             if turn.get("hint"):

@@ -1,7 +1,14 @@
 """The debrief: the ending and what it means, scores by dimension, every turn beside the model answer,
-the strongest and weakest criteria, and what moved the petitioner and when."""
+the strongest and weakest criteria, and what moved the petitioner and when.
+
+Attributes down: the app gives the session, the trainee, where reports go and the clock (for
+the exported files' names). Messages up: `PlayAgain`.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -9,6 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -43,9 +51,21 @@ class DebriefScreen(Screen[None]):
                 tooltip="把这次总结写成 HTML 与 Markdown 报告文件（存到数据目录的 reports/ 下，没有数据目录时存到当前目录）"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    class PlayAgain(Message):
+        """The trainee wants the same scenario again, from the start, in the same mode."""
+
+        def __init__(self, session: Session) -> None:
+            super().__init__()
+            self.session = session
+
+    def __init__(self, session: Session, trainee: str = "", reports_dir: Path | None = None,
+                 clock: Callable[[], datetime] = datetime.now) -> None:
+        """`reports_dir` is where `e` writes the reports (None: the current directory)."""
         super().__init__()
         self.session = session
+        self.trainee = trainee
+        self.reports_dir = reports_dir
+        self.clock = clock
 
     def compose(self) -> ComposeResult:
         from ...engine.content.model import ENDING_LABELS, GOOD_ENDINGS
@@ -145,7 +165,7 @@ class DebriefScreen(Screen[None]):
         return Content("\n").join(lines)
 
     def action_again(self) -> None:
-        self.app.play_again(self.session)  # type: ignore[attr-defined]
+        self.post_message(self.PlayAgain(self.session))
 
     def action_export(self) -> None:
         self._export()
@@ -157,8 +177,7 @@ class DebriefScreen(Screen[None]):
 
         app = self.app
         try:
-            folder = app.reports_folder()  # type: ignore[attr-defined]
-            done = export_session(self.session, app.trainee, folder, app.clock())  # type: ignore[attr-defined]
+            done = export_session(self.session, self.trainee, self.reports_dir, self.clock())
         except Exception as error:  # a full disk or an unwritable directory: say so, keep the debrief
             app.call_from_thread(self.notify, f"报告导出失败：{error}", title="导出报告", severity="error",
                                  markup=False, timeout=8)

@@ -13,13 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..library import ScenarioEntry, difficulty_stars
+from ..messages import OpenScenario
 from ..widgets.mode_switch import ModeSwitch
 MODE_NOTES = {
     "practice": "每轮反馈、可用提示、可回退重答",
@@ -75,13 +75,6 @@ class HomeScreen(Screen[None]):
 
     trainee: reactive[str] = reactive("")
     """Whose best scores are shown."""
-
-    class Start(Message):
-        """The trainee wants to play `entry` in `mode`."""
-
-        def __init__(self, entry: ScenarioEntry, mode: str) -> None:
-            super().__init__()
-            self.entry, self.mode = entry, mode
 
     def compose(self) -> ComposeResult:
         yield Static(id="brand")
@@ -202,7 +195,7 @@ class HomeScreen(Screen[None]):
         if entry.problem:
             self.notify(Content(f"该场景无法加载：{entry.problem}"), severity="error")
             return
-        self.post_message(self.Start(entry, self.mode))
+        self.post_message(OpenScenario(entry, self.mode))
 
     def action_mode(self, mode: str) -> None:
         self.mode = mode

@@ -3,7 +3,11 @@
 Every engine step (answering, choosing, rewinding, rendering the next line, replaying on reloaded
 content) and every write to the record keeper runs in a worker thread; the result comes back as a
 `PlayScreen.Advanced` message, so scoring never blocks the event loop. For authors: the preview
-panel (F2) and, with `--watch`, reloads and the diagnostics panel.
+panel (F2, the `AuthorTools` widget) and, with `--watch`, reloads and the diagnostics panel.
+
+Attributes down: the app gives the screen its scenario, rubric, record keeper and trainee, and
+sends saved content to `reload` / `show_problems`. Messages up: `Ended` (the debrief is wanted),
+`AuthorTools.Toggled` (from the widget, bubbling through).
 """
 from __future__ import annotations
 
@@ -20,24 +24,25 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..records import SessionRecorder
+from ..widgets.author_tools import AuthorTools
 from ..widgets.diagnostics import DiagnosticsPanel
 from ..widgets.feedback import FeedbackPanel
 from ..widgets.meters import MeterPanel
-from ..widgets.preview import PreviewPanel
 from ..widgets.reply_input import ReplyInput
 from ..widgets.transcript import Transcript
 from .dialogs import ConfirmDialog, RewindDialog, TurnChoice
-from .play_author import AuthorTools
 from .play_view import MODE_LABELS, hint_for, readings, transcript_lines
 
 if TYPE_CHECKING:
     from ...engine.content.model import Rubric, Scenario
-    from ...engine.play.session import Session, TurnResult
+    from ...engine.play.session import Mode, Session, TurnResult
+    from ..records import Records
 
 Step = Callable[["Session"], "Session | tuple[Session, str]"]  # a new session, and maybe a note about it
 
 
-class PlayScreen(AuthorTools, Screen[None]):
+class PlayScreen(Screen[None]):
     """One conversation with a scripted petitioner, in practice, exam or beginner (choice) mode."""
 
     DEFAULT_CSS = """
@@ -67,9 +72,6 @@ class PlayScreen(AuthorTools, Screen[None]):
     busy: reactive[bool] = reactive(False)
     """True while the engine works on a step; typing goes on, sending waits."""
 
-    preview_on: reactive[bool] = reactive(False)
-    """True while the author's preview panel is shown."""
-
     class Advanced(Message):
         """The engine finished a step: the new session and the petitioner's current line."""
 
@@ -93,24 +95,29 @@ class PlayScreen(AuthorTools, Screen[None]):
             super().__init__()
             self.session = session
 
-    def __init__(self, scenario: Scenario, rubric: Rubric, mode: str = "practice", trainee: str = "", *,
-                 resume: Session | None = None, record_id: int | None = None, preview: bool = False,
-                 watched: bool = False) -> None:
-        """`resume` continues a restored session (in its own mode) under the record `record_id`;
-        `preview` opens the author's preview; `watched` means the app sends this screen reloads."""
+    def __init__(self, scenario: Scenario, rubric: Rubric, mode: Mode = "practice", trainee: str = "", *,
+                 records: Records, resume: Session | None = None, record_id: int | None = None,
+                 preview: bool = False, watched: bool = False) -> None:
+        """`records` keeps every step; `resume` continues a restored session (in its own mode) under
+        the record `record_id`; `preview` opens the author's preview; `watched` means the app
+        sends this screen reloads."""
         from ...engine.play.session import Session
 
         super().__init__()
-        self.session: Session = resume or Session.start(scenario, rubric, mode)  # type: ignore[arg-type]
+        self.session: Session = resume or Session.start(scenario, rubric, mode)
         self.mode = self.session.mode
         self.trainee = trainee
         self.prompt = ""
-        self.record_id: int | None = record_id
+        self.recorder = SessionRecorder(records, trainee, record_id)
         self.replaced: TurnResult | None = None
-        self._records_failed = False
         self.watched = watched
         self._pending_reload: tuple[Scenario, Rubric] | None = None
-        self.set_reactive(PlayScreen.preview_on, preview and self.mode != "exam")
+        self._preview = preview and self.mode != "exam"
+
+    @property
+    def record_id(self) -> int | None:
+        """The record this conversation is kept under (None until its first answer)."""
+        return self.recorder.record_id
 
     # ------------------------------------------------------------ layout
 
@@ -120,7 +127,7 @@ class PlayScreen(AuthorTools, Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="main"):
                 yield Transcript(id="transcript")
-                yield PreviewPanel(id="preview", classes="" if self.preview_on else "-hidden")
+                yield AuthorTools(self.session, self._preview, id="preview")
             with Vertical(id="side"):
                 persona = scenario.persona
                 yield Static(Content(f"{persona.name}：{persona.background}"), id="persona")
@@ -158,31 +165,12 @@ class PlayScreen(AuthorTools, Screen[None]):
         except (ReplyTooLong, ScenarioError) as error:
             self.post_message(self.Failed(str(error)))
             return
-        if kind != "reload":  # a reload changes what the turns scored, not what the trainee did
-            self._save(new, kind)
+        # A reload changes what the turns scored, not what the trainee did: it is not recorded.
+        # (The record keeper locks itself: writing from this worker thread is safe.)
+        warning = self.recorder.save(new) if kind not in ("start", "reload") else ""
+        if warning:
+            self.app.call_from_thread(self.notify, Content(warning), severity="warning")
         self.post_message(self.Advanced(new, prompt, kind, replaced, note))
-
-    def _save(self, session: Session, kind: str) -> None:
-        """Write the step to the record keeper (from the worker thread; the store locks itself)."""
-        records = getattr(self.app, "records", None)
-        if records is None or self._records_failed or kind == "start":
-            return
-        try:
-            if self.record_id is None:
-                # A session joins the records with its first answer, so merely opening a scenario
-                # leaves no empty rows behind.
-                if session.history:
-                    self.record_id = records.begin(self.trainee, session)
-                    if session.finished:
-                        records.finish(self.record_id, session)
-            elif session.finished:
-                records.finish(self.record_id, session)
-            else:
-                records.record_turn(self.record_id, session)
-        except Exception as error:  # a full disk must not end the conversation; say so once
-            self._records_failed = True
-            self.app.call_from_thread(self.notify, Content(f"记录保存失败，本次演练不再保存：{error}"),
-                                      severity="warning")
 
     def _step(self, step: Step, kind: str, replaced: TurnResult | None = None) -> None:
         if self.busy:
@@ -220,7 +208,7 @@ class PlayScreen(AuthorTools, Screen[None]):
                 self.replaced = None
         self._update_inputs()
         self._update_status()
-        self._update_preview()
+        self.query_one(AuthorTools).session = self.session
         self.refresh_bindings()
         self._next_reload()
 
@@ -288,6 +276,10 @@ class PlayScreen(AuthorTools, Screen[None]):
     def _finish_pressed(self) -> None:
         self.action_debrief()
 
+    def action_toggle_preview(self) -> None:
+        if self.mode != "exam":
+            self.query_one(AuthorTools).toggle()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("hint", "rewind", "toggle_preview") and self.mode == "exam":
             return False
@@ -344,6 +336,57 @@ class PlayScreen(AuthorTools, Screen[None]):
     @property
     def leaving_note(self) -> str:
         """What leaving now costs, for the confirm dialogs."""
-        if self.record_id is not None and not self._records_failed:
+        if self.recorder.saved:
             return "进度已保存：下次打开这个场景时可以选择继续。"
         return "本次演练尚未完成，离开后不会得到总结。"
+
+    # ------------------------------------------------------------ --watch: the app sends saved content
+
+    def reload(self, scenario: Scenario, rubric: Rubric) -> None:
+        """New content was saved: clear the diagnostics and replay the conversation on it.
+
+        The replay is an engine step like any other (in the worker), so it queues behind a reply
+        being scored instead of racing it; a later save replaces an earlier one still waiting.
+        """
+        from ..watch import replay
+
+        self.query_one(DiagnosticsPanel).problems = ()
+        if self.busy:
+            self._pending_reload = (scenario, rubric)
+            return
+        self._pending_reload = None
+
+        def step(session: Session) -> tuple[Session, str]:
+            replayed = replay(session, scenario, rubric)
+            return replayed.session, replayed.note
+
+        self._step(step, "reload")
+
+    def queue_reload(self, scenario: Scenario, rubric: Rubric) -> None:
+        """Reload once the step under way (or, before mounting, the first line) is done."""
+        self._pending_reload = (scenario, rubric)
+
+    def show_problems(self, problems: tuple[str, ...]) -> None:
+        """The saved content does not load: say why, and keep playing the last content that did."""
+        self.query_one(DiagnosticsPanel).problems = problems
+
+    def _next_reload(self) -> None:
+        if self._pending_reload is not None and not self.busy:
+            self.reload(*self._pending_reload)
+
+    def _after_reload(self, note: str, dropped: int) -> None:
+        """Everything the new content may have changed besides the transcript."""
+        session = self.session
+        persona = session.scenario.persona
+        self.query_one("#persona", Static).update(Content(f"{persona.name}：{persona.background}"))
+        last = session.last
+        self.query_one(MeterPanel).reset(readings(session, last.changes if last else ()), reasons=self.mode != "exam")
+        if self.mode != "exam":
+            panel = self.query_one(FeedbackPanel)
+            self.replaced = None
+            panel.replaced = None
+            panel.hint = hint_for(session) if panel.hint is not None and not session.finished else None
+            panel.note = self._option_note(last) if last else ""
+            panel.result = last
+        self.notify(note, title="重新加载", severity="warning" if dropped else "information",
+                    timeout=10 if dropped else 3, markup=False)

@@ -1,6 +1,7 @@
 """`--watch` on a file that does not load yet: its errors, until a save makes it playable.
 
-The app replaces this screen with the play screen as soon as the content loads cleanly.
+The app sends every reload here too; as soon as the content loads cleanly the screen dismisses
+itself with it, and the app's callback opens the play screen.
 """
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ if TYPE_CHECKING:
     from ...engine.content.model import Rubric, Scenario
 
 
-class WaitingScreen(Screen[None]):
+Playable = tuple["Scenario", "Rubric"]
+
+
+class WaitingScreen(Screen[Playable]):
     """Shows why the watched scenario cannot be played yet."""
 
     DEFAULT_CSS = """
@@ -27,13 +31,12 @@ class WaitingScreen(Screen[None]):
     WaitingScreen DiagnosticsPanel { max-height: 1fr; margin: 1 1 0 1; }
     """
 
-    watched = True  # the app sends reloads to every watched screen
-
     def __init__(self, path: str, problems: tuple[str, ...]) -> None:
         super().__init__()
         self.path = path
+        self.watched = True  # the app sends reloads to every watched screen, until this one is done
         self._problems = problems
-        self._ready: tuple[Scenario, Rubric] | None = None
+        self._ready: Playable | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Content(f"等待场景可用 · {self.path}"), id="waiting-status")
@@ -58,8 +61,7 @@ class WaitingScreen(Screen[None]):
             self._start()
 
     def _start(self) -> None:
-        scenario, rubric = self._ready  # type: ignore[misc]
-        self._ready = None
-        self.watched = False
-        self.dismiss()
-        self.app.play_watched(scenario, rubric)  # type: ignore[attr-defined]
+        ready, self._ready = self._ready, None
+        if ready is not None:
+            self.watched = False
+            self.dismiss(ready)

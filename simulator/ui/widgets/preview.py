@@ -1,20 +1,16 @@
-"""The author's preview: node id, state values, the criteria this turn scores, and every branch.
+"""How the author's preview reads: node id, state values, the criteria this turn scores, every branch.
 
 Authored text (conditions, node ids, labels) goes into `Content` as plain text, so a condition
-such as ``state['x'] > 1`` shows exactly as written.
+such as ``state['x'] > 1`` shows exactly as written. `AuthorTools` shows the result.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.reactive import reactive
-from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from ..screens.preview_view import BranchView, Preview
+    from .preview_view import BranchView, Preview
 
 MARKS = {
     "holds": ("✓", "bold $text-success"),
@@ -61,38 +57,3 @@ def preview_content(preview: Preview) -> Content:
                                       ("（按该轮得分与状态）", "$text-muted")))
         lines += [branch_line(b, "实际走向") for b in preview.last_branches]
     return Content("\n").join(lines)
-
-
-class PreviewPanel(VerticalScroll):
-    """For authors: what the engine sees at this moment; set `preview` to show it."""
-
-    DEFAULT_CSS = """
-    PreviewPanel {
-        height: 1fr;
-        padding: 0 1;
-        border-top: hkey $border-blurred;
-        border-title-color: $text-accent;
-        scrollbar-size-vertical: 1;
-    }
-    PreviewPanel > #preview-text { width: 1fr; }
-    """
-
-    can_focus = True
-
-    preview: reactive[Preview | None] = reactive(None)
-    """The preview to show; None leaves the panel empty."""
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="preview-text")
-
-    def on_mount(self) -> None:
-        self.border_title = "作者预览（F2 开关）"
-        self._show(self.preview)  # `is_mounted` is still False here: the watcher would skip it
-
-    def watch_preview(self, preview: Preview | None) -> None:
-        if self.is_mounted:
-            self._show(preview)
-
-    def _show(self, preview: Preview | None) -> None:
-        text = self.query_one("#preview-text", Static)
-        text.update(preview_content(preview) if preview is not None else Content(""))
