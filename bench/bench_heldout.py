@@ -32,8 +32,8 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from simulator.engine.check.ready import load_rubric  # noqa: E402
-from simulator.engine.play.scoring import compile_rubric, score_reply  # noqa: E402
+from simulator.engine.check.ready import load_rubric
+from simulator.engine.play.scoring import compile_rubric, score_reply
 
 DATA = ROOT / "tests" / "data" / "heldout" / "replies.yaml"
 IDS_DOC = ROOT / "docs" / "dev" / "criteria-ids.md"

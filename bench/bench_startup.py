@@ -87,7 +87,7 @@ def main() -> int:
             ("simulator: listed, warm index", simulator_command(), "listed", warm_cache),
         ]
         times: dict[str, list[float]] = {label: [] for label, *_ in series}
-        for label, command, exit_when, cache in series:  # warm the OS file cache (and the index); not counted
+        for _label, command, exit_when, cache in series:  # warm the OS file cache (and the index); not counted
             time_to_ready(command, exit_when, data_dir, cache)
         # Round-robin, so that a machine getting busier or quieter affects every series alike.
         for _ in range(runs):

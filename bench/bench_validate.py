@@ -62,7 +62,7 @@ def scenario_text(index: int, rng: random.Random) -> str:
         expects = rng.sample(CREDITS, rng.randint(2, 3))
         out += [f"  {node}:"]
         if rng.random() < 0.4:
-            out += ["    say: |", f"      {rng.choice(SAYINGS)}", f"      我{{{{ persona.name }}}}就想问问，愤怒值{{{{ anger }}}}。"]
+            out += ["    say: |", f"      {rng.choice(SAYINGS)}", "      我{{ persona.name }}就想问问，愤怒值{{ anger }}。"]
         else:
             out += [f"    say: {rng.choice(SAYINGS)}"]
         out += [f"    cue: {rng.choice(SAYINGS)}", f"    hint: {rng.choice(MIDDLES)}",

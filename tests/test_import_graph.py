@@ -89,7 +89,7 @@ def layer_of(name: str) -> str:
 
 
 def test_the_graph_reads_every_module():
-    assert "simulator.engine.play.session" in GRAPH and "simulator.engine.content.model" in GRAPH["simulator.engine.play.session"]
+    assert "simulator.engine.content.model" in GRAPH["simulator.engine.play.session"]
     assert len(GRAPH) > 60
 
 

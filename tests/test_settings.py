@@ -34,7 +34,8 @@ def test_every_variable_is_read_here(tmp_path):
     assert settings.user_scenarios == tmp_path / "mine" / "scenarios"
     assert settings.index_file == tmp_path / "cache" / "library-index.json"
     assert (settings.trainee, settings.theme) == ("小王", "textual-light")
-    assert settings.bench is not None and (settings.bench.file, settings.bench.exit_when) == (tmp_path / "ready", "listed")
+    assert settings.bench is not None
+    assert (settings.bench.file, settings.bench.exit_when) == (tmp_path / "ready", "listed")
     assert Settings.from_environment({}).bench is None
 
 

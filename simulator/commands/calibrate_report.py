@@ -17,8 +17,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..engine.authoring.calibration import (Calibration, DimensionReview, MarkedReply, Scale, ScaleError, calibrate,
-                                  check_scale, detect_scale)
+from ..engine.authoring.calibration import (
+    Calibration,
+    DimensionReview,
+    MarkedReply,
+    Scale,
+    ScaleError,
+    check_scale,
+    detect_scale,
+)
 from ..engine.content.library import ContentError, require_scenario, scenario_path
 from ..engine.content.loader import load_file
 from ..engine.content.model import Node, Rubric
@@ -86,7 +93,8 @@ def read_marks(path: Path, rubric: Rubric, scale: str,
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
-                raise MarksError(f"{path}:{line}: 这一行有 {len(row)} 列，表头有 {len(header)} 列（含逗号的回复要用双引号括起来）")
+                raise MarksError(f"{path}:{line}: 这一行有 {len(row)} 列，表头有 {len(header)} 列"
+                                 "（含逗号的回复要用双引号括起来）")
             fields = {k: _cell(row[i]) if k != "reply" else row[i].strip() for k, i in columns.items()}
             if not fields["id"]:
                 raise MarksError(f"{path}:{line}: id 为空")
@@ -207,7 +215,8 @@ def write_text(result: Calibration, source: str, rubric: Rubric, ignored: list[s
             p = d.pair
             mark = f"{p.instructor:g}" + ("" if p.scale == 5 else "分")
             where = f" @{d.where}" if d.where else ""
-            out.write(f"    #{d.item}{where} 教员 {p.instructor_band} 档（{mark}）/ 机器 {p.machine_band} 档（{p.machine}分）"
+            out.write(f"    #{d.item}{where} 教员 {p.instructor_band} 档（{mark}）"
+                      f"/ 机器 {p.machine_band} 档（{p.machine}分）"
                       f"：「{d.reply}」\n")
             fired = "；".join(f"{'+' if f.kind == 'credit' else '-'}{f.label}"
                              + (f"「{'、'.join(t for t in f.texts if t)}」" if any(f.texts) else "") for f in d.fired)

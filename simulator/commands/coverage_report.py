@@ -12,8 +12,15 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..engine.authoring.coverage import KINDS, Coverage, Item, Run, coverage, golden_runs, observed_step
-from ..engine.content.library import (ContentError, Library, require_rubric, require_scenario, rubric_path,
-                                      scenario_path, yaml_files)
+from ..engine.content.library import (
+    ContentError,
+    Library,
+    require_rubric,
+    require_scenario,
+    rubric_path,
+    scenario_path,
+    yaml_files,
+)
 from ..engine.content.loader import load_file
 from ..engine.content.model import Rubric, Scenario
 from ..store.records import SessionRecord, StoreError
@@ -129,7 +136,8 @@ def _summary_line(cov: Coverage) -> str:
     criteria = cov.of("criterion")
     parts.append(f"评分项 {cov.count('criterion', 'covered')}/{len(criteria)} 得失分都出现过"
                  f"（{cov.count('criterion', 'partial')} 只出现一种，{cov.count('criterion', 'gap')} 从未评到"
-                 + (f"，{cov.count('criterion', 'justified')} 已注明理由" if cov.count("criterion", "justified") else "")
+                 + (f"，{cov.count('criterion', 'justified')} 已注明理由"
+                    if cov.count("criterion", "justified") else "")
                  + "）")
     return "；".join(parts)
 

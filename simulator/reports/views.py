@@ -118,7 +118,8 @@ def turn_view(t: TurnRecord) -> TurnView:
         t.capped_by, t.hint_used, t.choice,
         tuple((label, score_text(score)) for _, label, score in t.dimensions if score is not None),
         t.hits, t.flags, t.missed, t.model_answers, tuple(c.reason for c in t.changes),
-        tuple((label, "是" if value is True else "否" if value is False else str(value)) for _, label, value in t.state),
+        tuple((label, "是" if value is True else "否" if value is False else str(value))
+              for _, label, value in t.state),
     )
 
 
@@ -171,7 +172,8 @@ def session_view(record: SessionRecord, generated: str = "") -> SessionView:
         dimensions=tuple((label, score_text(score)) for _, label, score in record.dimensions),
         bars=bars(record.dimensions), chart_height=20 + CHART_ROW * len(record.dimensions),
         turns=tuple(turn_view(t) for t in conversation),
-        rewinds=tuple(f"{local_time(r.at)}：答完第 {r.from_turn} 轮后，回到第 {r.to_turn} 轮重答" for r in record.rewinds),
+        rewinds=tuple(f"{local_time(r.at)}：答完第 {r.from_turn} 轮后，回到第 {r.to_turn} 轮重答"
+                      for r in record.rewinds),
         replaced=tuple((t.turn, t.reply) for t in record.replaced),
         uuid=record.uuid, generated=generated,
     )

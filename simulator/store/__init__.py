@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .records import (Records, SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord,
-                      record_from_session)
+from .records import Records, SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord, record_from_session
 
 _LAZY = {"Store": "store", "MergeResult": "store", "SCHEMA_VERSION": "schema"}
 
@@ -21,6 +20,14 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
-    "MergeResult", "Records", "SCHEMA_VERSION", "SavedSession", "SessionRecord", "SessionSummary", "Store",
-    "StoreError", "TurnRecord", "record_from_session",
+    "SCHEMA_VERSION",
+    "MergeResult",
+    "Records",
+    "SavedSession",
+    "SessionRecord",
+    "SessionSummary",
+    "Store",
+    "StoreError",
+    "TurnRecord",
+    "record_from_session",
 ]

@@ -11,7 +11,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from .records import StoreError
 

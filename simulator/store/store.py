@@ -50,7 +50,8 @@ def _dump(value: Any) -> str:
 
 
 def _decoded(row: sqlite3.Row) -> dict[str, Any]:
-    return {k: (json.loads(row[k]) if k in JSON_COLUMNS else row[k]) for k in row.keys()}
+    # A Row iterates over its values; its column names come from keys().
+    return {k: (json.loads(row[k]) if k in JSON_COLUMNS else row[k]) for k in row.keys()}  # noqa: SIM118
 
 
 @dataclass(frozen=True)
@@ -171,7 +172,7 @@ class Store:
                 "WHERE t.name = ? AND s.status = 'finished' AND s.total IS NOT NULL GROUP BY s.scenario_id",
                 (trainee.strip(),),
             ).fetchall()
-        return {scenario: best for scenario, best in rows}
+        return dict(rows)
 
     # ------------------------------------------------------------ beyond the protocol
 
@@ -270,7 +271,8 @@ class Store:
                              (session_id,)).fetchone()[0]
             self._insert(db, "rewinds", {"session_id": session_id, "seq": seq, "to_turn": kept + 1,
                                          "from_turn": len(recorded), "at": now})
-        seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = ?", (session_id,)).fetchone()[0]
+        seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = ?",
+                         (session_id,)).fetchone()[0]
         for offset, result in enumerate(session.history[kept:]):
             self._insert_turn(db, session_id, turn_record(result, session, seq + offset, now))
         fields = session_fields(session)

@@ -13,9 +13,10 @@ return their answer through `dismiss`.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
@@ -231,8 +232,8 @@ class JiefangApp(App[None]):
         # since a save may land while the resume dialog is up and make this copy an older one.
         latest = self._watched
         watched = latest is not None and scenario.id == latest[0].id
-        screen = PlayScreen(scenario, rubric, MODES.get(mode, "practice"), self.trainee, records=self.records, resume=resume,
-                            record_id=record_id, preview=self.preview, watched=watched)
+        screen = PlayScreen(scenario, rubric, MODES.get(mode, "practice"), self.trainee, records=self.records,
+                            resume=resume, record_id=record_id, preview=self.preview, watched=watched)
         if latest is not None and watched and scenario is not latest[0]:
             screen.queue_reload(*latest)
         return self.push_screen(screen)

@@ -68,7 +68,7 @@ class ScenarioCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
-            if title.startswith(VERBS["practice"]) or "：" in title and not title.startswith(tuple(VERBS.values())):
+            if title.startswith(VERBS["practice"]) or ("：" in title and not title.startswith(tuple(VERBS.values()))):
                 yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:

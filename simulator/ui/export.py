@@ -24,7 +24,7 @@ class Exported:
 
 
 def _free_stem(folder: Path, stem: str) -> str:
-    taken = lambda name: any((folder / f"{name}{suffix}").exists() for suffix in (".html", ".md"))  # noqa: E731
+    taken = lambda name: any((folder / f"{name}{suffix}").exists() for suffix in (".html", ".md"))
     if not taken(stem):
         return stem
     number = 2

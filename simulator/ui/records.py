@@ -6,9 +6,10 @@ protocol on disk.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING
 
 from ..store.records import Records, SavedSession, SessionSummary
 

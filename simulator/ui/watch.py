@@ -89,11 +89,11 @@ class ContentWatcher:
         return Reloaded(scenario, rubric)
 
     def _load(self) -> tuple[Scenario | None, Rubric | None, list[str], Path | None]:
-        from ..engine.content.library import rubric_path
+        from ..engine.check.validate import check_loaded_rubric, check_loaded_scenario
         from ..engine.content.diagnostics import Diagnostic
+        from ..engine.content.library import rubric_path
         from ..engine.content.loader import load_file
         from ..engine.content.model import Rubric
-        from ..engine.check.validate import check_loaded_rubric, check_loaded_scenario
 
         loaded = load_file(self.path, "scenario")
         problems = [str(d) for d in loaded.diagnostics if d.severity == "error"]
@@ -157,7 +157,7 @@ def replay(old: Session, scenario: Scenario, rubric: Rubric) -> Replayed:
             step = session.use_hint() if result.hint_used else session
             step = step.choose(result.choice) if result.choice is not None else step.answer(result.reply)
             if not step.finished or step.current.say:
-                step.prompt  # noqa: B018 (a template that fails here would fail on screen)
+                _ = step.prompt  # a template that fails here would fail on screen
         except (ScenarioError, ReplyTooLong) as error:
             reason = str(error)
             break

@@ -65,7 +65,7 @@ def library(tmp_path, make_settings):
 
 
 def test_list_json_rows(library, capsys):
-    folder, settings = library
+    _folder, settings = library
     code, out, err = run(["list", "--format", "json"], capsys, settings)
     assert code == 0 and err == ""
     [row] = json.loads(out)
@@ -77,7 +77,7 @@ def test_list_json_rows(library, capsys):
 def test_list_counts_only_reachable_endings(library, capsys):
     folder, settings = library
     shutil.copy(BROKEN / "sc105_unreachable_ending.yaml", folder)
-    code, out, err = run(["list", "--format", "json"], capsys, settings)
+    code, out, _err = run(["list", "--format", "json"], capsys, settings)
     rows = {row["id"]: row for row in json.loads(out)}
     assert "crisis" not in rows["broken"]["endings"]
     assert code == 0
@@ -105,7 +105,7 @@ def test_graph_mermaid_and_dot(library, capsys):
 
 
 def test_graph_of_an_unknown_or_broken_scenario_is_one_line(library, capsys):
-    folder, settings = library
+    _folder, settings = library
     for ref in ("no_such_scenario", str(BROKEN / "sc011_duplicate_key.yaml"), str(DATA / "missing.yaml")):
         code, out, err = run(["graph", ref], capsys, settings)
         assert code == 1 and out == ""

@@ -10,7 +10,7 @@ from simulator.engine.play.literals import required_literals
 from simulator.engine.play.text import compile_regex, normalize, without_captures
 
 
-@pytest.mark.parametrize("pattern, required", [
+@pytest.mark.parametrize(("pattern", "required"), [
     ("理解", [{"理解"}]),
     ("(您|你)好", [{"好"}, {"您", "你"}]),            # every part is required; the most selective first
     ("不归(我们|我)管", [{"不归"}, {"我"}, {"管"}]),       # 我们 holds 我: the set keeps 我 only
@@ -45,7 +45,7 @@ def test_gated_search_equals_full_search(text):
         assert regex_finder(pattern)(text) == full
 
 
-@pytest.mark.parametrize("pattern, expected", [
+@pytest.mark.parametrize(("pattern", "expected"), [
     (r"(a|b)c", r"(?:a|b)c"),
     (r"\(x\)", r"\(x\)"),                       # escaped parentheses are not groups
     (r"[(]a", r"[(]a"),                         # nor are parentheses inside a class

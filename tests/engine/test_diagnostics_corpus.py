@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from simulator.engine.check.validate import validate_paths
 from simulator.engine.content.diagnostics import CATALOGUE
 from simulator.engine.content.loader import load_file
-from simulator.engine.check.validate import validate_paths
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BROKEN = DATA / "broken"
@@ -66,7 +66,7 @@ def test_several_faults_are_all_reported_in_one_run(name: str):
 def test_whole_corpus_in_one_call_is_sorted_and_complete():
     found = validate_paths([BROKEN], [DATA])
     assert found == sorted(found, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
-    total = sum(len({(c, l) for c, l, _ in expectations(p)}) for p in CORPUS)
+    total = sum(len({(code, line) for code, line, _ in expectations(p)}) for p in CORPUS)
     assert len({(d.path, d.code, d.line) for d in found}) == total
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from simulator.engine.check.validate import validate_paths
 from simulator.engine.content.diagnostics import CATALOGUE
 from simulator.engine.content.loader import Loaded, load_file, load_text
-from simulator.engine.check.validate import validate_paths
 
 YAMLISH = st.lists(
     st.one_of(

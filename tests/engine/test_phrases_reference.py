@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from simulator.engine.content.loader import load_file
 from simulator.engine.play.scoring import score_reply
 
 ROOT = Path(__file__).parents[2]
@@ -50,5 +49,6 @@ def test_no_polite_phrase_is_flagged(rubric, phrase):
 
 @pytest.mark.parametrize("phrase", _phrases("forbidden"))
 def test_forbidden_phrase_scores_below_a_plain_procedural_reply(rubric, phrase):
-    plain = score_reply("您好，请您留下姓名和联系电话，我们登记后按程序转交有关部门，15日内书面告知您是否受理。", rubric)
+    plain = score_reply("您好，请您留下姓名和联系电话，我们登记后按程序转交有关部门，"
+                        "15日内书面告知您是否受理。", rubric)
     assert score_reply(phrase, rubric).total < plain.total

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from simulator.engine.content.loader import load_file
 from simulator.engine.play.scoring import score_reply
 
 RUBRIC = Path(__file__).parents[2] / "rubrics" / "standard.yaml"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -39,7 +39,7 @@ CATEGORIES = [("拆迁",), ("土地",), ("城建",), ("房地产", "物业"), ("
               ("社会保障",), ("涉法涉诉",), ("家庭", "邻里")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def content(scenario_id: str):
     scenario, rubric, _ = load_scenario_and_rubric(scenario_id, Library.at(SCENARIOS, RUBRICS))
     return scenario, rubric

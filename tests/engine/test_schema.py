@@ -46,7 +46,7 @@ def test_descriptions_are_chinese(schemas):
     assert "来访人的话" in node["description"]
 
 
-@pytest.mark.parametrize("kind,path", [(k, p) for k, paths in FIXTURES.items() for p in paths],
+@pytest.mark.parametrize(("kind", "path"), [(k, p) for k, paths in FIXTURES.items() for p in paths],
                          ids=lambda v: getattr(v, "name", v))
 def test_content_validates_against_its_schema(schemas, kind, path):
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -54,7 +54,7 @@ def test_content_validates_against_its_schema(schemas, kind, path):
     assert errors == []
 
 
-@pytest.mark.parametrize("name,kind", [("sc012_unknown_key", "scenario"), ("sc015_unknown_check", "rubric"),
+@pytest.mark.parametrize(("name", "kind"), [("sc012_unknown_key", "scenario"), ("sc015_unknown_check", "rubric"),
                                        ("sc013_bad_literal", "scenario"), ("sc014_schema_version", "scenario")])
 def test_schema_rejects_what_the_loader_rejects(schemas, name, kind):
     data = yaml.safe_load((DATA / "broken" / f"{name}.yaml").read_text(encoding="utf-8"))
@@ -70,7 +70,7 @@ def test_committed_schemas_are_up_to_date(schemas, tmp_path):
         assert json.loads(committed) == written, "run: simulator schema --out schemas"
 
 
-@pytest.mark.parametrize("kind,path", [(k, p) for k, paths in BUNDLED.items() for p in paths],
+@pytest.mark.parametrize(("kind", "path"), [(k, p) for k, paths in BUNDLED.items() for p in paths],
                          ids=lambda v: getattr(v, "name", v))
 def test_bundled_files_name_their_schema_on_the_first_line(kind, path):
     first = path.read_text(encoding="utf-8").split("\n", 1)[0]

@@ -1,6 +1,5 @@
 """Normalisation and the negation guard, as tables of real sentences."""
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -15,7 +14,7 @@ def verdicts(sentence: str) -> dict[str, bool]:
     return {text[a:b]: is_negated(text, a, b) for a, b in COMFORT.find(text)}
 
 
-@pytest.mark.parametrize("sentence, phrase, negated", [
+@pytest.mark.parametrize(("sentence", "phrase", "negated"), [
     ("我不理解你为什么闹", "理解", True),          # the issue's first example
     ("我们不会推诿", "推诿", True),                # the second
     ("您先别着急", "别着急", False),              # the third: a comforting imperative
@@ -48,7 +47,7 @@ def test_negation_guard(sentence, phrase, negated):
     assert verdicts(sentence)[phrase] is negated
 
 
-@pytest.mark.parametrize("raw, expected", [
+@pytest.mark.parametrize(("raw", "expected"), [
     ("您好，请问？", "您好,请问?"),
     ("您好,请问?", "您好,请问?"),                 # half-width input is already normal
     ("“好的”「对」『行』", '"好的""对""行"'),
@@ -81,7 +80,7 @@ def test_matcher_finds_overlapping_phrases_longest_first():
     assert matcher.find("理解您的心情") == [(0, 3), (2, 6)]
 
 
-@pytest.mark.parametrize("reply, asks", [
+@pytest.mark.parametrize(("reply", "asks"), [
     ("您是什么时候进场的？", True),
     ("您是什么时候进场的", True),
     ("工地在哪儿", True),

@@ -1,24 +1,5 @@
-"""Constants and fixtures for the report tests, imported by name (no conftest.py: see store_helpers)."""
+"""Hostile text for the report tests (their fixture is in conftest.py beside this file)."""
 from __future__ import annotations
-
-import pytest
 
 HOSTILE = "您先别着急<script>alert(1)</script>{{ 7*7 }} <img src=x onerror=alert(2)> **粗** [链](javascript:alert(3))"
 HOSTILE_NAME = '小王<b onmouseover="alert(4)">'
-
-
-@pytest.fixture
-def hostile_record(tmp_path, engine_content):
-    """A finished session with a hostile first reply (it also earns credit: evidence to highlight)."""
-    from simulator.engine.play.session import Session
-    from simulator.store import Store
-
-    scenario, rubric = engine_content
-    with Store.open(tmp_path / "data") as store:
-        session = Session.start(scenario, rubric)
-        session_id = store.begin(HOSTILE_NAME, session)
-        session = session.answer(HOSTILE)
-        store.record_turn(session_id, session)
-        session = session.answer("请您放心，我们会核实情况。这不归我们管\n第二行 <i>x</i>")
-        store.finish(session_id, session)
-        yield store.session(session_id)

@@ -7,8 +7,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from report_helpers import HOSTILE, hostile_record  # noqa: F401 (fixtures)
 from png_pixels import colour_counts
+from report_helpers import HOSTILE
 
 from simulator.reports.render import render_cohort_html, render_session_html
 
@@ -45,7 +45,7 @@ def test_report_renders_in_headless_chromium(tmp_path, hostile_record, kind):
     console = [line for line in done.stderr.splitlines() if "CONSOLE" in line or "Refused to" in line]
     assert console == [], console  # no script errors, no blocked loads (the CSP forbids any)
     colours = colour_counts(shot.read_bytes())
-    background, most = colours.most_common(1)[0]
+    _background, most = colours.most_common(1)[0]
     assert len(colours) > 20, f"screenshot looks blank: {len(colours)} colours"
     assert sum(colours.values()) - most > 0.02 * sum(colours.values()), "screenshot is almost one colour"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from report_helpers import HOSTILE, HOSTILE_NAME, hostile_record  # noqa: F401 (fixtures)
 from markdown_it import MarkdownIt
+from report_helpers import HOSTILE, HOSTILE_NAME
 
 from simulator.reports.render import escape_md, render_session_html, render_session_md
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from store_helpers import CALM, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY, loop_content, run_cli  # noqa: F401 (fixtures)
+from store_helpers import CALM, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY
 
 from simulator.engine.play.session import Session
 from simulator.store import Store

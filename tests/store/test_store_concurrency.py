@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from store_helpers import child_env, loop_content  # noqa: F401 (fixtures)
+from store_helpers import child_env
 
 from simulator.engine.play.session import Session
 from simulator.store import Store

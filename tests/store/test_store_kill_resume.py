@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from store_helpers import (DATA, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY, child_env, run_cli,  # noqa: F401 (fixtures)
-                           simulator_command)
+from store_helpers import DATA, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY, child_env, simulator_command
 
 from simulator.engine.play.session import Session
 from simulator.store import Store

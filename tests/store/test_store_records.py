@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from store_helpers import CALM, VERIFY, loop_content, store  # noqa: F401 (fixtures)
+from store_helpers import CALM, VERIFY
 
 from simulator.engine.play.session import Session
 from simulator.store import SCHEMA_VERSION, Records, Store, StoreError
@@ -40,7 +40,7 @@ def test_a_full_session_is_recorded_turn_by_turn(store, engine_content):
     assert first.hits[0].source_ref == "篇一·站在低位倾听的心态"
     assert first.model_answers == ("您先别着急，请坐下慢慢说，这一年确实不容易。",)
     assert [c.reason for c in first.changes] == ["共情：愤怒 -10", "共情：信任 +5", "感到被理解：已倾听 → 是"]
-    assert dict((v, value) for v, _, value in first.state) == dict(session.history[0].state)
+    assert {v: value for v, _, value in first.state} == dict(session.history[0].state)
     assert second.ending_kind == "resolved" and second.total == session.history[1].score.total
     assert store.unfinished("小王") == []
 

@@ -7,14 +7,13 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from uikit import SIZE, loaded, open_scenario, send, settle
+from uikit import DEADLINE, EMPATHY, SIZE, VERIFY, loaded, open_scenario, send, settle, text_of
 
-from test_flows import DEADLINE, EMPATHY, VERIFY, text_of
 from simulator.engine.play.session import Session
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.play import PlayScreen
-from simulator.ui.widgets.preview_view import evaluate, preview_of, taken_branches
 from simulator.ui.widgets.author_tools import AuthorTools
+from simulator.ui.widgets.preview_view import evaluate, preview_of, taken_branches
 
 
 def seen_in_html(path: Path) -> str:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import threading
 
+from uikit import DEADLINE, EMPATHY, SIZE, VERIFY, loaded, open_scenario, send, settle, text_of
+
 from simulator.engine.play.session import Session
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.dialogs import RewindDialog
@@ -12,23 +14,6 @@ from simulator.ui.widgets.feedback import FeedbackPanel
 from simulator.ui.widgets.meters import Meter
 from simulator.ui.widgets.reply_input import ReplyInput
 from simulator.ui.widgets.transcript import Transcript
-
-from uikit import SIZE, loaded, open_scenario, send, settle
-
-EMPATHY = "老周，您先别着急，请坐下慢慢说，这一年确实不容易。"
-VERIFY = "您的意思是他们互相推，我们会核实情况。"
-DEADLINE = "请您留个电话，我们15日内给您答复。"
-
-
-def text_of(widget) -> str:
-    """Everything a widget and its children show, as plain text."""
-    parts = []
-    for node in [widget, *widget.query("*")]:
-        visual = getattr(node, "visual", None) or getattr(node, "_content", None)
-        plain = getattr(visual, "plain", None)
-        if plain:
-            parts.append(plain)
-    return "\n".join(parts)
 
 
 async def test_home_lists_the_library_by_category(make_app):
@@ -243,9 +228,10 @@ async def test_rewinding_after_the_ending_reopens_the_conversation(make_app):
 
 
 async def test_an_injected_rubric_scores_every_scenario(make_app):
+    from uikit import UI_DATA
+
     from simulator.engine.content.library import require
     from simulator.engine.content.loader import load_file
-    from uikit import UI_DATA
 
     other = require(load_file(UI_DATA.parent / "engine" / "rubric.yaml", "rubric"))
     app = make_app(rubric=other)

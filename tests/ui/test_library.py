@@ -1,7 +1,6 @@
 """The TUI's scenario source: listing, the JSON index, loading, and the records kept in memory."""
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -16,8 +15,8 @@ from uikit import RUBRICS, SCENARIOS, fixed_clock, loaded
 from simulator.engine.content.library import ContentError
 from simulator.engine.play.session import Session
 from simulator.ui.commands import markup_literal
-from simulator.ui.library import DiskLibrary
 from simulator.ui.launch import LazyRecords
+from simulator.ui.library import DiskLibrary
 from simulator.ui.records import MemoryRecords
 
 

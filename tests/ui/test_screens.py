@@ -5,7 +5,7 @@ import pytest
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import DataTable
-from uikit import SIZE, open_scenario, send, settle
+from uikit import DEADLINE, EMPATHY, SIZE, VERIFY, open_scenario, send, settle, text_of
 
 from simulator.ui.app import JiefangApp
 from simulator.ui.records import MemoryRecords
@@ -18,7 +18,6 @@ from simulator.ui.screens.play import PlayScreen
 from simulator.ui.widgets.mode_switch import ModeSwitch
 from simulator.ui.widgets.reply_input import ReplyInput
 from simulator.ui.widgets.transcript import Transcript
-from test_flows import DEADLINE, EMPATHY, VERIFY, text_of
 
 ALL_BINDING_OWNERS = (JiefangApp, HomeScreen, ModeSwitch, PlayScreen, ReplyInput, DebriefScreen, HistoryScreen,
                       ConfirmDialog, RewindDialog, ResumeDialog, TraineeDialog, HelpScreen)

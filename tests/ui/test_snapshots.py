@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uikit import SIZE, open_scenario, send, settle, still
-
-from test_flows import DEADLINE, EMPATHY, VERIFY
+from uikit import DEADLINE, EMPATHY, POLL, SIZE, VERIFY, edit, open_scenario, send, settle, still, until, watched_copy
 
 
 def snap(snap_compare, app, steps=None) -> bool:
@@ -162,10 +160,9 @@ def test_author_preview(snap_compare, make_app):
 
 def test_watch_diagnostics(snap_compare, make_app, tmp_path, monkeypatch):
     # A relative path, so the diagnostic lines read the same on every machine.
+
     from simulator.ui.watch import ContentWatcher
     from simulator.ui.widgets.diagnostics import DiagnosticsPanel
-
-    from test_watch import POLL, edit, until, watched_copy
 
     monkeypatch.chdir(tmp_path)
     watched_copy(tmp_path)

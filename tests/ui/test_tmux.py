@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from uikit import SCENARIOS
 
-pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="没有安装 tmux，跳过真实终端测试（apt install tmux）")
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None,
+                                reason="没有安装 tmux，跳过真实终端测试（apt install tmux）")
 
 REPLY = "您先别着急，请坐下慢慢说？"
 

@@ -9,46 +9,19 @@ when the file system's clock does not tick between two writes.
 from __future__ import annotations
 
 import re
-import shutil
-import time
 from pathlib import Path
 
-from uikit import RUBRICS, SCENARIOS, SIZE, send, settle
+from uikit import EMPATHY, POLL, SIZE, VERIFY, edit, send, settle, text_of, until, watched_copy
 
-from test_flows import EMPATHY, VERIFY, text_of
 from simulator.ui.screens.play import PlayScreen
 from simulator.ui.screens.waiting import WaitingScreen
 from simulator.ui.watch import ContentWatcher, replay
-from simulator.ui.widgets.diagnostics import DiagnosticsPanel
 from simulator.ui.widgets.author_tools import AuthorTools
+from simulator.ui.widgets.diagnostics import DiagnosticsPanel
 from simulator.ui.widgets.transcript import Transcript
 
-POLL = 0.05
 FACTS = "包工头说老板没给他钱，老板说早给了，我们到底找谁？"
 DIAGNOSTIC = re.compile(r"^\S*wages\.yaml:\d+:\d+: error\[SC\d{3}\] .+$", re.M)
-
-
-def watched_copy(tmp_path: Path) -> Path:
-    """The UI fixture scenario and its rubric, copied where the test may edit them."""
-    (tmp_path / "scenarios").mkdir()
-    (tmp_path / "rubrics").mkdir()
-    shutil.copy(RUBRICS / "ui.yaml", tmp_path / "rubrics" / "ui.yaml")
-    return Path(shutil.copy(SCENARIOS / "wages.yaml", tmp_path / "scenarios" / "wages.yaml"))
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1, old
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-async def until(pilot, condition, seconds: float = 10.0) -> None:
-    """Let the app run (polls, workers, messages) until `condition()` holds."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < deadline, "timed out waiting for the app"
-        await pilot.pause(POLL)
-    await settle(pilot)
 
 
 def transcript(app) -> str:
@@ -177,11 +150,11 @@ async def test_a_file_that_does_not_load_yet_waits_then_plays(make_app, tmp_path
 
 
 async def test_a_save_while_the_resume_dialog_is_up_reaches_the_resumed_conversation(make_app, tmp_path):
+    from uikit import fixed_clock
+
     from simulator.engine.play.session import Session
     from simulator.ui.records import MemoryRecords
     from simulator.ui.screens.dialogs import ResumeDialog
-
-    from uikit import fixed_clock
 
     path = watched_copy(tmp_path)
     first = ContentWatcher(path, [tmp_path / "rubrics"]).load()

@@ -1,6 +1,9 @@
-"""Helpers for driving the TUI in tests: fixture paths, a fixed clock, waiting for workers."""
+"""Helpers for driving the TUI in tests: fixture paths, replies, a fixed clock, waiting for workers,
+and editing a watched copy of the fixture content."""
 from __future__ import annotations
 
+import shutil
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -11,6 +14,23 @@ UI_DATA = Path(__file__).resolve().parent.parent / "data" / "ui"
 SCENARIOS = UI_DATA / "scenarios"
 RUBRICS = UI_DATA / "rubrics"
 SIZE = (100, 30)
+POLL = 0.05  # the watcher's poll interval in tests
+
+# Replies to the fixture scenario ui_wages that move it along its resolved path.
+EMPATHY = "老周，您先别着急，请坐下慢慢说，这一年确实不容易。"
+VERIFY = "您的意思是他们互相推，我们会核实情况。"
+DEADLINE = "请您留个电话，我们15日内给您答复。"
+
+
+def text_of(widget) -> str:
+    """Everything a widget and its children show, as plain text."""
+    parts = []
+    for node in [widget, *widget.query("*")]:
+        visual = getattr(node, "visual", None) or getattr(node, "_content", None)
+        plain = getattr(visual, "plain", None)
+        if plain:
+            parts.append(plain)
+    return "\n".join(parts)
 
 
 def fixed_clock() -> datetime:
@@ -57,3 +77,26 @@ def still(app) -> None:
     for reply in app.screen.query(ReplyInput):
         reply.cursor_blink = False
     app.clear_notifications()
+
+
+def watched_copy(tmp_path: Path) -> Path:
+    """The UI fixture scenario and its rubric, copied where the test may edit them."""
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "rubrics").mkdir()
+    shutil.copy(RUBRICS / "ui.yaml", tmp_path / "rubrics" / "ui.yaml")
+    return Path(shutil.copy(SCENARIOS / "wages.yaml", tmp_path / "scenarios" / "wages.yaml"))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+async def until(pilot, condition, seconds: float = 10.0) -> None:
+    """Let the app run (polls, workers, messages) until `condition()` holds."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out waiting for the app"
+        await pilot.pause(POLL)
+    await settle(pilot)

@@ -10,8 +10,9 @@ Bands: a 1-5 mark is its own band (rounded half up); a 0-100 value falls in 0-19
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal
 
 from ..content.model import Rubric
 from ..play.scoring import Turn, compile_rubric, score_reply

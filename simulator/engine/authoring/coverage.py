@@ -15,14 +15,15 @@ Pure: runs come in as values (from golden tests here, from records via the calle
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Literal, Mapping
+from typing import Any, Literal
 
-from ..play.expr import compile_condition
+from ..check.graph import build_graph
 from ..content.model import Rubric, Scenario
+from ..play.expr import compile_condition
 from ..play.scoring import ReplyTooLong, compile_rubric
 from ..play.session import ScenarioError, Session
-from ..check.graph import build_graph
 
 ItemKind = Literal["node", "branch", "ending", "criterion"]
 Status = Literal["covered", "partial", "justified", "gap"]

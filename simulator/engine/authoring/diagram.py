@@ -5,8 +5,8 @@ from the start are dashed. Only live branches are drawn (none after an unconditi
 """
 from __future__ import annotations
 
-from ..content.model import ENDING_LABELS, Scenario
 from ..check.graph import build_graph
+from ..content.model import ENDING_LABELS, Scenario
 
 # Fill colours per ending kind: good endings green, bad ones warm, a crisis red.
 ENDING_COLOURS = {
@@ -32,7 +32,7 @@ def to_mermaid(scenario: Scenario) -> str:
             lines.append(f'  {name}["{_mermaid_text(node_id + marker)}"]')
         if node_id not in graph.reachable:
             lines.append(f"  class {name} unreachable")
-    for node_id, edges in graph.edges.items():
+    for edges in graph.edges.values():
         for edge in edges:
             if edge.target not in scenario.nodes:
                 continue
@@ -65,7 +65,7 @@ def to_dot(scenario: Scenario) -> str:
         if styles:
             attributes.append(f"style={_dot_text(','.join(styles))}")
         lines.append(f"  {_dot_text(node_id)} [{', '.join(attributes)}];")
-    for node_id, edges in graph.edges.items():
+    for edges in graph.edges.values():
         for edge in edges:
             if edge.target not in scenario.nodes:
                 continue

@@ -24,7 +24,8 @@ class SkeletonError(ValueError):
 def check_id(value: str, what: str = "编号") -> str:
     """The id if it is a lowercase ASCII slug usable as a scenario/rubric id; else SkeletonError."""
     if not re.fullmatch(IDENT, value, flags=re.ASCII):
-        raise SkeletonError(f"{what} '{value}' 不合规：只能用小写英文字母、数字和下划线，并以字母开头（如 land_compensation）")
+        raise SkeletonError(f"{what} '{value}' 不合规：只能用小写英文字母、数字和下划线，"
+                            "并以字母开头（如 land_compensation）")
     if len(value) > MAX_ID_LENGTH:
         raise SkeletonError(f"{what} '{value}' 太长：最多 {MAX_ID_LENGTH} 个字符")
     return value

@@ -7,7 +7,7 @@ each at the offending key or value, and when asked, at a column inside the YAML 
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from ..content.diagnostics import Diagnostic
 from ..content.loader import DataPath, Loaded

@@ -78,7 +78,8 @@ def run_rubric(rubric: Rubric) -> Report:
         if result.fired == expected:
             passed += 1
         else:
-            failures.append(Failure(where, f'{criterion_id}: expected {VERDICT[expected]}, got {VERDICT[result.fired]}: '
+            failures.append(Failure(where, f'{criterion_id}: expected {VERDICT[expected]}, '
+                                           f'got {VERDICT[result.fired]}: '
                                            f'{describe(result)} in "{reply}"'))
     for index, test in enumerate(rubric.tests, 1):
         if test.total is None:

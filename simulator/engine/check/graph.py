@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .findings import Findings, did_you_mean
 from ..content.model import Scenario
+from .findings import Findings, did_you_mean
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,24 @@ and combinators built from such parts).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
-from .findings import Findings, did_you_mean
-from ..content.model import (AllCheck, AnyCheck, AtLeastCheck, LengthCheck, NotPhrasesCheck, NotRegexCheck,
-                    PhrasesCheck, QuestionCheck, RegexCheck, Rubric, SimilarCheck)
+from ..content.model import (
+    AllCheck,
+    AnyCheck,
+    AtLeastCheck,
+    LengthCheck,
+    NotPhrasesCheck,
+    NotRegexCheck,
+    PhrasesCheck,
+    QuestionCheck,
+    RegexCheck,
+    Rubric,
+    SimilarCheck,
+)
 from ..play.text import normalize_text
+from .findings import Findings, did_you_mean
 
 REQUIRED_DIMENSIONS = {"listening": "倾听", "impartiality": "公正", "communication": "沟通"}
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -139,7 +150,8 @@ def _regex(pattern: str, where: tuple, report: Findings) -> None:
         at = match.end() - 2
         before, after = pattern[at - 1:at], pattern[at + 2:at + 3]
         if CJK.match(before) or CJK.match(after):
-            report.add_inside("SC302", "\\b 紧挨着中文字符：中文字之间没有“单词边界”，这里永远匹配不上", where, pattern, at)
+            report.add_inside("SC302", "\\b 紧挨着中文字符：中文字之间没有“单词边界”，这里永远匹配不上",
+                              where, pattern, at)
         elif CJK.search(pattern):
             report.add_inside("SC302", "\\b 用在含中文的正则中：中文字之间没有“单词边界”，可能永远匹配不上",
                               where, pattern, at)

@@ -12,9 +12,9 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
+from ..content.model import Rubric, Scenario
 from ..play import expr
 from .findings import Findings, did_you_mean
-from ..content.model import Rubric, Scenario
 
 _env = SandboxedEnvironment(autoescape=False)
 ARITHMETIC = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.Mod, nodes.Pow,
@@ -26,7 +26,7 @@ CONVENTION = ("anger", "trust", "risk")
 class Parsed:
     """A condition's syntax tree and, from one walk over it, what the checks need."""
 
-    __slots__ = ("tree", "names", "criteria", "dimensions", "arithmetic", "ordered")
+    __slots__ = ("arithmetic", "criteria", "dimensions", "names", "ordered", "tree")
 
     def __init__(self, tree: nodes.Expr):
         self.tree = tree
@@ -252,7 +252,8 @@ class StateChecker:
 
     def dialogue(self, node_id: str, node, where: tuple) -> None:
         if not node.expects:
-            self.report.add("SC208", f"对话节点 '{node_id}' 没有 expects：这一轮无法评价学员做得好不好", where, key=True)
+            self.report.add("SC208", f"对话节点 '{node_id}' 没有 expects：这一轮无法评价学员做得好不好", where,
+                            key=True)
         if not node.model_answers:
             self.report.add("SC209", f"对话节点 '{node_id}' 没有 model_answers（示范回答）", where, key=True)
         if node.options:
@@ -272,7 +273,8 @@ class StateChecker:
             if test.ending is not None:
                 target = self.scenario.nodes.get(test.ending)
                 if not (test.ending in kinds or (target is not None and target.ending is not None)):
-                    hint = did_you_mean(test.ending, list(kinds) + [n for n, v in self.scenario.nodes.items() if v.ending])
+                    endings = [n for n, v in self.scenario.nodes.items() if v.ending]
+                    hint = did_you_mean(test.ending, list(kinds) + endings)
                     self.report.add("SC211", f"路径测试 '{test.name}' 期望的结局 '{test.ending}' 既不是结局节点也不是"
                                     f"本场景出现的结局类型{hint}", where + ("ending",))
             for name, expected in test.state.items():

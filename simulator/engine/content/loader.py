@@ -12,7 +12,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -21,7 +21,7 @@ from .diagnostics import Diagnostic
 from .model import CHECK_KEYS, SCHEMA_VERSION, Rubric, Scenario
 
 Kind = Literal["scenario", "rubric"]
-DataPath = tuple[Union[str, int], ...]
+DataPath = tuple[str | int, ...]
 MODELS: dict[str, type[BaseModel]] = {"scenario": Scenario, "rubric": Rubric}
 NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_FILE_BYTES = 2_000_000
@@ -225,7 +225,7 @@ def _compose(text: str, path: str) -> tuple[Any, Marks, list[Diagnostic]]:
             raise yaml.YAMLError("嵌套层次过深")
         budget[0] -= 1
         if budget[0] < 0:
-            raise yaml.YAMLError("文档过大（别名展开后超过 %d 个节点）" % MAX_NODES)
+            raise yaml.YAMLError(f"文档过大（别名展开后超过 {MAX_NODES} 个节点）")
         marks.values[where] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
@@ -323,10 +323,8 @@ def _data_path(loc: tuple, data: Any) -> DataPath:
     where: list[str | int] = []
     node = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            where.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if (isinstance(node, dict) and part in node) or in_list:
             where.append(part)
             node = node[part]
     return tuple(where)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
 
@@ -107,18 +107,16 @@ def check_tag(value: Any) -> str | None:
 
 
 Check = Annotated[
-    Union[
-        Annotated[PhrasesCheck, Tag("phrases")],
-        Annotated[NotPhrasesCheck, Tag("not_phrases")],
-        Annotated[RegexCheck, Tag("regex")],
-        Annotated[NotRegexCheck, Tag("not_regex")],
-        Annotated[QuestionCheck, Tag("question")],
-        Annotated[LengthCheck, Tag("length")],
-        Annotated[SimilarCheck, Tag("similar")],
-        Annotated[AnyCheck, Tag("any")],
-        Annotated[AllCheck, Tag("all")],
-        Annotated[AtLeastCheck, Tag("at_least")],
-    ],
+    Annotated[PhrasesCheck, Tag("phrases")]
+    | Annotated[NotPhrasesCheck, Tag("not_phrases")]
+    | Annotated[RegexCheck, Tag("regex")]
+    | Annotated[NotRegexCheck, Tag("not_regex")]
+    | Annotated[QuestionCheck, Tag("question")]
+    | Annotated[LengthCheck, Tag("length")]
+    | Annotated[SimilarCheck, Tag("similar")]
+    | Annotated[AnyCheck, Tag("any")]
+    | Annotated[AllCheck, Tag("all")]
+    | Annotated[AtLeastCheck, Tag("at_least")],
     Discriminator(check_tag, custom_error_type="check_kind",
                   custom_error_message="无法识别的检查类型"),
 ]

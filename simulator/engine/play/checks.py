@@ -8,11 +8,21 @@ skipped after one fast scan instead of being tried at every position of the repl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from ..content.model import (AllCheck, AnyCheck, AtLeastCheck, Check, LengthCheck, NotPhrasesCheck, NotRegexCheck,
-                             PhrasesCheck, QuestionCheck, RegexCheck, SimilarCheck)
+from ..content.model import (
+    AllCheck,
+    AnyCheck,
+    Check,
+    LengthCheck,
+    NotPhrasesCheck,
+    NotRegexCheck,
+    PhrasesCheck,
+    QuestionCheck,
+    RegexCheck,
+    SimilarCheck,
+)
 from .literals import required_literals
 from .text import compile_regex, has_question, is_negated, phrase_matcher, similarity, trie_pattern
 

@@ -250,7 +250,7 @@ class Session:
         var = self.scenario.state.get(name)
         if var is None or var.type != "int" or delta == 0:
             return
-        after = max(var.min, min(var.max, int(before) + int(round(delta))))
+        after = max(var.min, min(var.max, int(before) + round(delta)))
         if after != before:
             values[name] = after
             sign = "+" if after > before else ""
@@ -264,7 +264,7 @@ class Session:
         before = values[name]
         if var.type == "int":
             try:
-                after: Value = max(var.min, min(var.max, int(round(float(value)))))
+                after: Value = max(var.min, min(var.max, round(float(value))))
             except (TypeError, ValueError):
                 raise ScenarioError(f"节点 {self.node} 给 {name} 赋了非数值：{value!r}") from None
         else:

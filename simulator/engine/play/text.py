@@ -5,6 +5,7 @@ indices, so the UI can highlight exactly the words the trainee typed.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -243,7 +244,7 @@ def has_question(text: str) -> bool:
 
 def bigrams(text: str) -> frozenset[str]:
     chars = [c for c in text if not c.isspace() and c not in CLAUSE_BREAKS and c != '"']
-    return frozenset(a + b for a, b in zip(chars, chars[1:]))
+    return frozenset(a + b for a, b in itertools.pairwise(chars))
 
 
 def similarity(a: str, b: str) -> float:

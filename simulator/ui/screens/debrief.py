@@ -48,7 +48,8 @@ class DebriefScreen(Screen[None]):
         Binding("r", "again", "再练一次", id="debrief.again", tooltip="以同样的模式从头再练这个场景"),
         Binding("h", "app.history", "历史", id="debrief.history", tooltip="查看历次演练与趋势"),
         Binding("e", "export", "导出报告", id="debrief.export",
-                tooltip="把这次总结写成 HTML 与 Markdown 报告文件（存到数据目录的 reports/ 下，没有数据目录时存到当前目录）"),
+                tooltip="把这次总结写成 HTML 与 Markdown 报告文件"
+                        "（存到数据目录的 reports/ 下，没有数据目录时存到当前目录）"),
     ]
 
     class PlayAgain(Message):
@@ -119,7 +120,8 @@ class DebriefScreen(Screen[None]):
     def _score_text(self) -> Content:
         session = self.session
         total = session.total()
-        lines = [Content.assemble(("本次总分 ", "bold"), (str(total) if total is not None else "—", "bold $text-accent"),
+        shown = str(total) if total is not None else "—"
+        lines = [Content.assemble(("本次总分 ", "bold"), (shown, "bold $text-accent"),
                                   f"（共 {len(session.history)} 轮，取各轮平均）")]
         labels = {k: d.label for k, d in session.rubric.dimensions.items()}
         lines += [score_bar(labels[k], v, width=20) for k, v in session.dimension_scores().items()]

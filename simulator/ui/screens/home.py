@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from ..library import ScenarioEntry, difficulty_stars
 from ..messages import OpenScenario
 from ..widgets.mode_switch import ModeSwitch
+
 MODE_NOTES = {
     "practice": "每轮反馈、可用提示、可回退重答",
     "exam": "不提示、不回退，结束后统一反馈",

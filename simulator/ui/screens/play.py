@@ -11,7 +11,8 @@ sends saved content to `reload` / `show_problems`. Messages up: `Ended` (the deb
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -61,12 +62,14 @@ class PlayScreen(Screen[None]):
     """
 
     BINDINGS = [
-        Binding("ctrl+t", "hint", "提示", id="play.hint", tooltip="显示本轮的要点、期望做到的评分项和示范说法（会记入记录）"),
+        Binding("ctrl+t", "hint", "提示", id="play.hint",
+                tooltip="显示本轮的要点、期望做到的评分项和示范说法（会记入记录）"),
         Binding("ctrl+r", "rewind", "回退", id="play.rewind", tooltip="回到之前的某一轮重新回答，新旧得分并排对比"),
         Binding("ctrl+g", "debrief", "总结", id="play.debrief", tooltip="对话结束后查看本次演练的总结"),
         Binding("escape", "leave", "返回", id="play.leave", tooltip="返回首页（对话未结束时先确认）"),
         Binding("f2", "toggle_preview", "作者预览", id="play.preview", show=False,
-                tooltip="开关作者预览：当前节点、状态值、本轮评分项和各分支条件的判断（--watch 时默认打开；考试模式不可用）"),
+                tooltip="开关作者预览：当前节点、状态值、本轮评分项和各分支条件的判断"
+                        "（--watch 时默认打开；考试模式不可用）"),
     ]
 
     busy: reactive[bool] = reactive(False)

@@ -47,7 +47,8 @@ def preview_content(preview: Preview) -> Content:
         lines += [Content.assemble("  • ", (criterion, "bold"), f"（{label}）") for criterion, label in preview.expects]
         if not preview.expects:
             lines.append(Content.styled("  （本节点没有期望的评分项；扣分项照常检查）", "$text-muted"))
-        lines.append(Content.styled("分支（尚未回答：按当前状态判断，passed()、failed()、score()、total 未知）", heading))
+        unknown = "分支（尚未回答：按当前状态判断，passed()、failed()、score()、total 未知）"
+        lines.append(Content.styled(unknown, heading))
         lines += [branch_line(b, "将走此分支") for b in preview.branches]
         if preview.undecided:
             lines.append(Content.styled(f"  {preview.undecided}", "$text-warning"))

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import build_parser
-from simulator.engine.content.diagnostics import CATALOGUE
 from simulator.engine.check.golden import run_rubric, run_scenario
+from simulator.engine.check.validate import validate_paths
+from simulator.engine.content.diagnostics import CATALOGUE
 from simulator.engine.content.library import require
 from simulator.engine.content.loader import load_file
-from simulator.engine.check.validate import validate_paths
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
@@ -23,7 +23,7 @@ def example(kind: str) -> str:
     return match.group(1)
 
 
-@pytest.fixture()
+@pytest.fixture
 def placed(tmp_path):
     """The two examples written where they would live in a project."""
     scenario = tmp_path / "scenarios" / "night_market_noise.yaml"

@@ -106,11 +106,11 @@ def test_constant_marks_are_reported_as_undefined(tmp_path, capsys):
 def test_disagreements_name_the_criteria_that_fired(tmp_path, capsys):
     # r1 is excellent to the machine (band 5) but marked 1 by the instructor: four bands apart
     path = marks_file(tmp_path, [1, 1, 4, 1, 2])
-    code, out, _ = run(capsys, "calibrate", str(path), "--rubric", RUBRIC, "--format", "json")
+    _, out, _ = run(capsys, "calibrate", str(path), "--rubric", RUBRIC, "--format", "json")
     worst = listening(json.loads(out))["disagreements"][0]
     assert worst["id"] == "r1" and worst["instructor_band"] == 1 and worst["machine_band"] == 5
     assert {f["criterion"] for f in worst["fired"]} == {"empathy", "verify", "polite"}
-    code, out, _ = run(capsys, "calibrate", str(path), "--rubric", RUBRIC)
+    _code, out, _ = run(capsys, "calibrate", str(path), "--rubric", RUBRIC)
     assert "#r1" in out and "+共情「别着急」" in out
 
 
@@ -131,7 +131,7 @@ def test_labels_as_headers_scenario_nodes_and_ignored_columns(tmp_path, capsys):
 def test_suggestions_flag_a_credit_that_fires_on_poor_replies(tmp_path, capsys):
     rows = [[f"p{i}", "您先别着急。", 1] for i in range(3)] + [[f"g{i}", "请坐，我们会核实。", 5] for i in range(2)]
     path = write_csv(tmp_path / "m.csv", ["id", "reply", "listening"], rows)
-    code, out, _ = run(capsys, "calibrate", str(path), "--rubric", RUBRIC, "--format", "json")
+    _code, out, _ = run(capsys, "calibrate", str(path), "--rubric", RUBRIC, "--format", "json")
     suggestions = listening(json.loads(out))["suggestions"]
     assert {"criterion": "empathy", "kind": "credit", "problem": "broad", "fired_low": 3, "low": 3,
             "fired_high": 0, "high": 2} in suggestions
@@ -153,7 +153,7 @@ def test_the_shipped_example(capsys):
         assert dims[dim]["n"] >= 10 and dims[dim]["spearman"] is not None and dims[dim]["kappa"] is not None
 
 
-@pytest.mark.parametrize("header, rows, message", [
+@pytest.mark.parametrize(("header", "rows", "message"), [
     (["id", "listening"], [["1", 3]], "缺少必需的列 reply"),
     (["id", "reply", "note"], [["1", "您好", "x"]], "没有评分列"),
     (["id", "reply", "listening"], [["1", "您好", "好"]], "不是数字"),

@@ -24,8 +24,18 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.engine.authoring.calibration import (Pair, ScaleError, agreement, average_ranks, band, check_scale,
-                                          detect_scale, pearson, quadratic_kappa, spearman)
+from simulator.engine.authoring.calibration import (
+    Pair,
+    ScaleError,
+    agreement,
+    average_ranks,
+    band,
+    check_scale,
+    detect_scale,
+    pearson,
+    quadratic_kappa,
+    spearman,
+)
 
 INSTRUCTOR = [4, 2, 5, 3, 1]
 MACHINE = [70, 45, 90, 20, 30]

@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.commands.scaffold import schema_ref
 from simulator.engine.authoring.coverage import coverage, golden_runs
+from simulator.engine.authoring.skeleton import rubric_skeleton, scenario_skeleton
 from simulator.engine.check.golden import run_rubric, run_scenario
+from simulator.engine.check.validate import validate_paths
 from simulator.engine.content.library import require
 from simulator.engine.content.loader import FIELD_NAMES, load_file
-from simulator.engine.authoring.skeleton import rubric_skeleton, scenario_skeleton
-from simulator.engine.check.validate import validate_paths
-from simulator.commands.scaffold import schema_ref
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDARD = ROOT / "rubrics" / "standard.yaml"
@@ -39,12 +39,13 @@ def uncommented_fields(text: str) -> set[str]:
         key = match.group(2)
         seen.add(key)
         above = next((lines[i] for i in range(number - 1, -1, -1) if lines[i].strip()), "")
-        if "#" not in line and not above.lstrip().startswith("#") and not re.search(rf"(?<![A-Za-z_]){key}(?![A-Za-z_])", comments):
+        named = re.search(rf"(?<![A-Za-z_]){key}(?![A-Za-z_])", comments)
+        if "#" not in line and not above.lstrip().startswith("#") and not named:
             missing.add(key)
     return missing
 
 
-@pytest.fixture()
+@pytest.fixture
 def scenario_file(tmp_path, capsys) -> Path:
     target = tmp_path / "scenarios" / "rent_dispute.yaml"
     code, out, err = run(capsys, "new", "scenario", "rent_dispute", "--category", "房地产", "--out", str(target))
