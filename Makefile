@@ -15,11 +15,13 @@ $(STAMP): pyproject.toml
 play: $(STAMP)
 	$(BIN)/simulator
 
-# The project's own content (a user's content folder is theirs to check); then the suite.
+# Lint and types; the project's own content (a user's content folder is theirs to check); the suite.
 test: $(STAMP)
+	$(BIN)/ruff check
+	$(BIN)/mypy
 	$(BIN)/simulator validate --strict scenarios rubrics
 	$(BIN)/simulator test rubrics scenarios
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
 bench: $(STAMP)
 	for f in bench/bench_*.py; do $(BIN)/python $$f || exit 1; done

@@ -182,8 +182,8 @@ def write_text(results: list[Coverage], note: str, out: TextIO) -> None:
         totals = "；".join(
             f"{KIND_WORDS[k]} {sum(c.count(k, 'covered') for c in results)}/{sum(len(c.of(k)) for c in results)}"
             for k in KINDS)
-        gaps = sum(c.count(k, "gap") for c in results for k in KINDS)
-        out.write(f"共 {len(results)} 个场景：{totals}；未覆盖且未注明理由 {gaps} 项 {note}\n")
+        open_items = sum(c.count(k, "gap") for c in results for k in KINDS)
+        out.write(f"共 {len(results)} 个场景：{totals}；未覆盖且未注明理由 {open_items} 项 {note}\n")
 
 
 def write_json(results: list[Coverage], note: str, out: TextIO) -> None:

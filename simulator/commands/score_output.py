@@ -66,6 +66,13 @@ def _use(rubric: Rubric) -> None:
     _scorer = compile_rubric(rubric)
 
 
+def _worker_scorer() -> CompiledRubric:
+    """The rubric this process scores with: set by `_use` before any line is scored."""
+    if _scorer is None:
+        raise RuntimeError("score_stream: no rubric set")
+    return _scorer
+
+
 def _write(results: Iterable[tuple[str, bool]], out: IO[str]) -> int:
     bad = 0
     for text, ok in results:
@@ -86,7 +93,7 @@ def _score_line(item: tuple[int, str]) -> tuple[str, bool]:
         if not isinstance(data, dict) or not isinstance(data.get("reply"), str):
             raise ValueError('每行应为 {"reply": "..."}')
         reply_id = data.get("id")
-        result, ok = score_json(score_reply(data["reply"], _scorer), reply_id), True
+        result, ok = score_json(score_reply(data["reply"], _worker_scorer()), reply_id), True
     except (ValueError, ReplyTooLong) as error:
         message = f"第 {number} 行不是合法 JSON" if isinstance(error, json.JSONDecodeError) else str(error)
         result, ok = {"id": reply_id, "line": number, "error": message}, False
@@ -110,11 +117,12 @@ def run_tests(paths: Sequence[Path], rubric_dirs: Sequence[Path], show_metrics: 
             report = run_rubric(loaded.model)
             labelled += report.labelled
         else:
-            report, problem = _scenario_report(loaded.model, path, rubric_dirs, rubrics)
-            if report is None:
+            scenario_report, problem = _scenario_report(loaded.model, path, rubric_dirs, rubrics)
+            if scenario_report is None:
                 out.write(problem)
                 failed += 1
                 continue
+            report = scenario_report
         passed += report.passed
         failed += len(report.failures)
         _print_report(path, report, out)

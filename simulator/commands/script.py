@@ -44,7 +44,7 @@ def play_script(session: Session, replies: Iterable[str], fmt: str, out: IO[str]
             raise UserError(str(error)) from None
         if record is not None:
             record(session)
-        if fmt == "text":
+        if fmt == "text" and session.last is not None:
             _print_turn(session.last, session, out)
             out.flush()
         if session.finished and not isinstance(replies, (list, tuple)):

@@ -299,6 +299,7 @@ class Store:
         marks = ", ".join("?" * len(row))
         cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
                             [self._cell(k, v) for k, v in row.items()])
+        assert cursor.lastrowid is not None  # an INSERT always sets it
         return cursor.lastrowid
 
     def _insert_turn(self, db: sqlite3.Connection, session_id: int, turn: TurnRecord) -> None:

@@ -249,9 +249,14 @@ class JiefangApp(App[None]):
         except (ScenarioError, ReplyTooLong, KeyError, TypeError, ValueError) as error:
             self.call_from_thread(self.notify, Content(f"无法继续上次的演练（{error}），将重新开始。"),
                                   severity="warning", timeout=8)
-            self.call_from_thread(self._play, scenario, rubric, str(saved.data.get("mode", "practice")))
+            self.call_from_thread(self._open, scenario, rubric, str(saved.data.get("mode", "practice")))
             return
-        self.call_from_thread(self._play, scenario, rubric, session.mode, resume=session, record_id=saved.id)
+        self.call_from_thread(self._open, scenario, rubric, session.mode, session, saved.id)
+
+    def _open(self, scenario: Scenario, rubric: Rubric, mode: str, resume: Session | None = None,
+              record_id: int | None = None) -> None:
+        """`_play` for a worker's call_from_thread (which would wait for the returned mount)."""
+        self._play(scenario, rubric, mode, resume, record_id)
 
     # ------------------------------------------------------------ --watch: reload on save
 

@@ -93,11 +93,12 @@ class DiskLibrary:
 
     def _load_entries(self, paths: list[Path]) -> list[ScenarioEntry]:
         from ..engine.content.loader import load_file
+        from ..engine.content.model import Scenario
 
         found: list[ScenarioEntry] = []
         for path in paths:
             loaded = load_file(path, "scenario")
-            if loaded.model is not None:
+            if isinstance(loaded.model, Scenario):
                 found.append(entry_for(loaded.model, str(path)))
             else:
                 first = str(loaded.diagnostics[0]) if loaded.diagnostics else "无法加载"

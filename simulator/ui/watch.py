@@ -93,12 +93,12 @@ class ContentWatcher:
         from ..engine.content.diagnostics import Diagnostic
         from ..engine.content.library import rubric_path
         from ..engine.content.loader import load_file
-        from ..engine.content.model import Rubric
+        from ..engine.content.model import Rubric, Scenario
 
         loaded = load_file(self.path, "scenario")
         problems = [str(d) for d in loaded.diagnostics if d.severity == "error"]
         scenario = loaded.model
-        if scenario is None:
+        if not isinstance(scenario, Scenario):
             return None, None, problems or [f"{self.path}: 无法加载"], None
         target = rubric_path(scenario.rubric, self.path, self.rubric_dirs)
         rubric = None

@@ -264,8 +264,8 @@ def calibrate(replies: Sequence[MarkedReply], scales: dict[str, Scale], rubric: 
             continue
         scale = scales[dim_id]
         marked = [(r, s, dict(r.marks)[dim_id]) for r, s in zip(replies, scores) if dim_id in dict(r.marks)]
-        pairs = [(r, s, Pair(r.id, mark, s.dimension(dim_id), scale))
-                 for r, s, mark in marked if s.dimension(dim_id) is not None]
+        pairs = [(r, s, Pair(r.id, mark, machine, scale))
+                 for r, s, mark in marked if (machine := s.dimension(dim_id)) is not None]
         unassessed = tuple(r.id for r, s, _ in marked if s.dimension(dim_id) is None)
         faults = tuple(c.id for c in rubric.criteria if c.dimension == dim_id and c.kind == "fault")
         reviews.append(DimensionReview(

@@ -16,7 +16,7 @@ Pure: runs come in as values (from golden tests here, from records via the calle
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from ..check.graph import build_graph
@@ -178,23 +178,24 @@ def coverage(scenario: Scenario, runs: Iterable[Run]) -> Coverage:
                 seen[0] += criterion in step.passed
                 seen[1] += criterion in step.failed
 
-    def reason(*node_ids: str) -> dict[str, str]:
+    def justified(item: Item, *node_ids: str) -> Item:
+        """The item with the first unreached_ok among the nodes it belongs to, if any."""
         found = next((n for n in node_ids if n in nodes and nodes[n].unreached_ok), "")
-        return {"reason": nodes[found].unreached_ok if found else "", "reason_node": found}
+        return replace(item, reason=nodes[found].unreached_ok, reason_node=found) if found else item
 
     items: list[Item] = []
     for node_id, node in nodes.items():
         if node.ending is not None:
-            items.append(Item("ending", node_id, node_id, hits=reached.get(node_id, 0), **reason(node_id)))
+            items.append(justified(Item("ending", node_id, node_id, hits=reached.get(node_id, 0)), node_id))
             continue
-        items.append(Item("node", node_id, node_id, hits=visits.get(node_id, 0), **reason(node_id)))
+        items.append(justified(Item("node", node_id, node_id, hits=visits.get(node_id, 0)), node_id))
         for edge in graph.edges[node_id]:
-            items.append(Item("branch", f"{node_id}#{edge.index}", node_id, target=edge.target,
-                              hits=taken.get((node_id, edge.index), 0), **reason(node_id, edge.target)))
+            items.append(justified(Item("branch", f"{node_id}#{edge.index}", node_id, target=edge.target,
+                                        hits=taken.get((node_id, edge.index), 0)), node_id, edge.target))
         for criterion in dict.fromkeys(node.expects):
             passed, failed = verdicts.get((node_id, criterion), (0, 0))
-            items.append(Item("criterion", f"{node_id}:{criterion}", node_id, criterion=criterion,
-                              hits=passed + failed, passed=passed, failed=failed, **reason(node_id)))
+            items.append(justified(Item("criterion", f"{node_id}:{criterion}", node_id, criterion=criterion,
+                                        hits=passed + failed, passed=passed, failed=failed), node_id))
     items.sort(key=lambda i: KINDS.index(i.kind))
     used = {i.reason_node for i in items if i.status == "justified"}
     stale = tuple((n, node.unreached_ok) for n, node in nodes.items() if node.unreached_ok and n not in used)

@@ -29,7 +29,8 @@ class Graph:
 
     def ending_kinds(self, scenario: Scenario) -> tuple[str, ...]:
         """The kinds of the endings that can be reached, sorted and unique."""
-        return tuple(sorted({scenario.nodes[n].ending.kind for n in self.reachable & self.endings}))
+        endings = (scenario.nodes[n].ending for n in self.reachable & self.endings)
+        return tuple(sorted({ending.kind for ending in endings if ending is not None}))
 
 
 def live_branches(scenario: Scenario, node_id: str) -> tuple[Edge, ...]:

@@ -139,7 +139,7 @@ class StateChecker:
         self.rubric = rubric
         self.report = report
         self.types = {name: var.type for name, var in scenario.state.items()}
-        self.bounds = {n: (v.min, v.max) for n, v in scenario.state.items() if v.type == "int"}
+        self.bounds = {n: v.bounds for n, v in scenario.state.items() if v.type == "int"}
         self.condition_names = set(self.types) | expr.CONDITION_FUNCTIONS
         self.template_allowed = set(self.types) | expr.TEMPLATE_NAMES
 
@@ -293,14 +293,18 @@ class StateChecker:
                             "升级风险 risk），来访人的情绪变化将无法体现", ("state",), key=True)
 
     def _unknown(self, criterion: str) -> str:
-        hint = did_you_mean(criterion, self.rubric.by_id) if self.rubric else ""
+        if self.rubric is None:
+            return f"没有可用的评分标准，无法确认评分项 '{criterion}'"
+        hint = did_you_mean(criterion, self.rubric.by_id)
         return f"评分标准 '{self.rubric.id}' 中没有评分项 '{criterion}'{hint}"
 
 
 def _operands(node: nodes.Node) -> list[nodes.Node]:
     if isinstance(node, (nodes.Neg, nodes.Pos)):
         return [node.node]
-    return [node.left, node.right]
+    if isinstance(node, nodes.BinExpr):
+        return [node.left, node.right]
+    return []
 
 
 def _describe(node: nodes.Node) -> str:

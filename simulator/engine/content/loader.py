@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -22,25 +23,33 @@ from .model import CHECK_KEYS, SCHEMA_VERSION, Rubric, Scenario
 
 Kind = Literal["scenario", "rubric"]
 DataPath = tuple[str | int, ...]
-MODELS: dict[str, type[BaseModel]] = {"scenario": Scenario, "rubric": Rubric}
+MODELS: dict[str, type[Scenario] | type[Rubric]] = {"scenario": Scenario, "rubric": Rubric}
 NULLS = {"", "~", "null", "Null", "NULL"}
 MAX_FILE_BYTES = 2_000_000
 MAX_NODES = 200_000  # walked nodes per document: aliases must not expand into a "billion laughs"
 
 
-class Composer(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+if TYPE_CHECKING:
+    _Loader = yaml.BaseLoader
+else:  # the C loader when libyaml is there: the same nodes, several times faster
+    _Loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+
+class Composer(_Loader):
     """libyaml when available (~15x faster, same marks: line and character column).
 
     Tags are never used (every scalar is read as text), so resolving them is skipped: the base
     resolver has no implicit or path resolvers and would always answer the default tag anyway.
     """
 
-    DEFAULT_TAGS = {yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
-                    yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
-                    yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG}
+    NODE_TAGS: dict[type[yaml.Node], str] = {
+        yaml.ScalarNode: yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG,
+        yaml.SequenceNode: yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG,
+        yaml.MappingNode: yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    }
 
     def resolve(self, kind, value, implicit):
-        return self.DEFAULT_TAGS[kind]
+        return self.NODE_TAGS[kind]
 
     def descend_resolver(self, current_node, current_index):
         pass
@@ -160,7 +169,7 @@ def load_text(text: str, path: str = "<text>", kind: Kind | None = None) -> Load
         found.append(Diagnostic.of(
             "SC014", f"schema_version 为 {version!r}，本程序只支持 {SCHEMA_VERSION}", path, line, col))
         return Loaded(path, kind, None, tuple(found), marks, text)
-    model = None
+    model: Scenario | Rubric | None = None
     try:
         model = MODELS[kind].model_validate(data)
     except ValidationError as error:
@@ -244,7 +253,7 @@ def _compose(text: str, path: str) -> tuple[Any, Marks, list[Diagnostic]]:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [walk(item, where + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if node.style is None and node.value in NULLS:
+        if isinstance(node, yaml.ScalarNode) and node.style is None and node.value in NULLS:
             return None
         return node.value
 
@@ -302,7 +311,7 @@ def _validation_diagnostics(error: ValidationError, data: Any, marks: Marks, pat
     return found
 
 
-def _explain(item: dict) -> str:
+def _explain(item: Mapping[str, Any]) -> str:
     kind = item["type"]
     context = item.get("ctx") or {}
     if kind == "literal_error":

@@ -230,6 +230,13 @@ class Variable(Frozen):
                 data = {**data, "initial": int(text)}
         return data
 
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """(min, max) of an int variable (validation makes both present)."""
+        if self.min is None or self.max is None:
+            raise ValueError(f"{self.label} 不是整数变量")
+        return self.min, self.max
+
     @model_validator(mode="after")
     def _range(self) -> Variable:
         if self.type == "int":

@@ -13,7 +13,8 @@ from typing import Any
 from .model import CHECK_CLASSES, SCHEMA_VERSION, Rubric, Scenario
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
-TITLES = {"scenario": ("接访演练场景", Scenario), "rubric": ("接访演练评分标准", Rubric)}
+TITLES: dict[str, tuple[str, type[Scenario] | type[Rubric]]] = {
+    "scenario": ("接访演练场景", Scenario), "rubric": ("接访演练评分标准", Rubric)}
 CHECK_DESCRIPTION = ("检查条件：用一个键说明检查类型——phrases、not_phrases、regex、not_regex、question、"
                      "length、similar，或组合 any、all、at_least + of")
 EXTRA_CHECK_KEYS = ("guard", "of")
@@ -62,7 +63,7 @@ def _clean(node: Any, check_refs: set[str]) -> Any:
         node["$ref"] = "#/definitions/Check"
     if isinstance(node.get("title"), str) and "properties" not in node:
         node.pop("title")  # pydantic's English field titles; the Chinese description is the hover text
-    result = {}
+    result: dict[str, Any] = {}
     for key, value in node.items():
         if key == "properties":
             result[key] = {name: _clean(prop, check_refs) for name, prop in value.items()}

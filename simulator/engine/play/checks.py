@@ -39,13 +39,14 @@ Compiled = Callable[[Reply], tuple[bool, Spans]]
 
 
 def compile_check(check: Check) -> Compiled:
-    if isinstance(check, (PhrasesCheck, NotPhrasesCheck)):
-        negative = isinstance(check, NotPhrasesCheck)
-        find = phrase_matcher(check.not_phrases if negative else check.phrases).find
-        return _found(find, check.guard, negative)
-    if isinstance(check, (RegexCheck, NotRegexCheck)):
-        negative = isinstance(check, NotRegexCheck)
-        return _found(regex_finder(check.not_regex if negative else check.regex), check.guard, negative)
+    if isinstance(check, PhrasesCheck):
+        return _found(phrase_matcher(check.phrases).find, check.guard, negative=False)
+    if isinstance(check, NotPhrasesCheck):
+        return _found(phrase_matcher(check.not_phrases).find, check.guard, negative=True)
+    if isinstance(check, RegexCheck):
+        return _found(regex_finder(check.regex), check.guard, negative=False)
+    if isinstance(check, NotRegexCheck):
+        return _found(regex_finder(check.not_regex), check.guard, negative=True)
     if isinstance(check, QuestionCheck):
         wanted = check.question
         return lambda reply: (has_question(reply.text) == wanted, [])

@@ -59,9 +59,12 @@ def free_names(source: str, template: bool = False) -> set[str]:
 def assigned_interval(source: str, bounds: dict[str, tuple[int, int]]) -> tuple[float, float] | None:
     """The range of values an integer expression can take, for simple forms; None if unknown."""
     try:
-        expr = _env.parse("{{ " + source + " }}").body[0].nodes[0]
-    except (TemplateSyntaxError, AttributeError, IndexError):
+        output = _env.parse("{{ " + source + " }}").body[0]
+    except (TemplateSyntaxError, IndexError):
         return None
+    if not isinstance(output, nodes.Output) or not output.nodes:
+        return None
+    expr = output.nodes[0]
     return _interval(expr, bounds)
 
 

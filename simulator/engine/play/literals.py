@@ -9,6 +9,7 @@ is no prefilter, never a missed match.
 """
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 MAX_GATES = 3
@@ -302,7 +303,7 @@ def _simplest(need: frozenset[str]) -> frozenset[str]:
     return frozenset(m for m in need if not any(o != m and o in m for o in need))
 
 
-def _selectivity(need: frozenset[str]) -> tuple[int, int]:
+def _selectivity(need: AbstractSet[str]) -> tuple[int, int]:
     return (min(map(len, need)), -len(need))
 
 

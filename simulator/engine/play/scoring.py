@@ -31,8 +31,11 @@ class ReplyTooLong(ValueError):
 class Turn(Protocol):
     """What the scorer needs to know about the moment of the conversation (a scenario Node fits)."""
 
-    expects: tuple[str, ...]
-    model_answers: tuple[str, ...]
+    @property
+    def expects(self) -> tuple[str, ...]: ...
+
+    @property
+    def model_answers(self) -> tuple[str, ...]: ...
 
 
 # Per-criterion values are NamedTuples: immutable like the rest, and several times cheaper to

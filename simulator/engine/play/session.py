@@ -154,11 +154,11 @@ class Session:
             context = self._context(values, score)
         target = self._branch(node, self._context(values, score))
         state = tuple(values.items())
-        result = TurnResult(
+        turn = TurnResult(
             self.turn, self.node, prompt, reply, choice, self.hint_pending, score, tuple(changes), state,
             target, self.scenario.nodes[target].ending,
         )
-        return replace(self, node=target, state=state, history=self.history + (result,), hint_pending=False)
+        return replace(self, node=target, state=state, history=(*self.history, turn), hint_pending=False)
 
     def choose(self, index: int) -> Session:
         """Beginner mode: answer with one of the node's reply options, scored like typed text."""
@@ -250,7 +250,8 @@ class Session:
         var = self.scenario.state.get(name)
         if var is None or var.type != "int" or delta == 0:
             return
-        after = max(var.min, min(var.max, int(before) + round(delta)))
+        low, high = var.bounds
+        after = max(low, min(high, int(before) + round(delta)))
         if after != before:
             values[name] = after
             sign = "+" if after > before else ""
@@ -263,8 +264,9 @@ class Session:
             return
         before = values[name]
         if var.type == "int":
+            low, high = var.bounds
             try:
-                after: Value = max(var.min, min(var.max, round(float(value))))
+                after: Value = max(low, min(high, round(float(value))))
             except (TypeError, ValueError):
                 raise ScenarioError(f"节点 {self.node} 给 {name} 赋了非数值：{value!r}") from None
         else:

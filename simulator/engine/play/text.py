@@ -150,7 +150,7 @@ class PhraseMatcher:
         self.pattern = re.compile("(?=(" + trie + "))") if trie else None
 
     def find(self, text: str) -> list[tuple[int, int]]:
-        if self.gate is None or self.gate.search(text) is None:
+        if self.gate is None or self.pattern is None or self.gate.search(text) is None:
             return []
         return [(m.start(1), m.end(1)) for m in self.pattern.finditer(text)]
 

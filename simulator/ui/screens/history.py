@@ -79,7 +79,7 @@ class HistoryScreen(Screen[None]):
         try:
             return list(self.records.history(None if self.everyone else self.trainee))
         except Exception as error:
-            self.notify(Content(f"记录无法读取：{error}"), severity="error")
+            self.notify(f"记录无法读取：{error}", severity="error", markup=False)
             return []
 
     def compose(self) -> ComposeResult:

@@ -194,7 +194,7 @@ class HomeScreen(Screen[None]):
 
     def _start(self, entry: ScenarioEntry) -> None:
         if entry.problem:
-            self.notify(Content(f"该场景无法加载：{entry.problem}"), severity="error")
+            self.notify(f"该场景无法加载：{entry.problem}", severity="error", markup=False)
             return
         self.post_message(OpenScenario(entry, self.mode))
 

@@ -218,7 +218,7 @@ class PlayScreen(Screen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.busy = False
-        self.notify(Content(message.text), severity="error", timeout=6)
+        self.notify(message.text, severity="error", timeout=6, markup=False)
         self._update_inputs()
         self._next_reload()
 

@@ -49,7 +49,8 @@ def readings(session: Session, changes: tuple[StateChange, ...] = ()) -> tuple[R
             continue
         mine = [c for c in changes if c.variable == name]
         delta = sum(c.delta for c in mine)
-        found.append(Reading(name, var.label, int(values[name]), int(var.min), int(var.max), delta,
+        low, high = var.bounds
+        found.append(Reading(name, var.label, int(values[name]), low, high, delta,
                              tuple(c.reason for c in mine)))
     return tuple(found)
 

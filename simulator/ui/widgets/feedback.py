@@ -105,7 +105,7 @@ def comparison(before: TurnResult, after: TurnResult) -> Content:
     lines = [Content.styled(f"第 {after.turn} 轮：上次与这次", "bold"),
              Content.assemble((pad("维度", 8), "bold"), (pad("上次", 6), "bold"), (pad("这次", 6), "bold"),
                               ("变化", "bold"))]
-    rows = [("总分", before.score.total, after.score.total)]
+    rows: list[tuple[str, int | None, int | None]] = [("总分", before.score.total, after.score.total)]
     old = {d.dimension: d for d in before.score.dimensions}
     rows += [(d.label, old[d.dimension].score if d.dimension in old else None, d.score)
              for d in after.score.dimensions]

@@ -67,7 +67,7 @@ class _UnknownNumber:
 
     __lt__ = __le__ = __gt__ = __ge__ = __eq__ = __ne__ = _unknown
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __bool__ = __int__ = _unknown
-    __hash__ = None  # type: ignore[assignment]
+    # Defining __eq__ leaves the class unhashable (__hash__ is None), as an unknown number should be.
 
 
 def _score_unknown(dimension: str) -> Any:
@@ -144,6 +144,7 @@ def pending_branches(session: Session) -> tuple[tuple[BranchView, ...], str]:
     settled = True  # every branch so far has a verdict the reply cannot change
     chosen_at: int | None = None
     for index, branch in enumerate(node.next):
+        verdict: Verdict
         if branch.when is None:
             verdict, detail = "else", ""
         else:
