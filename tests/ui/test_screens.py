@@ -5,7 +5,7 @@ import pytest
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.widgets import DataTable
-from uikit import DEADLINE, EMPATHY, SIZE, VERIFY, open_scenario, send, settle, text_of
+from uikit import DEADLINE, EMPATHY, SIZE, VERIFY, fixed_clock, open_scenario, seed, send, settle, text_of
 
 from simulator.ui.app import JiefangApp
 from simulator.ui.records import MemoryRecords
@@ -86,17 +86,12 @@ async def test_leaving_mid_session_asks_and_can_go_home(make_app):
 
 
 async def test_history_shows_sessions_and_a_trend_per_dimension(make_app):
-    app = make_app()
+    records = MemoryRecords(clock=fixed_clock)
+    for replies in (["请您把材料拿出来，我看看。", "你问我我问谁。"], [EMPATHY, VERIFY, DEADLINE]):
+        assert seed(records, "ui_wages", replies).finished
+    app = make_app(records=records)
     async with app.run_test(size=SIZE) as pilot:
-        for replies in (["请您把材料拿出来，我看看。", "你问我我问谁。"], [EMPATHY, VERIFY, DEADLINE]):
-            await open_scenario(pilot, "ui_wages")
-            for reply in replies:
-                if not app.screen.session.finished:
-                    await send(pilot, reply)
-            await pilot.press("enter")
-            await settle(pilot)
-            await pilot.press("escape")
-            await settle(pilot)
+        await settle(pilot)
         await pilot.press("h")
         await settle(pilot)
         history = app.screen
@@ -314,13 +309,8 @@ async def test_starting_afresh_sets_the_unfinished_session_aside(make_app):
 async def test_a_session_left_in_the_store_is_offered_again(make_app, tmp_path):
     store_module = pytest.importorskip("simulator.store")
     with store_module.Store(tmp_path / "records.db") as store:
+        seed(store, "ui_wages", [EMPATHY, VERIFY])  # an earlier run left it after two answers
         app = make_app(records=store)
-        async with app.run_test(size=SIZE) as pilot:
-            await open_scenario(pilot, "ui_wages")
-            await send(pilot, EMPATHY)
-            await send(pilot, VERIFY)
-            await pilot.press("escape", "y")
-        app = make_app(records=store)  # a new run of the app on the same records
         async with app.run_test(size=SIZE) as pilot:
             await open_scenario(pilot, "ui_wages")
             assert isinstance(app.screen, ResumeDialog) and "已回答 2 轮" in text_of(app.screen)

@@ -7,7 +7,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from uikit import DEADLINE, EMPATHY, POLL, SIZE, VERIFY, edit, open_scenario, send, settle, still, until, watched_copy
+from uikit import (
+    DEADLINE,
+    EMPATHY,
+    POLL,
+    SIZE,
+    VERIFY,
+    edit,
+    fixed_clock,
+    open_scenario,
+    seed,
+    send,
+    settle,
+    still,
+    until,
+    watched_copy,
+)
+
+from simulator.ui.records import MemoryRecords
 
 
 def snap(snap_compare, app, steps=None) -> bool:
@@ -105,17 +122,16 @@ def test_debrief(snap_compare, make_app):
 
 
 def test_history(snap_compare, make_app):
+    records = MemoryRecords(clock=fixed_clock)
+    for replies in (["请您把材料拿出来，我看看。", "你问我我问谁。"], [EMPATHY, VERIFY, "您回去等通知吧。"],
+                    [EMPATHY, VERIFY, DEADLINE]):
+        seed(records, "ui_wages", replies)
+
     async def steps(pilot):
-        for replies in (["请您把材料拿出来，我看看。", "你问我我问谁。"], [EMPATHY, VERIFY, "您回去等通知吧。"],
-                        [EMPATHY, VERIFY, DEADLINE]):
-            await open_scenario(pilot, "ui_wages")
-            for reply in replies:
-                await send(pilot, reply)
-            await pilot.press("escape")
-            await settle(pilot)
+        await settle(pilot)
         await pilot.press("h")
 
-    assert snap(snap_compare, make_app(), steps)
+    assert snap(snap_compare, make_app(records=records), steps)
 
 
 def test_help(snap_compare, make_app):

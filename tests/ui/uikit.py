@@ -100,3 +100,19 @@ async def until(pilot, condition, seconds: float = 10.0) -> None:
         assert time.monotonic() < deadline, "timed out waiting for the app"
         await pilot.pause(POLL)
     await settle(pilot)
+
+
+def seed(records, scenario_id: str, replies, trainee: str = "张三"):
+    """Play `replies` with the engine straight into `records`, as a play screen would record them
+    (UI tests that need history start from it instead of playing whole sessions through the UI)."""
+    from simulator.engine.play.session import Session
+    from simulator.ui.records import SessionRecorder
+
+    session = Session.start(*loaded(scenario_id))
+    recorder = SessionRecorder(records, trainee)
+    for reply in replies:
+        if session.finished:
+            break
+        session = session.answer(reply)
+        assert recorder.save(session) == ""
+    return session
