@@ -28,7 +28,7 @@ def measure(module: str, runs: int = 15) -> tuple[float, str]:
 
 
 def main() -> None:
-    for module in ("simulator.engine", "simulator.engine.session"):
+    for module in ("simulator.engine", "simulator.engine.play.session", "simulator.engine.check.validate"):
         median, heavy = measure(module)
         print(f"import {module}: median {median * 1000:.1f} ms; heavy modules loaded: {heavy or 'none'}")
 
