@@ -52,3 +52,19 @@ def test_user_content_sits_beside_the_bundled_library(tmp_path):
     assert settings.content_folders() == [settings.bundled_rubrics, settings.bundled_scenarios]  # none yet
     (tmp_path / "scenarios").mkdir()
     assert tmp_path / "scenarios" in settings.content_folders()
+
+
+def test_nothing_else_reads_the_environment_or_locates_content_by_file():
+    """Only cli.py (which hands os.environ to Settings) and settings.py may touch the environment;
+    no module works out a folder from its own location."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "simulator").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            environ = isinstance(node, ast.Attribute) and node.attr in ("environ", "getenv", "putenv")
+            here = isinstance(node, ast.Name) and node.id == "__file__"
+            if (environ and path.name not in ("cli.py", "settings.py")) or here:
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert offenders == []
