@@ -95,7 +95,7 @@ def main() -> None:
             (root / f"bench_{index:04d}.yaml").write_text(scenario_text(index, rng), encoding="utf-8")
         lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in root.glob("bench_*.yaml"))
         start = time.perf_counter()
-        found = validate_paths([root], root)
+        found = validate_paths([root], [root])
         elapsed = time.perf_counter() - start
     problems = [d for d in found if d.severity == "error"]
     print(f"{FILES} scenarios + 1 rubric, {lines // FILES} lines and 12 nodes per scenario")
