@@ -17,7 +17,11 @@ def run(capsys, settings, *argv: str) -> tuple[int, str, str]:
 
 
 def test_a_scenario_in_the_content_folder_joins_the_library(tmp_path, capsys, make_settings):
-    settings = make_settings(content_dir=tmp_path / "mine")
+    bundled = tmp_path / "bundled"  # a small bundled library: the real one is checked by make test
+    (bundled / "scenarios").mkdir(parents=True)
+    shutil.copy(DATA / "ui" / "scenarios" / "wages.yaml", bundled / "scenarios")
+    shutil.copytree(DATA / "ui" / "rubrics", bundled / "rubrics")
+    settings = make_settings(bundled_dir=bundled, content_dir=tmp_path / "mine")
     settings.user_scenarios.mkdir(parents=True)
     settings.user_rubrics.mkdir()
     text = (DATA / "engine" / "scenario.yaml").read_text(encoding="utf-8")
@@ -28,12 +32,12 @@ def test_a_scenario_in_the_content_folder_joins_the_library(tmp_path, capsys, ma
 
     code, out, _ = run(capsys, settings, "list", "--format", "json")
     ids = [row["id"] for row in json.loads(out)]
-    assert code == 0 and "engine_demo" in ids and "wage_arrears" in ids
+    assert code == 0 and "engine_demo" in ids and "ui_wages" in ids
 
     code, out, _ = run(capsys, settings, "validate", "--format", "json")
     assert code == 0 and json.loads(out) == []
     code, out, _ = run(capsys, settings, "validate")
-    assert "检查了 19 个文件" in out  # 16 bundled scenarios and standard.yaml; the user's scenario and rubric
+    assert "检查了 4 个文件" in out  # a bundled scenario and its rubric; the user's scenario and rubric
 
     code, out, _ = run(capsys, settings, "test")
     assert code == 0 and out.strip().endswith("passed, 0 failed")

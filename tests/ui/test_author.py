@@ -131,10 +131,13 @@ LITERAL = "[b]好的[/b]，<i>我们</i> & 您 *记下* 了。"  # markup in thr
 
 
 async def finish_and_debrief(pilot) -> None:
-    await open_scenario(pilot, "ui_wages")
+    """A session finished by the engine, handed to the app the way the play screen asks for its debrief."""
+    session = Session.start(*loaded("ui_wages"))
     for reply in (EMPATHY, VERIFY, LITERAL):
-        await send(pilot, reply)
-    await pilot.press("enter")
+        session = session.answer(reply)
+    assert session.finished
+    await settle(pilot)
+    pilot.app.post_message(PlayScreen.Ended(session))
     await settle(pilot)
     assert isinstance(pilot.app.screen, DebriefScreen)
 
