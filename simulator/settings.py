@@ -17,7 +17,10 @@ Where things are:
 
 Other variables: $SIMULATOR_TRAINEE (the TUI's trainee; else the login name), $SIMULATOR_THEME
 (a Textual theme; else an ANSI theme that follows the terminal, light when $COLORFGBG says the
-background is), and for benchmarks only $SIMULATOR_BENCH_FILE / $SIMULATOR_BENCH_EXIT.
+background is), $SIMULATOR_CLASS (the class a served TUI plays in: `simulator serve` sets it, with
+the signed-in trainee, through `served_environment`), $SIMULATOR_INSTRUCTOR_TOKEN (the console's
+token for `simulator serve`; else one is made up at start), and for benchmarks only
+$SIMULATOR_BENCH_FILE / $SIMULATOR_BENCH_EXIT.
 """
 from __future__ import annotations
 
@@ -46,6 +49,9 @@ TRAINEE = "SIMULATOR_TRAINEE"
 THEME = "SIMULATOR_THEME"
 BENCH_FILE = "SIMULATOR_BENCH_FILE"
 BENCH_EXIT = "SIMULATOR_BENCH_EXIT"
+CLASS = "SIMULATOR_CLASS"
+INSTRUCTOR_TOKEN = "SIMULATOR_INSTRUCTOR_TOKEN"
+SERVED_THEME = "textual-dark"  # a browser terminal has no colours of its own for the ANSI themes to follow
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,8 @@ class Settings:
     theme: str
     bundled_editable: bool = False  # a source checkout: `new` adds to the bundled library itself
     bench: Bench | None = None
+    classroom: str = ""  # the class this TUI plays in (served), by id; "" outside a classroom
+    instructor_token: str = ""  # `simulator serve`: the console's token ("" makes one up)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], data_dir: str | os.PathLike[str] | None = None) -> Settings:
@@ -92,6 +100,8 @@ class Settings:
             theme=variable(THEME) or terminal_theme(environ.get("COLORFGBG", "")),
             bundled_editable=is_source_checkout(bundled),
             bench=bench,
+            classroom=variable(CLASS),
+            instructor_token=variable(INSTRUCTOR_TOKEN),
         )
 
     # ------------------------------------------------------------ content
@@ -191,3 +201,16 @@ def terminal_theme(colorfgbg: str) -> str:
     """Follow the terminal: the ANSI themes use its own colours; COLORFGBG says light or dark."""
     background = colorfgbg.split(";")[-1]
     return "ansi-light" if background in LIGHT_BACKGROUNDS else "ansi-dark"
+
+
+def served_environment(settings: Settings, trainee: str, class_id: int) -> dict[str, str]:
+    """The whole environment of a TUI that `simulator serve` runs for a signed-in trainee.
+
+    Built from the settings rather than copied from the server's own environment, so nothing of
+    the server's (the instructor's token, say) reaches a trainee's process.
+    """
+    theme = settings.theme if not settings.theme.startswith("ansi-") else SERVED_THEME
+    return {
+        DATA_DIR: str(settings.data_dir), CONTENT_DIR: str(settings.content_dir), CACHE_DIR: str(settings.cache_dir),
+        THEME: theme, TRAINEE: trainee, CLASS: str(class_id), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+    }
