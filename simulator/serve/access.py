@@ -61,10 +61,6 @@ class Access:
     def revoke(self, token: str | None) -> None:
         self._passes.pop(token or "", None)
 
-    def revoke_class(self, class_id: int) -> None:
-        for token in [t for t, p in self._passes.items() if p.class_id == class_id]:
-            del self._passes[token]
-
     # ------------------------------------------------------------ the instructor
 
     def check_instructor(self, token: str) -> str | None:

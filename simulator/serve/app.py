@@ -16,6 +16,8 @@ from .console import add_console_routes
 from .pages import SECURITY_HEADERS
 from .server import Classroom, ServeOptions, own_assets, textual_client
 
+CLASSROOM = web.AppKey("classroom", Classroom)
+
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
@@ -35,7 +37,7 @@ async def security_headers(request: web.Request, handler: Callable[..., Any]) ->
 def make_app(settings: Settings, options: ServeOptions, store: Store) -> web.Application:
     room = Classroom(settings, options, store)
     app = web.Application(middlewares=[security_headers], client_max_size=1024 * 1024)
-    app["classroom"] = room
+    app[CLASSROOM] = room
     app.add_routes([
         web.get("/", room.index),
         web.post("/signin", room.signin),

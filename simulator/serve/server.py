@@ -195,14 +195,22 @@ class Classroom:
         if live is None:
             return ws
         try:
-            self.later(self.classes.arrived, *key)
+            await self.db(self.classes.arrived, *key)  # awaited: `left` below must come after it
             await self._pump(ws, live.process, key)
         finally:
-            await self.registry.reap(live)
-            await asyncio.shield(self.db(self.classes.left, *key))
-            if not ws.closed:
-                await ws.close()
+            # Shielded and kept: a handler cancelled with its connection still reaps and says who left.
+            cleanup = asyncio.ensure_future(self._close(ws, live, key))
+            self._background.add(cleanup)
+            cleanup.add_done_callback(self._background.discard)
+            await asyncio.shield(cleanup)
         return ws
+
+    async def _close(self, ws: web.WebSocketResponse, live: Live, key: Key) -> None:
+        await self.registry.reap(live)
+        await self.db(self.classes.left, *key)
+        if not ws.closed:
+            with contextlib.suppress(ConnectionError, RuntimeError):
+                await ws.close()
 
     async def _start(self, ws: web.WebSocketResponse, key: Key, width: int, height: int) -> Live | None:
         async with self.registry.lock(key):
@@ -278,7 +286,6 @@ class Classroom:
     async def end_class(self, class_id: int) -> ClassInfo:
         """The instructor ends the class: it closes, passes expire, every live session is told and reaped."""
         klass = await self.db(self.classes.end, class_id)
-        self.access.revoke_class(class_id)
         lives = self.registry.of_class(class_id)
         await asyncio.gather(*(live.evict(ENDED) for live in lives), return_exceptions=True)
         return klass
