@@ -203,7 +203,7 @@ def terminal_theme(colorfgbg: str) -> str:
     return "ansi-light" if background in LIGHT_BACKGROUNDS else "ansi-dark"
 
 
-def served_environment(settings: Settings, trainee: str, class_id: int) -> dict[str, str]:
+def served_environment(settings: Settings, trainee: str, class_id: int | str) -> dict[str, str]:
     """The whole environment of a TUI that `simulator serve` runs for a signed-in trainee.
 
     Built from the settings rather than copied from the server's own environment, so nothing of

@@ -39,6 +39,7 @@ TAKEN_OVER = "此姓名已在另一个窗口登录，本窗口已断开。"
 FULL = "教室已满：本服务器同时最多 {n} 人。请稍后刷新重试，或请教员增加名额。"
 ENDED = "教员已结束本次课堂，记录已保存。"
 SHUTDOWN = "服务器正在关闭，记录已保存。"
+GUARDED_DRIVER = "simulator.ui.web_driver:GuardedWebDriver"
 Key = tuple[int, str]
 
 
@@ -62,6 +63,12 @@ def own_assets() -> Path:
     root = resources.files("simulator.serve") / "assets"
     assert isinstance(root, Path), "simulator must be installed as plain files"
     return root
+
+
+def app_environment(settings: Settings, trainee: str, class_id: int | str, width: int, height: int) -> dict[str, str]:
+    """A served TUI's environment: its settings, and Textual's web driver (with our exit guard) at this size."""
+    return {**served_environment(settings, trainee, class_id), "TEXTUAL_DRIVER": GUARDED_DRIVER, "TEXTUAL_FPS": "60",
+            "TEXTUAL_COLOR_SYSTEM": "truecolor", "TERM_PROGRAM": "textual", "COLUMNS": str(width), "ROWS": str(height)}
 
 
 def terminal_note(text: str) -> bytes:
@@ -229,10 +236,7 @@ class Classroom:
             async def evict(note: str) -> None:
                 await self._refuse(ws, note)
 
-            env = {**served_environment(self.settings, key[1], key[0]),
-                   "TEXTUAL_DRIVER": "simulator.ui.web_driver:GuardedWebDriver", "TEXTUAL_FPS": "60",
-                   "TEXTUAL_COLOR_SYSTEM": "truecolor", "TERM_PROGRAM": "textual",
-                   "COLUMNS": str(width), "ROWS": str(height)}
+            env = app_environment(self.settings, key[1], key[0], width, height)
             async def closed() -> None:
                 await ws.close()
 

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 from .library import ScenarioEntry, ScenarioSource
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from ..engine.content.model import Rubric, Scenario
     from ..engine.play.session import Session
     from ..store.classes import Classes
     from ..store.records import SavedSession, SessionSummary
-    from textual.app import App
     from .records import Records
 
 POLL_SECONDS = 5.0

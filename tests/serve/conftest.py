@@ -9,7 +9,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from simulator.serve.app import CLASSROOM, make_app
 from simulator.serve.server import Classroom, ServeOptions
-from simulator.store.classes import ClassInfo, Classes
+from simulator.store.classes import Classes, ClassInfo
 from simulator.store.store import Store
 
 TOKEN = "instructor-t0ken"
