@@ -13,7 +13,7 @@ SECURITY_HEADERS = {
                                 "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
                                 "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # "no-referrer" would make browsers send `Origin: null` on forms
     "X-Frame-Options": "DENY",
 }
 
