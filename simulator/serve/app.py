@@ -6,6 +6,7 @@ import secrets
 import socket
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TextIO
 
 from aiohttp import web
@@ -72,7 +73,7 @@ def serve(settings: Settings, options: ServeOptions, out: TextIO = sys.stderr) -
     """Run the classroom server until SIGINT or SIGTERM; every app process is reaped on the way out."""
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s: %(message)s", stream=out)
     token = options.instructor_token or secrets.token_urlsafe(12)
-    options = ServeOptions(options.host, options.port, options.capacity, token, options.grace)
+    options = replace(options, instructor_token=token)
     store = Store.open(settings.data_dir)
     app = make_app(settings, options, store)
     urls = addresses(options.host, options.port)

@@ -5,7 +5,9 @@ own (so its whole process group can be signalled). Stopping is `quit` on the pro
 SIGTERM to the group, then SIGKILL, each after a grace period: a Textual app whose event loop
 is starved (a browser that resizes and leaves during start-up) handles neither `quit` nor
 SIGTERM's asyncio handler, and must still be gone. The app's own exit guard
-(`simulator.ui.web_driver`) ends it from the inside too.
+(`simulator.ui.web_driver`) ends it from the inside too. An app that was never sent a keystroke
+has nothing to save (answers are recorded as they are given) and is killed at once: a storm of
+tabs opened and closed must not cost a core for seconds each.
 
 `Registry` holds every process from start until it is reaped: the cap counts them, one trainee
 has at most one, and shutting the server down drains it.
@@ -50,6 +52,7 @@ class AppProcess:
         self.grace = grace
         self.process: asyncio.subprocess.Process | None = None
         self.stderr_tail = b""
+        self.typed_to = False  # the trainee has typed: from then on stopping asks the app to quit first
         self._reader: asyncio.Task[None] | None = None
         self._stderr: asyncio.Task[None] | None = None
         self._stopped = asyncio.Event()
@@ -80,6 +83,7 @@ class AppProcess:
         return True
 
     async def type(self, text: str) -> bool:
+        self.typed_to = True
         return await self._send(keys(text))
 
     async def resize(self, width: int, height: int) -> bool:
@@ -141,7 +145,12 @@ class AppProcess:
         if process is None:
             return None
         try:
-            if process.returncode is None:
+            if process.returncode is None and not self.typed_to:
+                # Nobody typed a key: there is no answer to save, and an app still starting up (a tab
+                # opened and closed at once) would spend a core on it until the deadlines. End it now.
+                self._signal_group(signal.SIGKILL)
+                await process.wait()
+            elif process.returncode is None:
                 await self._send(meta("quit"))
                 if not await self._exited(self.grace):
                     self._signal_group(signal.SIGTERM)

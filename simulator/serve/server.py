@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -40,6 +41,8 @@ FULL = "教室已满：本服务器同时最多 {n} 人。请稍后刷新重试�
 ENDED = "教员已结束本次课堂，记录已保存。"
 SHUTDOWN = "服务器正在关闭，记录已保存。"
 GUARDED_DRIVER = "simulator.ui.web_driver:GuardedWebDriver"
+START_SLOT_SECONDS = 15.0  # a start-up slot is given back at the first frame, or after this long
+QUEUED = "正在启动演练程序，请稍候……（同时登录的人较多）"
 Key = tuple[int, str]
 
 
@@ -50,6 +53,7 @@ class ServeOptions:
     capacity: int = 60
     instructor_token: str = ""
     grace: float = GRACE
+    starts: int = 0  # app processes starting up at once (0: one per core)
 
 
 def textual_client() -> Path:
@@ -84,6 +88,40 @@ def clamp(value: Any, low: int, high: int, default: int) -> int:
     return max(low, min(high, number))
 
 
+class StartSlot:
+    """One of the few places for an app process in start-up (about 0.7 CPU-seconds each): a class
+    signing in at once is started a few at a time, so trainees already playing stay responsive."""
+
+    def __init__(self, slots: asyncio.Semaphore) -> None:
+        self.slots = slots
+        self.held = False
+
+    async def acquire(self, ws: web.WebSocketResponse, request: web.Request) -> bool:
+        """Wait for a slot (telling the tab if that takes a while); False if the tab went away meanwhile."""
+        waiting = asyncio.ensure_future(self.slots.acquire())
+        done, _ = await asyncio.wait({waiting}, timeout=0.5)
+        if not done:
+            try:
+                with contextlib.suppress(ConnectionError, RuntimeError):
+                    await ws.send_bytes(f"\r\n  {QUEUED}\r\n".encode())
+                await waiting
+            except asyncio.CancelledError:  # the handler is going: never leave a slot taken
+                if waiting.done() and not waiting.cancelled():
+                    self.slots.release()
+                waiting.cancel()
+                raise
+        self.held = True
+        if ws.closed or request.transport is None or request.transport.is_closing():
+            self.release()
+            return False
+        return True
+
+    def release(self) -> None:
+        if self.held:
+            self.held = False
+            self.slots.release()
+
+
 class Classroom:
     """The server's state: settings, store, passes, live sessions, pages."""
 
@@ -94,6 +132,7 @@ class Classroom:
         self.classes = Classes(store)
         self.access = Access(options.instructor_token)
         self.registry = Registry(options.capacity)
+        self.starting = asyncio.Semaphore(options.starts or os.cpu_count() or 2)
         self.pages = Pages()
         self.command = app_command()
         self._background: set[asyncio.Task[Any]] = set()
@@ -198,7 +237,7 @@ class Classroom:
         key: Key = (found.class_id, found.trainee)
         width = clamp(request.query.get("width"), 20, 400, 80)
         height = clamp(request.query.get("height"), 8, 200, 24)
-        live = await self._start(ws, key, width, height)
+        live = await self._start(request, ws, key, width, height)
         if live is None:
             return ws
         try:
@@ -219,7 +258,8 @@ class Classroom:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await ws.close()
 
-    async def _start(self, ws: web.WebSocketResponse, key: Key, width: int, height: int) -> Live | None:
+    async def _start(self, request: web.Request, ws: web.WebSocketResponse, key: Key, width: int,
+                     height: int) -> Live | None:
         async with self.registry.lock(key):
             if not await self.registry.take_over(key, TAKEN_OVER):
                 await self._refuse(ws, "上一个窗口还没有退出，请稍后刷新重试。")
@@ -228,7 +268,10 @@ class Classroom:
                 await self._refuse(ws, FULL.format(n=self.registry.capacity))
                 return None
 
+            slot = StartSlot(self.starting)
+
             async def output(data: bytes) -> None:
+                slot.release()  # the first frame is out: start-up is over
                 if not ws.closed:
                     with contextlib.suppress(ConnectionError, RuntimeError):
                         await ws.send_bytes(data)
@@ -238,18 +281,24 @@ class Classroom:
 
             env = app_environment(self.settings, key[1], key[0], width, height)
             async def closed() -> None:
+                slot.release()
                 await ws.close()
 
             process = AppProcess(self.command, env, output, closed, grace=self.options.grace)
             live = Live(key, process, evict)
             self.registry.add(live)
+            if not await slot.acquire(ws, request):  # the tab went away while it waited its turn
+                await self.registry.reap(live)
+                return None
             try:
                 await process.start()
             except OSError as error:
+                slot.release()
                 log.error("cannot start the app: %s", error)
                 await self.registry.reap(live)
                 await self._refuse(ws, "演练程序无法启动，请告诉教员。")
                 return None
+            asyncio.get_running_loop().call_later(START_SLOT_SECONDS, slot.release)
             return live
 
     async def _refuse(self, ws: web.WebSocketResponse, note: str) -> None:

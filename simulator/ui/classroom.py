@@ -134,11 +134,13 @@ class ClassroomRecords:
 class ClassroomWatch:
     """The app's side: polls the class and applies what changed (the app calls `start`, `mode`)."""
 
-    def __init__(self, link: ClassLink, interval: float = POLL_SECONDS) -> None:
+    def __init__(self, link: ClassLink, interval: float = POLL_SECONDS, exit_after: float = 3.0) -> None:
         self.link = link
         self.interval = interval
+        self.exit_after = exit_after  # seconds the trainee sees that the class has ended
         self.rules: ClassRules | None = None
         self._opened: tuple[str, ...] = ()  # the single assignment the trainee was last taken to
+        self._reading = False
 
     def start(self, app: App[Any], show_mode: Callable[[str], None], relist: Callable[[], object]) -> None:
         """Poll from now on; `show_mode` puts a mode on the home screen, `relist` lists the library again."""
@@ -154,21 +156,26 @@ class ClassroomWatch:
         return "exam" if rules is not None and rules.exam else mode
 
     def poll(self) -> None:
-        self.app.run_worker(self._read, thread=True, group="classroom", exclusive=True, exit_on_error=False)
+        if not self._reading:  # a slow read (a busy store) is left to finish, not stacked or cancelled
+            self._reading = True
+            self.app.run_worker(self._read, thread=True, group="classroom", exit_on_error=False)
 
     def _read(self) -> None:
         try:
             rules = self.link.rules()
         except Exception:  # a busy or unreadable store: try again at the next poll
-            return
+            rules = None
         self.app.call_from_thread(self._apply, rules)
 
-    def _apply(self, rules: ClassRules) -> None:
+    def _apply(self, rules: ClassRules | None) -> None:
+        self._reading = False
+        if rules is None:
+            return
         before, self.rules = self.rules, rules
         app = self.app
         if not rules.open:
             app.notify("教员已结束本次课堂，记录已保存。", title=rules.name, timeout=10, markup=False)
-            app.set_timer(3, app.exit)
+            app.set_timer(self.exit_after, app.exit)
             return
         if rules.exam:
             self.show_mode("exam")

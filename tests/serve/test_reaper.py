@@ -48,7 +48,8 @@ class Collected:
         self.closed.set()
 
 
-async def run(script: str, grace: float = 0.5) -> tuple[AppProcess, Collected]:
+async def run(script: str, grace: float = 0.5, typed: bool = True) -> tuple[AppProcess, Collected]:
+    """A fake app, up and (unless `typed` is False) sent a keystroke, so stopping it asks it to quit first."""
     seen = Collected()
     process = AppProcess([sys.executable, "-c", script], {"PATH": "/usr/bin:/bin"}, seen.write, seen.close, grace)
     await process.start()
@@ -56,6 +57,8 @@ async def run(script: str, grace: float = 0.5) -> tuple[AppProcess, Collected]:
         if seen.output:
             break
         await asyncio.sleep(0.05)
+    if typed:
+        await process.type("好")
     return process, seen
 
 
@@ -88,6 +91,13 @@ async def test_a_stubborn_app_and_its_child_are_killed():
             break
         await asyncio.sleep(0.05)
     assert not alive(process.pid) and not alive(child)
+
+
+async def test_an_app_nobody_typed_to_is_killed_at_once():
+    process, _ = await run(POLITE, grace=5, typed=False)  # a tab opened and closed during start-up
+    began = time.monotonic()
+    assert await process.stop() == -9
+    assert time.monotonic() - began < 1
 
 
 async def test_stopping_twice_is_one_stop():

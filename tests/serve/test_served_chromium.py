@@ -72,7 +72,8 @@ async def test_a_trainee_signs_in_replies_and_sees_feedback_in_chromium(server, 
         page = await browser.page()
         await page.goto(base + "/")
         await page.submitted(f"document.querySelector('#code').value = '{code}'; document.forms[0].submit()")
-        assert await page.evaluate("document.querySelector('#name') !== null"), await page.evaluate("document.body.innerText")
+        assert await page.evaluate("document.querySelector('#name') !== null"), await page.evaluate(
+            "document.body.innerText")
         await page.submitted("document.querySelector('#name').value = '周敏'; document.forms[0].submit()")
         assert await page.evaluate("location.pathname") == "/play"
 
