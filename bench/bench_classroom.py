@@ -45,6 +45,7 @@ from simulator.store.store import Store
 
 SCENARIO = "wage_arrears"
 OPENING = "把安全帽往桌上一摔"
+ALT_SCREEN = b"\x1b[?1049h"  # the web driver's first output: the app is up
 REPLIES = [
     "您好，我是今天的接待员，您先别着急，坐下慢慢说。",
     "工钱拖了八个月，确实让人着急，您说的情况我都记下了。",
@@ -62,7 +63,8 @@ WIDTH, HEIGHT = 120, 36
 
 @dataclass
 class Results:
-    first_frames: list[float] = field(default_factory=list)
+    first_frames: list[float] = field(default_factory=list)  # connected -> the app's driver is up
+    playable: list[float] = field(default_factory=list)  # connected -> the petitioner's opening line shown
     echoes: list[tuple[float, float]] = field(default_factory=list)  # (when sent, seconds to the echo)
     all_in_play: float = float("inf")  # when the last player reached the opening line
     replies_sent: dict[str, int] = field(default_factory=dict)
@@ -108,6 +110,12 @@ def memory_of(pid: int) -> tuple[int, int] | None:
     return (kib["Private_Clean"] + kib["Private_Dirty"]) * 1024, kib["Pss"] * 1024
 
 
+def children_cpu(pid: int) -> float:
+    """CPU seconds of a process and of its children it has waited for."""
+    fields = Path(f"/proc/{pid}/stat").read_text().split(") ")[-1].split()
+    return sum(int(f) for f in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def abort(ws: aiohttp.ClientWebSocketResponse) -> None:
     """Drop the connection without a websocket close (a closed laptop lid, a killed tab)."""
     connection = getattr(ws, "_conn", None)
@@ -140,9 +148,10 @@ class Player:
             async with http.ws_connect(f"/ws?width={WIDTH}&height={HEIGHT}", headers={"Origin": self.base}) as ws:
                 reader = asyncio.create_task(self._read(ws))
                 try:
-                    await self._until(lambda: len(self.received) > 10, 120)
+                    await self._until(lambda: ALT_SCREEN in self.received, 120)
                     results.first_frames.append(time.monotonic() - began)
                     await self._until(lambda: OPENING in "\n".join(self.screen.display), 120)
+                    results.playable.append(time.monotonic() - began)
                     results.in_play += 1
                     if results.in_play == len(results.replies_sent):
                         results.all_in_play = time.monotonic()
@@ -276,16 +285,19 @@ def main() -> int:
                 except OSError:
                     time.sleep(0.1)
             began = time.monotonic()
+            load_before = os.getloadavg()[0]
             cpu_before = os.times()
             results = asyncio.run(run(n, base, klass.code, data, folder))
             elapsed = time.monotonic() - began
             bench_cpu = sum(os.times()[:2]) - sum(cpu_before[:2])
+            load_after = os.getloadavg()[0]
             left_after_storm = []
             for _ in range(100):  # every client is gone: the reaper's deadlines are 2 + 2 s
                 left_after_storm = app_processes(folder)
                 if not left_after_storm:
                     break
                 time.sleep(0.1)
+            served_cpu = children_cpu(server.pid)  # the server and every app process it reaped
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=60)
@@ -303,9 +315,9 @@ def main() -> int:
           f"{elapsed:.0f} s, {os.cpu_count()} cores")
     print(f"sessions held:        {len(results.finished)}/{n} played all {len(REPLIES)} turns; "
           f"peak app processes {results.peak_processes}")
-    print(f"first frame:          median {statistics.median(results.first_frames):.2f} s, "
-          f"p95 {percentile(results.first_frames, 0.95):.2f} s, max {max(results.first_frames):.2f} s"
-          if results.first_frames else "first frame:          none")
+    for label, values in (("app up", results.first_frames), ("playable", results.playable)):
+        print(f"{label + ':':<22}median {statistics.median(values):.2f} s, p95 {percentile(values, 0.95):.2f} s, "
+              f"max {max(values):.2f} s after connecting" if values else f"{label}: none")
     print(f"echo latency:         p50 {percentile(echo_ms, 0.5):.0f} ms, p95 {p95:.0f} ms, "
           f"max {max(echo_ms, default=float('nan')):.0f} ms ({len(echo_ms)} chunks); once every player was in "
           f"play: p50 {percentile(settled_ms, 0.5):.0f} ms, p95 {percentile(settled_ms, 0.95):.0f} ms "
@@ -316,7 +328,8 @@ def main() -> int:
     print(f"records:              {kept} turns stored / {sent} replies sent")
     print(f"left over:            {len(left_after_storm)} app processes after every client left, "
           f"{len(left_after_stop)} after the server stopped")
-    print(f"bench client CPU:     {bench_cpu:.0f} s (shares the two cores)")
+    print(f"CPU:                  server and its apps {served_cpu:.0f} s, this bench's clients {bench_cpu:.0f} s; "
+          f"machine load average {load_before:.1f} before, {load_after:.1f} after")
     for failure in results.failures[:10]:
         print(f"  failure: {failure}")
     ok = (kept == sent and len(results.finished) == n and not left_after_storm and not left_after_stop

@@ -30,6 +30,7 @@ from ..store.store import Store, stamp
 from .access import CONSOLE_COOKIE, PASS_COOKIE, Access, Pass, same_origin
 from .pages import Pages
 from .process import GRACE, AppProcess, Live, Registry, app_command
+from .slots import StartSlot
 
 log = logging.getLogger("simulator.serve")
 T = TypeVar("T")
@@ -41,8 +42,6 @@ FULL = "教室已满：本服务器同时最多 {n} 人。请稍后刷新重试�
 ENDED = "教员已结束本次课堂，记录已保存。"
 SHUTDOWN = "服务器正在关闭，记录已保存。"
 GUARDED_DRIVER = "simulator.ui.web_driver:GuardedWebDriver"
-START_SLOT_SECONDS = 15.0  # a start-up slot is given back at the first frame, or after this long
-QUEUED = "正在启动演练程序，请稍候……（同时登录的人较多）"
 Key = tuple[int, str]
 
 
@@ -86,40 +85,6 @@ def clamp(value: Any, low: int, high: int, default: int) -> int:
     except (TypeError, ValueError):
         return default
     return max(low, min(high, number))
-
-
-class StartSlot:
-    """One of the few places for an app process in start-up (about 0.7 CPU-seconds each): a class
-    signing in at once is started a few at a time, so trainees already playing stay responsive."""
-
-    def __init__(self, slots: asyncio.Semaphore) -> None:
-        self.slots = slots
-        self.held = False
-
-    async def acquire(self, ws: web.WebSocketResponse, request: web.Request) -> bool:
-        """Wait for a slot (telling the tab if that takes a while); False if the tab went away meanwhile."""
-        waiting = asyncio.ensure_future(self.slots.acquire())
-        done, _ = await asyncio.wait({waiting}, timeout=0.5)
-        if not done:
-            try:
-                with contextlib.suppress(ConnectionError, RuntimeError):
-                    await ws.send_bytes(f"\r\n  {QUEUED}\r\n".encode())
-                await waiting
-            except asyncio.CancelledError:  # the handler is going: never leave a slot taken
-                if waiting.done() and not waiting.cancelled():
-                    self.slots.release()
-                waiting.cancel()
-                raise
-        self.held = True
-        if ws.closed or request.transport is None or request.transport.is_closing():
-            self.release()
-            return False
-        return True
-
-    def release(self) -> None:
-        if self.held:
-            self.held = False
-            self.slots.release()
 
 
 class Classroom:
@@ -271,7 +236,7 @@ class Classroom:
             slot = StartSlot(self.starting)
 
             async def output(data: bytes) -> None:
-                slot.release()  # the first frame is out: start-up is over
+                slot.output()
                 if not ws.closed:
                     with contextlib.suppress(ConnectionError, RuntimeError):
                         await ws.send_bytes(data)
@@ -298,7 +263,7 @@ class Classroom:
                 await self.registry.reap(live)
                 await self._refuse(ws, "演练程序无法启动，请告诉教员。")
                 return None
-            asyncio.get_running_loop().call_later(START_SLOT_SECONDS, slot.release)
+            slot.started(process.pid or 0)
             return live
 
     async def _refuse(self, ws: web.WebSocketResponse, note: str) -> None:
