@@ -81,6 +81,9 @@ def serve(settings: Settings, options: ServeOptions, out: TextIO = sys.stderr) -
     print(f"学员登录：{'  '.join(urls)}", file=out)
     print(f"教员控制台：{urls[0]}console?token={token}", file=out)
     print("按 Ctrl+C 结束服务（所有学员的窗口会断开，已答的每一轮都已保存）", file=out, flush=True)
-    web.run_app(app, host=options.host, port=options.port, print=None, access_log=None,
-                shutdown_timeout=4 * options.grace + 2)
+    try:
+        web.run_app(app, host=options.host, port=options.port, print=None, access_log=None,
+                    shutdown_timeout=4 * options.grace + 2)
+    finally:
+        store.close()  # also closed on the app's cleanup; closing twice is harmless
     return 0
