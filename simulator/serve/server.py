@@ -108,9 +108,16 @@ class Classroom:
 
     def later(self, call: Callable[..., Any], *args: Any) -> None:
         """A store write nobody waits for (presence), kept referenced until done."""
-        task = asyncio.ensure_future(self.db(call, *args))
+        task = asyncio.ensure_future(self.noted(call, *args))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def noted(self, call: Callable[..., Any], *args: Any) -> None:
+        """A presence write: a busy store loses a presence mark, never a session."""
+        try:
+            await self.db(call, *args)
+        except StoreError as error:
+            log.warning("presence not written: %s", error)
 
     def page(self, name: str, status: int = 200, **context: Any) -> web.Response:
         return web.Response(text=self.pages.render(name, **context), status=status, content_type="text/html")
@@ -206,7 +213,7 @@ class Classroom:
         if live is None:
             return ws
         try:
-            await self.db(self.classes.arrived, *key)  # awaited: `left` below must come after it
+            await self.noted(self.classes.arrived, *key)  # awaited: `left` below must come after it
             await self._pump(ws, live.process, key)
         finally:
             # Shielded and kept: a handler cancelled with its connection still reaps and says who left.
@@ -218,7 +225,7 @@ class Classroom:
 
     async def _close(self, ws: web.WebSocketResponse, live: Live, key: Key) -> None:
         await self.registry.reap(live)
-        await self.db(self.classes.left, *key)
+        await self.noted(self.classes.left, *key)
         if not ws.closed:
             with contextlib.suppress(ConnectionError, RuntimeError):
                 await ws.close()
@@ -245,6 +252,7 @@ class Classroom:
                 await self._refuse(ws, note)
 
             env = app_environment(self.settings, key[1], key[0], width, height)
+
             async def closed() -> None:
                 slot.release()
                 await ws.close()
@@ -302,7 +310,8 @@ class Classroom:
                 await process.focus(kind == "focus")
 
     async def end_class(self, class_id: int) -> ClassInfo:
-        """The instructor ends the class: it closes, passes expire, every live session is told and reaped."""
+        """The instructor ends the class: it closes (its passes now lead to a notice that it has ended),
+        and every live session of it is told and reaped."""
         klass = await self.db(self.classes.end, class_id)
         lives = self.registry.of_class(class_id)
         await asyncio.gather(*(live.evict(ENDED) for live in lives), return_exceptions=True)

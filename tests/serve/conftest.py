@@ -6,14 +6,12 @@ from dataclasses import dataclass
 import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
+from serve_helpers import ROSTER, TOKEN
 
 from simulator.serve.app import CLASSROOM, make_app
 from simulator.serve.server import Classroom, ServeOptions
 from simulator.store.classes import Classes, ClassInfo
 from simulator.store.store import Store
-
-TOKEN = "instructor-t0ken"
-ROSTER = ["张三", "李四", "王五"]
 
 
 @dataclass

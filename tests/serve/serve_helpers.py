@@ -8,6 +8,9 @@ from collections.abc import Callable
 import aiohttp
 import pyte
 
+TOKEN = "instructor-t0ken"  # the console's token in the in-process server's options
+ROSTER = ["张三", "李四", "王五"]
+
 
 class Screen:
     """What a browser's terminal would show, fed with the frames the page received."""

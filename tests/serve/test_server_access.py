@@ -6,7 +6,7 @@ import re
 
 import aiohttp
 import pytest
-from conftest import TOKEN
+from serve_helpers import TOKEN
 
 from simulator.serve.process import AppProcess
 

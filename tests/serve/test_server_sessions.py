@@ -5,8 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import aiohttp
-from conftest import TOKEN
-from serve_helpers import Screen, alive, read_until
+from serve_helpers import TOKEN, Screen, alive, read_until
 
 from simulator.serve.server import ENDED, FULL, TAKEN_OVER
 
