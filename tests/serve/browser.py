@@ -13,8 +13,10 @@ import base64
 import contextlib
 import itertools
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -112,31 +114,33 @@ class Page:
 
 
 class Browser:
-    def __init__(self, process: subprocess.Popen[str], endpoint: str, http: aiohttp.ClientSession) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], endpoint: str, http: aiohttp.ClientSession) -> None:
         self.process = process
         self.endpoint = endpoint  # http://127.0.0.1:PORT
         self.http = http
 
     @classmethod
     async def start(cls, executable: str, profile: Path) -> Browser:
-        process = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-        assert process.stderr is not None
-        loop = asyncio.get_running_loop()
+        """Launch Chromium in a session of its own; its log goes to a file (a pipe would be held open
+        by the crash handler it leaves running, and a reader of it would never finish)."""
+        profile.mkdir(parents=True, exist_ok=True)
+        log = profile / "chromium.log"
+        with log.open("w") as sink:
+            process = subprocess.Popen([executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+                                       stdout=subprocess.DEVNULL, stderr=sink, start_new_session=True)
         endpoint = ""
-        for _ in range(200):
-            line = await asyncio.wait_for(loop.run_in_executor(None, process.stderr.readline), 60)
-            found = re.search(r"DevTools listening on ws://([\d.]+:\d+)/", line)
+        for _ in range(600):
+            found = re.search(r"DevTools listening on ws://([\d.]+:\d+)/", log.read_text(errors="replace"))
             if found:
                 endpoint = f"http://{found.group(1)}"
                 break
-            if not line and process.poll() is not None:
+            if process.poll() is not None:
                 break
+            await asyncio.sleep(0.1)
         if not endpoint:
-            process.kill()
-            raise RuntimeError("Chromium did not open its debugging port")
-        # Chromium writes to stderr as it goes: keep draining it so it never blocks on a full pipe.
-        loop.run_in_executor(None, process.stderr.read)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            raise RuntimeError(f"Chromium did not open its debugging port: {log.read_text()[-500:]}")
         return cls(process, endpoint, aiohttp.ClientSession())
 
     async def page(self) -> Page:
@@ -151,8 +155,10 @@ class Browser:
 
     async def close(self) -> None:
         await self.http.close()
-        self.process.terminate()
-        try:
-            await asyncio.wait_for(asyncio.get_running_loop().run_in_executor(None, self.process.wait), 10)
-        except asyncio.TimeoutError:
-            self.process.kill()
+        for number in (signal.SIGTERM, signal.SIGKILL):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, number)  # the browser and its helper processes
+            for _ in range(50):
+                if self.process.poll() is not None:
+                    return
+                await asyncio.sleep(0.1)
