@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -333,6 +333,10 @@ class JiefangApp(App[None]):
         session = message.session
         self.action_home()
         self._play(session.scenario, session.rubric, session.mode)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.classroom is not None:
+            self.classroom.focused(event.widget)
 
     def on_author_tools_toggled(self, message: AuthorTools.Toggled) -> None:
         """The next play screen opens with the preview as the author left it."""

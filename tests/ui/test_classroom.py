@@ -13,6 +13,7 @@ from simulator.ui.classroom import ClassLink, ClassroomLibrary, ClassroomRecords
 from simulator.ui.library import DiskLibrary
 from simulator.ui.screens.home import HomeScreen
 from simulator.ui.screens.play import PlayScreen
+from simulator.ui.widgets.reply_input import ReplyInput
 
 
 @pytest.fixture
@@ -53,6 +54,7 @@ async def test_the_one_assigned_scenario_opens_at_once_and_its_session_joins_the
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen))
         assert [e.id for e in app.entries or ()] == ["ui_wages"]
         await settle(pilot)
+        assert app.screen.query_one(ReplyInput).cursor_blink is False  # no redraw twice a second per trainee
         await send(pilot, EMPATHY)
     [record] = Classes(store).sessions(klass.id)
     assert record.trainee == "张三" and [t.reply for t in record.turns] == [EMPATHY]
