@@ -117,3 +117,27 @@ async def test_a_trainee_pass_does_not_open_the_console(served):
     async with served.browser() as http:
         await served.sign_in(http, "张三")
         assert (await http.get("/console")).status == 401
+
+
+async def test_the_console_assigns_locks_adds_and_shows_the_room(served):
+    room, class_id = served.room, served.klass.id
+    async with served.browser() as http:
+        await http.get(f"/console?token={TOKEN}")
+        page = await (await http.get(f"/console/class/{class_id}")).text()
+        assert served.klass.code in page and "八个月没拿到工钱的钢筋工" in page  # the catalogue to assign from
+        for path, form in ((f"/console/class/{class_id}/assign", {"scenario": ["wage_arrears", "no_such_thing"]}),
+                           (f"/console/class/{class_id}/exam", {"locked": "1"}),
+                           (f"/console/class/{class_id}/roster", {"names": "赵六\n\n钱七"})):
+            response = await http.post(path, data=form, headers=served.origin, allow_redirects=False)
+            assert response.status == 302, await response.text()
+        klass = await room.db(room.classes.get, class_id)
+        assert klass.assigned == ("wage_arrears",) and klass.exam_locked
+        assert klass.roster == ("张三", "李四", "王五", "赵六", "钱七")
+        table = await (await http.get(f"/console/class/{class_id}/room")).text()
+        assert table.count("<tr") == 6 and "未登录" in table
+        response = await http.post(f"/console/class/{class_id}/end", data={}, headers=served.origin)
+        assert response.status == 400 and "确认结束" in await response.text()
+        assert (await room.db(room.classes.get, class_id)).is_open
+        response = await http.post("/console/classes", data={"name": "二班", "roster": "甲\n乙"},
+                                   headers=served.origin, allow_redirects=False)
+        assert response.status == 302 and response.headers["Location"].startswith("/console/class/")
