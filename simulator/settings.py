@@ -74,7 +74,7 @@ class Settings:
     theme: str
     bundled_editable: bool = False  # a source checkout: `new` adds to the bundled library itself
     bench: Bench | None = None
-    classroom: str = ""  # the class this TUI plays in (served), by id; "" outside a classroom
+    classroom: str = ""  # the class this TUI plays in: its id (as serve sets it) or join code; "" for none
     instructor_token: str = ""  # `simulator serve`: the console's token ("" makes one up)
 
     @classmethod
