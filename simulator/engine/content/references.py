@@ -22,6 +22,7 @@ ARTICLE_REF = re.compile(r"^(第[零〇一二两三四五六七八九十百千]+
 NATIONAL_PREFIX = "中华人民共和国"
 ITEM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 WHITESPACE = re.compile(r"\s+")
+ELLIPSIS = re.compile(r"…+|\.{3,}")
 
 
 def squeeze(text: str) -> str:
@@ -67,9 +68,21 @@ class Law:
         return (paragraphs[number - 1],) if 0 < number <= len(paragraphs) else None
 
     def contains(self, article: str, quote: str) -> bool:
-        """Whether the quoted words occur in the cited article (or 款), whitespace aside."""
+        """Whether the quoted words occur in the cited article (or 款), whitespace aside.
+
+        An ellipsis (……) in the quote skips words: each piece must occur, in order.
+        """
         paragraphs = self.paragraphs(article)
-        return paragraphs is not None and squeeze(quote) in squeeze("\n".join(paragraphs))
+        if paragraphs is None:
+            return False
+        text, at = squeeze("\n".join(paragraphs)), 0
+        pieces = [p for p in ELLIPSIS.split(squeeze(quote)) if p]
+        for piece in pieces:
+            found = text.find(piece, at)
+            if found < 0:
+                return False
+            at = found + len(piece)
+        return bool(pieces)
 
 
 @dataclass(frozen=True)
