@@ -18,7 +18,13 @@ TIME = rf"({NUMBER})(个工作日|工作日|个月|日|天|月|年)"
 PERIOD = r"(?:仲裁|诉讼|起诉)?(?:时效|上诉期|申请期限|期限)(?:期间)?"
 LIMIT = re.compile(rf"(?:(不超过|不得超过|最多|最长|延长|{PERIOD}(?:是|为|只有|有|就)?)\s*)?{TIME}(内|以内|之内)?"
                    rf"(?:的?((?:仲裁|诉讼|起诉)?时效))?")
+CLAUSE_MARKS = "，。；！？,;!?\n、：:（）()—"
 UNIT_NAMES = {"个工作日": "工作日", "工作日": "工作日", "个月": "月", "月": "月", "日": "日", "天": "日", "年": "年"}
+
+
+# A limit said of a procedure must be backed by words about that procedure: 「上诉期是15日」 is not the
+# petition office's 15 days. Each group names one procedure; the law's title counts as its words.
+PROCEDURES = (("上诉",), ("再审",), ("复议",), ("仲裁",), ("诉讼", "起诉", "官司"), ("鉴定",))
 
 
 class Claim(NamedTuple):
@@ -30,6 +36,23 @@ class Claim(NamedTuple):
     law: str = ""  # short title, for "law" and (when named) "article"
     article: str = ""  # 第X条, for "article"
     limit: tuple[float, str] | None = None  # (number, unit) for "limit"
+    procedures: tuple[tuple[str, ...], ...] = ()  # for "limit": the procedures its clause speaks of
+
+
+def _clause(text: str, at: int) -> str:
+    """The clause (between commas and stops) around position `at`."""
+    start = max(text.rfind(mark, 0, at) for mark in CLAUSE_MARKS) + 1
+    ends = [i for i in (text.find(mark, at) for mark in CLAUSE_MARKS) if i >= 0]
+    return text[start:min(ends) if ends else len(text)]
+
+
+def _procedures(words: str) -> tuple[tuple[str, ...], ...]:
+    return tuple(group for group in PROCEDURES if any(word in words for word in group))
+
+
+def speaks_of(words: str, procedures: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether statute words (quote and law title) speak of one of the procedures named, if any are."""
+    return not procedures or any(word in words for group in procedures for word in group)
 
 
 def time_limits(text: str) -> set[tuple[float, str]]:
@@ -66,7 +89,8 @@ def legal_claims(text: str, law_names: Iterable[str]) -> list[Claim]:
         value = exact(match.group(2))
         if value is not None:
             limits.append((match.start(), match.end()))
-            claims.append(Claim("limit", match.group(0), match.start(), limit=(value, UNIT_NAMES[match.group(3)])))
+            claims.append(Claim("limit", match.group(0), match.start(), limit=(value, UNIT_NAMES[match.group(3)]),
+                                procedures=_procedures(_clause(text, match.start()))))
     for match in re.finditer("时效", text):
         if not any(a <= match.start() < b for a, b in limits):
             claims.append(Claim("period", "时效", match.start()))

@@ -26,8 +26,7 @@ class Span(NamedTuple):
     def overlaps(self, other: Span) -> bool:
         return self.low <= other.high + EPSILON and other.low <= self.high + EPSILON
 
-    def __add__(self, other: object) -> Span:  # type: ignore[override]
-        assert isinstance(other, Span)
+    def plus(self, other: Span) -> Span:
         return Span(self.low + other.low, self.high + other.high)
 
     def times(self, other: Span) -> Span:
@@ -41,7 +40,7 @@ class Span(NamedTuple):
 
 
 def _plain(value: float) -> str:
-    return str(int(round(value))) if abs(value - round(value)) < EPSILON else f"{value:g}"
+    return str(round(value)) if abs(value - round(value)) < EPSILON else f"{value:g}"
 
 
 def _round_unit(value: float) -> float:
@@ -50,7 +49,7 @@ def _round_unit(value: float) -> float:
         return 1.0
     if abs(value - round(value)) > EPSILON:
         return 0.1 if abs(value * 10 - round(value * 10)) < EPSILON else 0.01
-    whole, unit = int(round(value)), 1
+    whole, unit = round(value), 1
     while whole % 10 == 0:
         whole //= 10
         unit *= 10
@@ -126,12 +125,14 @@ class _Reader:
         pending: float | None = None
         last_unit = 1
         zero_seen = False
+        previous = ""
         for char in text:
             if char in DIGITS:
                 if DIGITS[char] == 0:
                     zero_seen = True
-                elif pending is not None and DIGITS[char] == pending + 1:  # 「七八十」「八九万」: seven or eight
-                    pending = pending if pick_low else float(DIGITS[char])
+                elif previous in DIGITS and DIGITS[previous] and DIGITS[char] == DIGITS[previous] + 1:
+                    pending = float(DIGITS[previous] if pick_low else DIGITS[char])  # 「七八十」: seven or eight
+                    previous = char
                     continue
                 pending = float(DIGITS[char])
             elif char == "几":
@@ -150,6 +151,7 @@ class _Reader:
                 pending = None
             else:
                 return None
+            previous = char
         if pending is not None:
             total += pending * (last_unit / 10 if last_unit > 10 and not zero_seen else 1)
         return total
@@ -184,7 +186,7 @@ UNITS: dict[str, str] = {
     "亩": "亩数", "分地": "亩数", "岁": "年龄", "斤": "重量", "个工": "工日",
     "万块钱": "金额", "万块": "金额", "万元": "金额", "块钱": "金额", "块": "金额", "元": "金额",
     "个工作日": "天数", "天": "天数", "日": "天数", "个多月": "月数", "个月": "月数", "年": "年数",
-    "号": "日期", "楼": "楼层", "层": "楼层",
+    "号": "日期", "楼": "楼层",
 }
 # Families where one story rarely has two different values of the same thing: checked even undeclared.
 QUANTITIES = frozenset({"户数", "人数", "面积", "亩数", "年龄", "重量", "工日", "金额"})

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 
 from ..content.model import Scenario
-from .facts import NumberFacts
 from .findings import Findings
+from .number_facts import NumberFacts
 from .numbers import FAMILY_LABELS, NUMBER, QUANTITIES, Mention, Span, mentions, spoken
 from .texts import Text, scenario_texts
 
@@ -32,11 +32,14 @@ ADDRESS = re.compile(rf"([{''.join(sorted(SURNAMES))}]?)(师傅|老师|{'|'.join
 SELF_NAME = re.compile(r"我叫([\u4e00-\u9fff]{2,4}?)(?=[，。,！!？?、；;\s（(]|$)")
 SELF_SURNAME = re.compile(r"我姓([\u4e00-\u9fff])")
 SELF_AGE = re.compile(rf"我(?:今年|都|已经)?({NUMBER})(?:岁|了)")
-ROLE_SURNAME = re.compile(r"(包工头|老板|经理|主任|书记|村长|村支书|厂长|队长|组长|站长|院长|律师|法官|医生|大夫)姓([\u4e00-\u9fff])")
+ROLES = "包工头|老板|经理|主任|书记|村长|村支书|厂长|队长|组长|站长|院长|律师|法官|医生|大夫"
+ROLE_SURNAME = re.compile(rf"({ROLES})姓([\u4e00-\u9fff])")
 LEVELS = {"村": 1, "镇": 2, "乡": 2, "街道": 2, "县": 3, "区": 3, "市": 4, "省": 5, "北京": 6, "中央": 6}
-THREAT = re.compile(r"(?:我|我们|咱|咱们|俺|俺们)[^，。！？!?,]{0,8}?(?:上|去|到)(北京|中央|省|市|县|区)(?:里|城|上|政府|委)?"
-                    r"(?:信访局|信访办)?去?(?:找|告|反映|上访|讨说法|要说法|说理|评理)(?P<rest>[^，。！？!?,]*)")
-TO_OFFICER = ("闺女", "姑娘", "小姑娘", "丫头", "大妹子", "妹子", "小妹", "小伙子", "小伙", "大兄弟", "老弟", "小哥", "美女", "帅哥")
+THREAT = re.compile(r"(?:我|我们|咱|咱们|俺|俺们)[^，。！？!?,]{0,8}?(?:上|去|到)(北京|中央|省|市|县|区)"
+                    r"(?:里|城|上|政府|委)?(?:信访局|信访办)?去?(?:找|告|反映|上访|讨说法|要说法|说理|评理)"
+                    r"(?P<rest>[^，。！？!?,]*)")
+TO_OFFICER = ("闺女", "姑娘", "小姑娘", "丫头", "大妹子", "妹子", "小妹", "小伙子", "小伙", "大兄弟", "老弟", "小哥",
+              "美女", "帅哥")
 VOCATIVE = re.compile(rf"(?<![我俺你您他她家的咱])({'|'.join(sorted(TO_OFFICER, key=len, reverse=True))})"
                       r"(?=[，,！!。？?…~～]|$)")
 
@@ -105,8 +108,8 @@ def _names(scenario: Scenario, texts: list[Text], report: Findings) -> None:
                 if span is None or not (match.group(0).endswith("岁") or span.low >= 10):
                     continue  # 「我三了」 is not an age; 「我七十二了」 is
                 if not span.overlaps(Span(persona.age - 0.5, persona.age + 0.5)):
-                    report.add_in_text("SC408", f"来访人说自己「{match.group(1)}」岁，与 persona.age {persona.age} 不符",
-                                       text.where, text.text, match.start(1))
+                    report.add_in_text("SC408", f"来访人说自己「{match.group(1)}」岁，与 persona.age "
+                                       f"{persona.age} 不符", text.where, text.text, match.start(1))
         for match in ROLE_SURNAME.finditer(text.text):
             role, surname = match.group(1), match.group(2)
             seen = roles.setdefault(role, (surname, text))

@@ -15,12 +15,13 @@ from ..content.library import rubric_path, yaml_files
 from ..content.loader import Loaded, load_file
 from ..content.model import Rubric, Scenario
 from ..content.references import References
-from .facts import check_facts, check_rubric_sources
+from .facts import check_facts
 from .findings import Findings
 from .graph import Graph, build_graph, check_graph
 from .persona import check_persona
 from .rubric import check_rubric
 from .state import check_state
+from .statutes import check_rubric_sources
 
 __all__ = ["Graph", "build_graph", "check_loaded_facts", "check_loaded_rubric", "check_loaded_scenario",
            "validate_paths"]

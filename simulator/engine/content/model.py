@@ -214,7 +214,8 @@ class Fact(Frozen):
         None, pattern=r"^第[零〇一二两三四五六七八九十百千]+条(第[一二三四五六七八九十]+款)?$",
         description="条号，如「第二十二条」，可加款「第二十三条第三款」")
     quote: str | None = Field(None, description="所依据的原文，须与该条原文一字不差（只统一空白）")
-    document: str | None = Field(None, description="剧情中的文件名称（本单位制度等，不是法律），如「职工住房补贴管理办法」")
+    document: str | None = Field(
+        None, description="剧情中的文件名称（本单位制度等，不是法律），如「职工住房补贴管理办法」")
     says: str | None = Field(None, description="数字事实在文中的说法，如「六万三」「两百多户」「一百二十九平」")
     also: tuple[str, ...] = Field((), description="同一数字的其他说法，如「六万多」")
     value: float | None = Field(None, description="精确数值（元、户、平方米……），用于核算")
@@ -357,7 +358,8 @@ class Scenario(Frozen):
     tests: tuple[PathTest, ...] = Field((), description="黄金路径测试")
     office: str = Field("", description="接待地点，如「县信访局」：来访人扬言“上县里找”时据此判断是不是越级")
     facts: dict[str, Fact] = Field(
-        default_factory=dict, description="本场景依据的事实：法条（law + article + quote）、剧情文件（document）或数字（says）")
+        default_factory=dict,
+        description="本场景依据的事实：法条（law + article + quote）、剧情文件（document）或数字（says）")
     cites: tuple[str, ...] = Field((), description="summary 与来访人背景所依据的事实编号")
 
 

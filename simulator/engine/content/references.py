@@ -125,7 +125,8 @@ def parse_law(text: str, path: str = "<text>") -> Law:
         _, front, body = text.split("---\n", 2)
         meta = yaml.safe_load(front)
     except (ValueError, yaml.YAMLError) as error:
-        raise ContentError(f"{path}: 法规摘录的前言无法读取：{error}") from None
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ContentError(f"{path}: 法规摘录的前言无法读取：{reason}") from None
     if not isinstance(meta, dict) or not all(isinstance(meta.get(k), str) for k in ("id", "title")):
         raise ContentError(f"{path}: 法规摘录的前言须有 id 与 title")
     parts = ARTICLE_HEADING.split(body)
