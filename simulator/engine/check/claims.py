@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import NamedTuple
 
 from ..content.references import short_title
@@ -65,11 +66,22 @@ def time_limits(text: str) -> set[tuple[float, str]]:
     return found
 
 
-def legal_claims(text: str, law_names: Iterable[str]) -> list[Claim]:
+def legal_claims(text: str, law_names: Iterable[str]) -> tuple[Claim, ...]:
     """The legal statements of a trainee-facing text, in order."""
-    claims: list[Claim] = []
+    return _claims(text, tuple(law_names))
+
+
+@lru_cache(maxsize=256)
+def _names_pattern(law_names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One alternation of the laws' names, longest first (「劳动争议调解仲裁法」 before 「仲裁法」)."""
     names = sorted({short_title(n) for n in law_names if len(short_title(n)) >= 3}, key=len, reverse=True)
-    bare = re.compile("|".join(map(re.escape, names))) if names else None
+    return re.compile("|".join(map(re.escape, names))) if names else None
+
+
+@lru_cache(maxsize=8192)
+def _claims(text: str, law_names: tuple[str, ...]) -> tuple[Claim, ...]:
+    claims: list[Claim] = []
+    bare = _names_pattern(law_names)
     named: list[tuple[int, int, str]] = []  # (start, end, short title) of every law named
     for match in BRACKETED.finditer(text):
         named.append((match.start(), match.end(), short_title(match.group(1))))
@@ -94,4 +106,4 @@ def legal_claims(text: str, law_names: Iterable[str]) -> list[Claim]:
     for match in re.finditer("时效", text):
         if not any(a <= match.start() < b for a, b in limits):
             claims.append(Claim("period", "时效", match.start()))
-    return sorted(claims, key=lambda c: c.start)
+    return tuple(sorted(claims, key=lambda c: c.start))

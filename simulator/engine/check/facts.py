@@ -17,7 +17,7 @@ from .findings import Findings, did_you_mean
 from .number_facts import NumberFacts, check_number_fact
 from .numbers import FAMILY_LABELS, Span, mentions
 from .statutes import REGULATION, check_document, check_statute
-from .texts import Text, scenario_texts
+from .texts import Text
 
 LIMIT_UNITS = {"日": "日", "工作日": "个工作日", "月": "个月", "年": "年"}
 PASSED_ON = re.compile(r"转送|转交|转给|转到|转过去|转去|交办|转办")
@@ -26,23 +26,23 @@ CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
 DIRECT = "第二十三条第二款"  # the body the petitioner came to handles the matter itself: one 15 days
 
 
-def check_facts(scenario: Scenario, rubric: Rubric | None, references: References | None,
+def check_facts(scenario: Scenario, texts: tuple[Text, ...], rubric: Rubric | None, references: References | None,
                 report: Findings) -> None:
-    """SC401-SC407 and SC411 for one scenario; statute words need `references`."""
+    """SC401-SC407 and SC411 for one scenario (`texts`: its scenario_texts); statute words need `references`."""
     numbers = NumberFacts(scenario)
     for fact_id, fact in scenario.facts.items():
         where = ("facts", fact_id)
         if fact.law is not None and references is not None:
             check_statute(fact.law, fact.article or "", fact.quote or "", where, references, report)
         if fact.document is not None:
-            check_document(fact, scenario, where, report)
+            check_document(fact, texts, where, report)
         if fact.says is not None:
             check_number_fact(fact_id, fact, numbers, where, report)
         if rubric is not None:
             _criteria(fact, rubric, where, report)
     cited = _cites(scenario, report)
-    _claims(scenario, references, report)
-    _unused(scenario, numbers, cited, report)
+    _claims(scenario, texts, references, report)
+    _unused(scenario, texts, numbers, cited, report)
 
 
 def _criteria(fact: Fact, rubric: Rubric, where: tuple, report: Findings) -> None:
@@ -66,14 +66,15 @@ def _cites(scenario: Scenario, report: Findings) -> set[str]:
     return cited
 
 
-def _claims(scenario: Scenario, references: References | None, report: Findings) -> None:
-    names = [f.law or f.document or "" for f in scenario.facts.values() if f.law or f.document]
-    names += [law.title for law in references.laws] if references is not None else []
-    for text in scenario_texts(scenario):
+def _claims(scenario: Scenario, texts: tuple[Text, ...], references: References | None, report: Findings) -> None:
+    names = {f.law or f.document or "" for f in scenario.facts.values() if f.law or f.document}
+    names |= {law.title for law in references.laws} if references is not None else set()
+    ordered = tuple(sorted(names))
+    for text in texts:
         if text.role != "asserted":
             continue
         cited = [scenario.facts[c] for c in text.cites if c in scenario.facts]
-        claims = legal_claims(text.text, names)
+        claims = legal_claims(text.text, ordered)
         _two_fifteens(text, claims, cited, report)
         for claim in claims:
             if not _backs(claim, cited):
@@ -101,7 +102,7 @@ def _backs(claim: Claim, facts: Iterable[Fact]) -> bool:
     return False
 
 
-def _two_fifteens(text: Text, claims: list[Claim], cited: list[Fact], report: Findings) -> None:
+def _two_fifteens(text: Text, claims: tuple[Claim, ...], cited: list[Fact], report: Findings) -> None:
     """A matter passed on (转送) has two 15-day periods, not one: 第二十二条 for the petition office,
     第二十三条第三款 for the body that receives it. One 15 days is right only where the body the
     petitioner came to handles the matter itself (第二十三条第二款), which the node then cites."""
@@ -130,9 +131,10 @@ def _describe(claim: Claim) -> str:
     return f"法规「{claim.law}」"
 
 
-def _unused(scenario: Scenario, numbers: NumberFacts, cited: set[str], report: Findings) -> None:
+def _unused(scenario: Scenario, texts: tuple[Text, ...], numbers: NumberFacts, cited: set[str],
+            report: Findings) -> None:
     mentioned: set[str] = set()
-    for text in scenario_texts(scenario):
+    for text in texts:
         if text.role != "wrong":
             for mention in mentions(text.text):
                 mentioned.update(numbers.matches(mention))

@@ -8,6 +8,7 @@ statements agree when their ranges overlap. `mentions(text)` finds every number 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -229,7 +230,8 @@ def _year_value(numeral: str) -> int:
     return value
 
 
-def mentions(text: str) -> list[Mention]:
+@lru_cache(maxsize=8192)
+def mentions(text: str) -> tuple[Mention, ...]:
     """Every number with a unit in `text` that states a fact (time limits and legal bounds left out)."""
     found: list[Mention] = []
     taken: list[tuple[int, int]] = []
@@ -283,7 +285,7 @@ def mentions(text: str) -> list[Mention]:
             span = Span(middle, middle + _round_unit(middle) * 0.3)
         if span is not None:
             found.append(Mention("金额", match.group(0), span, start))
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def wording(text: str) -> Mention | None:

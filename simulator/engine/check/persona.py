@@ -18,7 +18,7 @@ from ..content.model import Scenario
 from .findings import Findings
 from .number_facts import NumberFacts
 from .numbers import FAMILY_LABELS, NUMBER, QUANTITIES, Mention, Span, mentions, spoken
-from .texts import Text, scenario_texts
+from .texts import Text
 
 SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
                "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫"
@@ -44,10 +44,11 @@ VOCATIVE = re.compile(rf"(?<![我俺你您他她家的咱])({'|'.join(sorted(TO_
                       r"(?=[，,！!。？?…~～]|$)")
 
 
-def check_persona(scenario: Scenario, report: Findings) -> None:
-    texts = [t for t in scenario_texts(scenario) if t.role != "wrong"]
+def check_persona(scenario: Scenario, every: tuple[Text, ...], report: Findings) -> None:
+    """SC408-SC410 over `every` text of the scenario (its scenario_texts)."""
+    texts = [t for t in every if t.role != "wrong"]
     _numbers(scenario, texts, report)
-    _names(scenario, list(scenario_texts(scenario)), report)
+    _names(scenario, list(every), report)
     _places(scenario, texts, report)
     for text in texts:
         if text.role == "persona":

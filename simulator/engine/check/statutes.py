@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 from ..content.loader import DataPath
-from ..content.model import Fact, Rubric, Scenario
+from ..content.model import Fact, Rubric
 from ..content.references import ARTICLE_REF, References, short_title, squeeze
 from .findings import Findings, did_you_mean
-from .texts import scenario_texts
+from .texts import Text
 
 RUBRIC_SOURCE = re.compile(r"^《?(?P<law>[^《》第]{2,40}?)》?(?P<article>第[零〇一二两三四五六七八九十百千]+条"
                            r"(?:第[一二三四五六七八九十]+款)?)")
@@ -39,12 +39,12 @@ def check_statute(law_name: str, article: str, quote: str, where: DataPath, refe
                    "省略处写「……」）", where + (keys[2],))
 
 
-def check_document(fact: Fact, scenario: Scenario, where: DataPath, report: Findings) -> None:
+def check_document(fact: Fact, texts: tuple[Text, ...], where: DataPath, report: Findings) -> None:
     """An in-story document's quoted words must appear where the story shows the document."""
     if not fact.quote:
         return
     words = squeeze(fact.quote)
-    if not any(words in squeeze(text.text) for text in scenario_texts(scenario) if text.role == "persona"):
+    if not any(words in squeeze(text.text) for text in texts if text.role == "persona"):
         report.add("SC403", f"《{fact.document}》是剧情中的文件，它的原文「{fact.quote}」应出自来访人的话或背景，"
                    "但场景中没有这句", where + ("quote",))
 

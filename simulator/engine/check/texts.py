@@ -23,8 +23,12 @@ class Text(NamedTuple):
     node: str  # "" for scenario-level texts
 
 
-def scenario_texts(scenario: Scenario) -> Iterator[Text]:
+def scenario_texts(scenario: Scenario) -> tuple[Text, ...]:
     """Every non-empty text, in file order."""
+    return tuple(_texts(scenario))
+
+
+def _texts(scenario: Scenario) -> Iterator[Text]:
     top = scenario.cites
     if scenario.summary:
         yield Text(("summary",), scenario.summary, "asserted", top, "")

@@ -22,6 +22,7 @@ from .persona import check_persona
 from .rubric import check_rubric
 from .state import check_state
 from .statutes import check_rubric_sources
+from .texts import scenario_texts
 
 __all__ = ["Graph", "build_graph", "check_loaded_facts", "check_loaded_rubric", "check_loaded_scenario",
            "validate_paths"]
@@ -47,8 +48,9 @@ def check_loaded_facts(loaded: Loaded, rubric: Rubric | None,
     if not isinstance(loaded.model, Scenario):
         return ()
     report = Findings(loaded)
-    check_facts(loaded.model, rubric, references, report)
-    check_persona(loaded.model, report)
+    texts = scenario_texts(loaded.model)
+    check_facts(loaded.model, texts, rubric, references, report)
+    check_persona(loaded.model, texts, report)
     return report.result()
 
 
