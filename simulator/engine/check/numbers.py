@@ -195,13 +195,13 @@ FAMILY_LABELS = {"户数": "户数", "人数": "人数", "面积": "面积", "�
                  "工日": "工数", "金额": "金额", "天数": "天数", "月数": "月数", "年数": "年数", "年份": "年份",
                  "日期": "日期", "楼层": "楼层"}
 _UNIT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
-MENTION = re.compile(rf"(将近|近|差不多|大概|大约)?({NUMBER})({_UNIT})(?![友人地资程作厂钱])"
-                     rf"(?:([一二三四五六七八九])(?![十百千万]))?")
+MENTION = re.compile(rf"(将近|近|差不多|大概|大约)?({NUMBER})({_UNIT})(?:([一二三四五六七八九])(?![十百千万]))?")
 LIMIT_BEFORE = re.compile(r"(不超过|不得超过|超过|最多|最长|至少|不少于|不满|不到|不足|延长|满|"
                           r"(上诉期|时效|期限|期间)(是|为|只有|有|就)?)$")
 LIMIT_AFTER = re.compile(r"^(内|以内|之内|以上|以下|之前|以前|后|以后|起)")
 NOT_A_DATE_AFTER = re.compile(r"^(楼|线|房|院|门|床|车|窗口|病房|文件|令)")
 NOT_MONEY_AFTER = re.compile(r"^(儿|地|砖|石|板|肉|田|牌|布|糖|玻璃)")
+NOT_WORK_DAYS_AFTER = re.compile(r"^(友|人|地|资|程|作|厂)")  # 「十二个工友」「三个工地」 are not days worked
 MONEY_WITHOUT_UNIT = re.compile(rf"((?:{NUMBER})万(?:[一二三四五六七八九](?![十百千万个]))?[多来]?)(出头)?")
 
 
@@ -250,6 +250,8 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue
         if unit == "块" and (NOT_MONEY_AFTER.match(after) or text[start - 1:start] in ("分", "成")):
             continue  # 「一块儿」「分两块」「两块地」 are not money
+        if unit == "个工" and NOT_WORK_DAYS_AFTER.match(after):
+            continue
         if unit in ("天", "日") and text[start - 1:start] == "月":  # 「3月8日」 is a date
             continue
         span = spoken(numeral)
@@ -257,7 +259,7 @@ def mentions(text: str) -> tuple[Mention, ...]:
             continue  # 「几个人」「几天」 say a few; 「第三天」 counts, it does not measure
         if family in QUANTITIES and numeral == "一":
             continue  # 「一个人在家」「一平米三千八」 say alone or per
-        if tenth and unit in ("亩", "块", "元"):  # 「三亩二」 3.2 亩
+        if tenth:  # 「三亩二」 3.2 亩
             span = Span(span.low + DIGITS[tenth] / 10, span.high + DIGITS[tenth] / 10)
         if unit == "分地":
             span = Span(span.low / 10, span.high / 10)
@@ -291,4 +293,4 @@ def mentions(text: str) -> tuple[Mention, ...]:
 def wording(text: str) -> Mention | None:
     """A fact's own wording (「两百多户」「六万三」) as one mention; None if it names no number with a unit."""
     found = mentions(text)
-    return found[0] if len(found) == 1 and found[0].text == text.strip() else (found[0] if found else None)
+    return found[0] if found else None
