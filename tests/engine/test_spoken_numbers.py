@@ -72,7 +72,7 @@ def test_mentions_file_each_number_under_what_it_counts():
     "5号楼",
 ])
 def test_limits_ordinals_and_idioms_are_not_persona_numbers(text):
-    assert mentions(text) == []
+    assert mentions(text) == ()
 
 
 def test_years_and_dates_are_kept_apart_from_durations():
