@@ -34,7 +34,7 @@ def tallies(session: Session) -> list[Tally]:
             tally = found.setdefault(verdict.criterion, Tally(
                 verdict.criterion, verdict.label, verdict.dimension, verdict.kind,
                 example=verdict.example, source_ref=verdict.source_ref))
-            if verdict.fired or verdict.kind == "credit":  # the feedback given: a hit, a fault, a miss
+            if verdict.fired == (verdict.kind == "fault"):  # a fault committed or a credit missed
                 tally.citations += [(c.ref, c.quote) for c in verdict.citations
                                     if (c.ref, c.quote) not in tally.citations]
             if verdict.fired:
