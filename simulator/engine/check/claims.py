@@ -56,14 +56,15 @@ def speaks_of(words: str, procedures: tuple[tuple[str, ...], ...]) -> bool:
     return not procedures or any(word in words for group in procedures for word in group)
 
 
-def time_limits(text: str) -> set[tuple[float, str]]:
+@lru_cache(maxsize=1024)
+def time_limits(text: str) -> frozenset[tuple[float, str]]:
     """Every (number, unit) of time a text names, as statute words put it (「在15日内」「时效期间为二年」)."""
     found: set[tuple[float, str]] = set()
     for match in re.finditer(TIME, text):
         value = exact(match.group(1))
         if value is not None:
             found.add((value, UNIT_NAMES[match.group(2)]))
-    return found
+    return frozenset(found)
 
 
 def legal_claims(text: str, law_names: Iterable[str]) -> tuple[Claim, ...]:
