@@ -4,10 +4,10 @@ The command line builds a `Settings` (`Settings.from_environment(os.environ, dat
 and passes it down; nothing else reads the environment or works out where content lives.
 
 Where things are:
-- the bundled library: `scenarios/`, `rubrics/` and `schemas/` inside the `simulator.bundled`
-  package (installed copies; in a source checkout, symlinks to the top-level folders), found
-  through `importlib.resources`;
-- the user's own content: `scenarios/` and `rubrics/` in the content folder
+- the bundled library: `scenarios/`, `rubrics/`, `schemas/` and `references/` (the statute
+  excerpts scenarios cite) inside the `simulator.bundled` package (installed copies; in a source
+  checkout, symlinks to the top-level folders), found through `importlib.resources`;
+- the user's own content: `scenarios/`, `rubrics/` and `references/` in the content folder
   ($SIMULATOR_CONTENT_DIR, else `content/` in the user's data directory), listed, validated,
   tested and played beside the bundled library; `simulator new` writes there when the bundled
   library is installed (read-only), and into the bundled folders in a source checkout;
@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine loads pydantic: not on the TUI's start-up path
     from .engine.content.library import Library
+    from .engine.content.references import References
 
 APP_NAME = "jiefang"
 BUNDLED_PACKAGE = "simulator.bundled"
@@ -66,8 +67,8 @@ class Bench:
 class Settings:
     """Where content, records and caches live, and the user's choices; one immutable value."""
 
-    bundled_dir: Path  # holds scenarios/, rubrics/, schemas/
-    content_dir: Path  # the user's own scenarios/ and rubrics/
+    bundled_dir: Path  # holds scenarios/, rubrics/, schemas/, references/
+    content_dir: Path  # the user's own scenarios/, rubrics/ and references/
     data_dir: Path  # records
     cache_dir: Path
     trainee: str
@@ -124,12 +125,26 @@ class Settings:
         return self.bundled_rubrics / STANDARD_RUBRIC
 
     @property
+    def bundled_references(self) -> Path:
+        """The statute excerpts the bundled library cites (`laws/<id>.md`)."""
+        return (self.bundled_dir / "references").resolve()
+
+    @property
     def user_scenarios(self) -> Path:
         return self.content_dir / "scenarios"
 
     @property
     def user_rubrics(self) -> Path:
         return self.content_dir / "rubrics"
+
+    @property
+    def user_references(self) -> Path:
+        return self.content_dir / "references"
+
+    @property
+    def reference_dirs(self) -> tuple[Path, ...]:
+        """Statute excerpts: the bundled ones, then the user's own (an id may be shipped only once)."""
+        return (self.bundled_references, self.user_references)
 
     @property
     def scenario_dirs(self) -> tuple[Path, ...]:
@@ -147,6 +162,12 @@ class Settings:
         from .engine.content.library import Library
 
         return Library(self.scenario_dirs, self.rubric_dirs)
+
+    def references(self) -> References:
+        """The statute excerpts, loaded (importing the engine; raises ContentError for a malformed file)."""
+        from .engine.content.references import load_references
+
+        return load_references(self.reference_dirs)
 
     def content_folders(self) -> list[Path]:
         """The library's folders that exist, rubrics first (what `test` and `validate` check by default)."""

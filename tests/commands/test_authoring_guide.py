@@ -12,6 +12,7 @@ from simulator.engine.check.validate import validate_paths
 from simulator.engine.content.diagnostics import CATALOGUE
 from simulator.engine.content.library import require
 from simulator.engine.content.loader import load_file
+from simulator.engine.content.references import load_references
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
@@ -35,7 +36,7 @@ def placed(tmp_path):
 
 
 def test_the_examples_validate_clean(placed):
-    assert validate_paths(list(placed), [ROOT / "rubrics"]) == []
+    assert validate_paths(list(placed), [ROOT / "rubrics"], load_references([ROOT / "references"])) == []
 
 
 def test_the_scenario_example_passes_its_tests_against_the_standard_rubric(placed):

@@ -56,6 +56,18 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC310": ("error", "加分项仅凭“没说某话”就能得分"),
     "SC311": ("error", "扣分项对空回复也会触发"),
     "SC312": ("error", "默认期望引用了不存在的加分项"),
+    # cited facts and persona consistency
+    "SC401": ("error", "引用的法规没有收录"),
+    "SC402": ("error", "法规摘录中没有引用的条款"),
+    "SC403": ("error", "引文不在所引条款的原文中"),
+    "SC404": ("error", "数字事实的说法或核算不成立"),
+    "SC405": ("error", "引用了未声明的事实"),
+    "SC406": ("warning", "法律陈述没有引用事实"),
+    "SC407": ("warning", "声明的事实没有用到"),
+    "SC408": ("warning", "来访人的事实前后说法不一"),
+    "SC409": ("warning", "同一数量有两种说法"),
+    "SC410": ("warning", "来访人用带性别的称呼叫接待人员"),
+    "SC411": ("warning", "转送的事项只说了一个15日"),
 }
 
 

@@ -201,6 +201,46 @@ class Rubric(Frozen):
 
 # ---------------------------------------------------------------- scenario
 
+class Fact(Frozen):
+    """One fact a scenario rests on: a statute's words, an in-story document, or a number.
+
+    A legal fact names a law shipped in references/laws/, an article and words of that article;
+    a number fact says how the texts put it (「六万三」「两百多户」) and may show its arithmetic.
+    """
+
+    what: str = Field("", description="这条事实是什么（写给作者与讲评）")
+    law: str | None = Field(None, description="法规名称，如「信访工作条例」「民法典」（须收录在 references/laws/）")
+    article: str | None = Field(
+        None, pattern=r"^第[零〇一二两三四五六七八九十百千]+条(第[一二三四五六七八九十]+款)?$",
+        description="条号，如「第二十二条」，可加款「第二十三条第三款」")
+    quote: str | None = Field(None, description="所依据的原文，须与该条原文一字不差（只统一空白）")
+    document: str | None = Field(
+        None, description="剧情中的文件名称（本单位制度等，不是法律），如「职工住房补贴管理办法」")
+    says: str | None = Field(None, description="数字事实在文中的说法，如「六万三」「两百多户」「一百二十九平」")
+    also: tuple[str, ...] = Field((), description="同一数字的其他说法，如「六万多」")
+    value: float | None = Field(None, description="精确数值（元、户、平方米……），用于核算")
+    sum: tuple[str, ...] | None = Field(None, description="加数：数字或其他数字事实的编号，合计应与本事实相符")
+    product: tuple[str, ...] | None = Field(None, description="乘数：数字或其他数字事实的编号，乘积应与本事实相符")
+    criteria: tuple[str, ...] = Field(
+        (), description="以本条为依据的评分项编号：讲评时在这些评分项的反馈旁显示本条原文")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Fact:
+        kinds = [name for name in ("law", "document", "says") if getattr(self, name) is not None]
+        if len(kinds) != 1:
+            raise ValueError("事实须写 law（法条）、document（剧情文件）或 says（数字）三者之一")
+        if self.law is not None and (self.article is None or self.quote is None):
+            raise ValueError("法条事实须同时写 article（条号）与 quote（原文）")
+        number_only = self.also or self.value is not None or self.sum is not None or self.product is not None
+        if self.says is None and number_only:
+            raise ValueError("also、value、sum、product 只用于数字事实（says）")
+        if self.says is not None and (self.article is not None or self.quote is not None):
+            raise ValueError("数字事实不写 article 与 quote")
+        if self.sum is not None and self.product is not None:
+            raise ValueError("sum 与 product 只能写一个")
+        return self
+
+
 class Persona(Frozen):
     name: str = Field(description="来访人姓名或称呼")
     age: int = Field(ge=0, le=120, description="年龄")
@@ -286,6 +326,8 @@ class Node(Frozen):
     next: tuple[Branch, ...] = Field((), description="分支，自上而下取第一个条件成立的")
     ending: Ending | None = Field(None, description="结局（有此项即为结局节点）")
     unreached_ok: str = Field("", description="覆盖率：若本节点在测试中未走到，写明理由")
+    cites: tuple[str, ...] = Field(
+        (), description="本节点的文字（示范回答、提示、选项讲解、结局说明等）所依据的事实编号（facts 中声明）")
 
 
 class StateBound(Frozen):
@@ -314,6 +356,11 @@ class Scenario(Frozen):
     start: str = Field(description="起始节点编号")
     nodes: dict[str, Node] = Field(description="节点：编号 → 定义")
     tests: tuple[PathTest, ...] = Field((), description="黄金路径测试")
+    office: str = Field("", description="接待地点，如「县信访局」：来访人扬言“上县里找”时据此判断是不是越级")
+    facts: dict[str, Fact] = Field(
+        default_factory=dict,
+        description="本场景依据的事实：法条（law + article + quote）、剧情文件（document）或数字（says）")
+    cites: tuple[str, ...] = Field((), description="summary 与来访人背景所依据的事实编号")
 
 
 NODE_ID = re.compile(IDENT)

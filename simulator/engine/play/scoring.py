@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
+from ..content.citations import Citation
 from ..content.model import Criterion, Rubric
 from .checks import Compiled, Reply, compile_check
 from .text import Normalized, normalize
@@ -60,6 +61,7 @@ class CriterionResult(NamedTuple):
     example: str
     source_ref: str
     source_quote: str
+    citations: tuple[Citation, ...] = ()  # the articles a scenario's node cites for this criterion
 
     @property
     def passed(self) -> bool:

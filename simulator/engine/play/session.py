@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..content.citations import node_citations
 from ..content.model import Ending, Node, Rubric, Scenario
 from .expr import compile_condition, render
 from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
@@ -34,6 +35,15 @@ def condition_context(scenario: Scenario, values: dict[str, Value], score: TurnS
 
     return {**values, "passed": passed, "failed": lambda criterion: not passed(criterion),
             "score": score.dimension, "total": score.total, "turn": turn, "persona": scenario.persona.model_dump()}
+
+
+def _with_citations(score: TurnScore, scenario: Scenario, node_id: str) -> TurnScore:
+    """The score with each criterion's result carrying the articles the node cites for it."""
+    cited = node_citations(scenario, node_id)
+    if not cited:
+        return score
+    results = tuple(r._replace(citations=cited[r.criterion]) if r.criterion in cited else r for r in score.results)
+    return replace(score, results=results)
 
 
 def _initial_state(scenario: Scenario) -> tuple[tuple[str, Value], ...]:
@@ -134,7 +144,7 @@ class Session:
             raise ScenarioError("对话已经结束")
         node = self.current
         prompt = self.prompt
-        score = score_reply(reply, self.scorer, node)
+        score = _with_citations(score_reply(reply, self.scorer, node), self.scenario, self.node)
         values = self.values
         changes: list[StateChange] = []
         for result in score.results:

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..widgets.feedback import highlighted_reply, quoted, score_bar
+from ..widgets.feedback import citation_lines, highlighted_reply, quoted, score_bar
 from .debrief_view import model_answer, moves, strongest, weakest
 from .play_view import MODE_LABELS
 
@@ -152,6 +152,7 @@ class DebriefScreen(Screen[None]):
                 lines.append(Content.assemble(("  示范：", "bold"), tally.example))
             if tally.source_ref:
                 lines.append(Content.styled(f"  依据：{tally.source_ref}", "$text-muted"))
+            lines += citation_lines(tuple(tally.citations[:2]))
         return Content("\n").join(lines)
 
     def _moves_text(self) -> Content:

@@ -22,6 +22,7 @@ class Tally:
     message: str = ""
     example: str = ""
     source_ref: str = ""
+    citations: list[tuple[str, str]] = field(default_factory=list)  # articles the scenario cites for it
 
 
 def tallies(session: Session) -> list[Tally]:
@@ -33,6 +34,9 @@ def tallies(session: Session) -> list[Tally]:
             tally = found.setdefault(verdict.criterion, Tally(
                 verdict.criterion, verdict.label, verdict.dimension, verdict.kind,
                 example=verdict.example, source_ref=verdict.source_ref))
+            if verdict.fired == (verdict.kind == "fault"):  # a fault committed or a credit missed
+                tally.citations += [(c.ref, c.quote) for c in verdict.citations
+                                    if (c.ref, c.quote) not in tally.citations]
             if verdict.fired:
                 tally.fired += 1
                 tally.words += [e.text for e in verdict.evidence if e.text not in tally.words]

@@ -75,6 +75,17 @@ def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Conte
         lines.append(Content.assemble(("  依据：", "$text-muted"), (result.source_ref, "$text-muted")))
     if result.source_quote:
         lines.append(Content.assemble("  ", (f"「{result.source_quote}」", "italic $text-muted")))
+    lines += citation_lines(tuple((c.ref, c.quote) for c in result.citations))
+    return lines
+
+
+def citation_lines(citations: tuple[tuple[str, str], ...]) -> list[Content]:
+    """The articles the scenario cites for this feedback: 「法条：《…》第X条」 and the words it rests on."""
+    lines: list[Content] = []
+    for ref, quote in citations:
+        lines.append(Content.assemble(("  法条：", "bold $text-accent"), ref))
+        if quote:
+            lines.append(Content.assemble("  ", (f"「{quote}」", "italic")))
     return lines
 
 
