@@ -56,6 +56,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC310": ("error", "加分项仅凭“没说某话”就能得分"),
     "SC311": ("error", "扣分项对空回复也会触发"),
     "SC312": ("error", "默认期望引用了不存在的加分项"),
+    # rubric lexicon: phrase families and named gaps
+    "SC320": ("error", "引用了未定义的词族或间隔"),
+    "SC321": ("error", "词族或间隔定义有误"),
+    "SC322": ("warning", "正则表达式过长（超过 300 个字符）"),
+    "SC323": ("warning", "词族缺少必中例句或近似说法"),
+    "SC324": ("warning", "词族或间隔没有被用到"),
     # cited facts and persona consistency
     "SC401": ("error", "引用的法规没有收录"),
     "SC402": ("error", "法规摘录中没有引用的条款"),

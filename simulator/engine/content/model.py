@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from typing_extensions import TypeAliasType
 
 SCHEMA_VERSION = 1
 IDENT = r"^[a-z][a-z0-9_]*$"
@@ -73,23 +74,89 @@ class SimilarCheck(Frozen):
     similar: float = Field(ge=0, le=1, description="与本轮示范回答的字符二元组相似度至少达到该值")
 
 
+INHERITED_GUARD = "其中的 family、seq、near 没写 guard 时的否定守卫（不写则为 true）"
+
+
 class AnyCheck(Frozen):
     any: tuple[Check, ...] = Field(description="任一子条件满足即满足")
+    guard: bool | None = Field(None, description=INHERITED_GUARD)
 
 
 class AllCheck(Frozen):
     all: tuple[Check, ...] = Field(description="全部子条件满足才满足")
+    guard: bool | None = Field(None, description=INHERITED_GUARD)
 
 
 class AtLeastCheck(Frozen):
     at_least: int = Field(ge=1, description="至少满足多少个子条件")
     of: tuple[Check, ...] = Field(description="子条件列表")
+    guard: bool | None = Field(None, description=INHERITED_GUARD)
+
+
+# ---------------------------------------------------------------- the lexicon: named phrase families and gaps
+
+GapLength = int | tuple[int, int | None]
+# A family or gap name, an inline pattern, {gap: length}, {unless: [items]} (not followed by those), or
+# [items]: an optional part.
+SeqItem = TypeAliasType(
+    "SeqItem", "str | dict[str, GapLength | tuple[SeqItem, ...]] | tuple[SeqItem, ...]")
+
+
+LEXICON_GUARD = "否定守卫：匹配前同一分句内有否定词时不算命中（不写则沿用外层 any/all 的 guard，默认 true）"
+
+
+class FamilyCheck(Frozen):
+    family: str = Field(description="词族名：回复中出现该词族的任一说法即满足")
+    times: int = Field(1, ge=1, description="至少出现几次（每一次都作为依据）")
+    guard: bool | None = Field(None, description=LEXICON_GUARD)
+
+
+class SeqCheck(Frozen):
+    seq: tuple[SeqItem, ...] = Field(
+        min_length=1,
+        description="依次出现：词族名、间隔名或 {间隔名: 最多几个字}、一小段正则、[...]（可有可无的一段）、"
+        "{unless: [...]}（后面不能紧跟这些）；依据是去掉间隔后的词")
+    guard: bool | None = Field(None, description=LEXICON_GUARD)
+
+
+class NearCheck(Frozen):
+    near: tuple[str, str] = Field(description="两个词族名：二者相隔不超过 within，先后不限")
+    within: SeqItem = Field(description="间隔名或 {间隔名: 最多几个字}")
+    guard: bool | None = Field(None, description=LEXICON_GUARD)
+
+
+class NotCheck(Frozen):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
+    negated: Check = Field(alias="not", description="子条件不满足才满足（如 not: {near: ...}）")
+
+
+class Family(Frozen):
+    description: str = Field("", description="这一族说法是什么意思")
+    phrases: tuple[str, ...] = Field((), description="说法（字面匹配，匹配前统一全半角与空白）")
+    patterns: tuple[str, ...] = Field((), description="小段正则（写法同 regex）")
+    include: tuple[str, ...] = Field((), description="并入的其他词族")
+    examples: tuple[str, ...] = Field((), description="必中的例句：每句都要含有本族的说法（simulator test 检验）")
+    near_misses: tuple[str, ...] = Field((), description="形近而不该命中的说法（simulator test 检验）")
+
+
+class Gap(Frozen):
+    description: str = Field("", description="这种间隔用在哪里")
+    max: int | None = Field(description="最多隔几个字（null 表示不限）", ge=0)
+    min: int = Field(0, ge=0, description="至少隔几个字")
+    clause: bool = Field(False, description="能否跨过分句标点（, . ! ? ; : 。 …）")
+    negation: bool = Field(True, description="能否跨过否定词「不、没」")
+    stops: str = Field("", description="另外不能跨过的字符")
+
+
+class Lexicon(Frozen):
+    gaps: dict[str, Gap] = Field(default_factory=dict, description="命名间隔：名 → 定义")
+    families: dict[str, Family] = Field(default_factory=dict, description="词族：名 → 定义")
 
 
 CHECK_KEYS = {
     "phrases": "phrases", "not_phrases": "not_phrases", "regex": "regex", "not_regex": "not_regex",
     "question": "question", "length": "length", "similar": "similar", "any": "any", "all": "all",
-    "at_least": "at_least",
+    "at_least": "at_least", "family": "family", "seq": "seq", "near": "near", "not": "not",
 }
 
 
@@ -116,7 +183,11 @@ Check = Annotated[
     | Annotated[SimilarCheck, Tag("similar")]
     | Annotated[AnyCheck, Tag("any")]
     | Annotated[AllCheck, Tag("all")]
-    | Annotated[AtLeastCheck, Tag("at_least")],
+    | Annotated[AtLeastCheck, Tag("at_least")]
+    | Annotated[FamilyCheck, Tag("family")]
+    | Annotated[SeqCheck, Tag("seq")]
+    | Annotated[NearCheck, Tag("near")]
+    | Annotated[NotCheck, Tag("not")],
     Discriminator(check_tag, custom_error_type="check_kind",
                   custom_error_message="无法识别的检查类型"),
 ]
@@ -125,6 +196,7 @@ CHECK_CLASSES: dict[str, type[Frozen]] = {
     "phrases": PhrasesCheck, "not_phrases": NotPhrasesCheck, "regex": RegexCheck,
     "not_regex": NotRegexCheck, "question": QuestionCheck, "length": LengthCheck,
     "similar": SimilarCheck, "any": AnyCheck, "all": AllCheck, "at_least": AtLeastCheck,
+    "family": FamilyCheck, "seq": SeqCheck, "near": NearCheck, "not": NotCheck,
 }
 
 # ---------------------------------------------------------------- rubric
@@ -188,6 +260,7 @@ class Rubric(Frozen):
     title: str = Field(description="评分标准名称")
     description: str = Field("", description="说明")
     dimensions: dict[str, Dimension] = Field(description="评分维度：编号 → 定义")
+    lexicon: Lexicon = Field(default_factory=Lexicon, description="词族与命名间隔，供检查条件引用")
     default_expects: tuple[str, ...] = Field(
         (), description="无场景上下文时（simulator score）期望的加分项")
     criteria: tuple[Criterion, ...] = Field(description="评分项")

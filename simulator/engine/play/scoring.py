@@ -16,6 +16,7 @@ from typing import NamedTuple, Protocol
 from ..content.citations import Citation
 from ..content.model import Criterion, Rubric
 from .checks import Compiled, Reply, compile_check
+from .lexicon import Expander
 from .text import Normalized, normalize
 
 MAX_REPLY_CHARS = 2000
@@ -115,8 +116,9 @@ class CompiledRubric:
 
 
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
-    """Compile a rubric's checks (regexes, phrase tries, prefilters) once, for many replies."""
-    return CompiledRubric(rubric, tuple(compile_check(c.check) for c in rubric.criteria))
+    """Compile a rubric's checks (lexicon expanded, regexes, phrase tries, prefilters) once, for many replies."""
+    expander = Expander(rubric.lexicon)
+    return CompiledRubric(rubric, tuple(compile_check(expander.expand(c.check)) for c in rubric.criteria))
 
 
 def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) -> TurnScore:
