@@ -152,3 +152,10 @@ def test_the_reported_party_is_one_family():
     text = STANDARD.read_text(encoding="utf-8")
     assert text.count("村主任|主任|厂长|老板|经理") == 1  # the official list, once, inside reported_official
     assert "reported_party" in data()["lexicon"]["families"]
+
+
+def test_every_family_and_gap_is_described_for_instructors():
+    guide = (STANDARD.parents[1] / "docs" / "rubric.md").read_text(encoding="utf-8")
+    lexicon = data()["lexicon"]
+    missing = [name for name in [*lexicon["families"], *lexicon["gaps"]] if f"| `{name}` |" not in guide]
+    assert missing == []
