@@ -15,6 +15,7 @@ from ..content.library import rubric_path, yaml_files
 from ..content.loader import Loaded, load_file
 from ..content.model import Rubric, Scenario
 from ..content.references import References
+from .address import check_address
 from .facts import check_facts
 from .findings import Findings
 from .graph import Graph, build_graph, check_graph
@@ -35,6 +36,7 @@ def check_loaded_scenario(loaded: Loaded, rubric: Rubric | None) -> tuple[Diagno
     report = Findings(loaded)
     check_graph(loaded.model, report)
     check_state(loaded.model, rubric, report)
+    check_address(loaded.model, report)
     return report.result()
 
 

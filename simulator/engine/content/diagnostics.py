@@ -43,6 +43,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC210": ("error", "初学模式选项必须恰有一个最佳选项"),
     "SC211": ("error", "路径测试引用了不存在的节点或结局"),
     "SC212": ("warning", "缺少愤怒、信任、升级风险等基本状态变量"),
+    "SC230": ("warning", "称呼与来访人的年纪不符"),
     # rubric
     "SC301": ("error", "正则表达式无法编译"),
     "SC302": ("warning", "在中文旁使用了 \\b"),
