@@ -136,15 +136,16 @@ def regex_finder(pattern: str) -> Callable[[str], Spans]:
 
 def evidence_reader(pattern: str) -> Words | None:
     """For a pattern with groups named w0, w1, ... (a lexicon sequence's words, without the gaps
-    between them): the spans of those groups in the match at a given start. None without them."""
+    between them): the spans of those groups in the match at a given start. None without them.
+    The grouped pattern is compiled on the first match: most patterns never need it."""
     if EVIDENCE_GROUP.search(pattern) is None:
         return None
-    grouped = compile_regex(pattern)
-    names = [index for name, index in grouped.groupindex.items() if EVIDENCE_NAME.fullmatch(name)]
 
     def words(text: str, start: int) -> Spans:
+        grouped = compile_regex(pattern)
         match = grouped.match(text, start)
         if match is None:
             return []
-        return [span for index in names if (span := match.span(index))[1] > span[0]]
+        return [span for name, index in grouped.groupindex.items()
+                if EVIDENCE_NAME.fullmatch(name) and (span := match.span(index))[1] > span[0]]
     return words
