@@ -18,6 +18,7 @@ from ..content.model import Criterion, Rubric
 from .checks import Compiled, Reply, compile_check
 from .lexicon import Expander
 from .text import Normalized, normalize
+from .totals import DimensionScore, turn_total
 
 MAX_REPLY_CHARS = 2000
 
@@ -68,15 +69,6 @@ class CriterionResult(NamedTuple):
     def passed(self) -> bool:
         """The trainee did right by this criterion: a credit fired, or a fault did not."""
         return self.fired if self.kind == "credit" else not self.fired
-
-
-class DimensionScore(NamedTuple):
-    dimension: str
-    label: str
-    score: int | None  # None: not assessed at this turn
-    earned: float
-    target: float
-    penalty: float
 
 
 @dataclass(frozen=True)
@@ -134,15 +126,7 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) 
         _judge(criterion, check(subject), reply, normalized, criterion.id in expects)
         for criterion, check in zip(rubric.criteria, compiled.checks)
     )
-    dimensions = tuple(_dimension(dim_id, rubric, results) for dim_id in rubric.dimensions)
-    assessed = [(rubric.dimensions[d.dimension].weight, d.score) for d in dimensions if d.score is not None]
-    weight = sum(w for w, _ in assessed)
-    total = round(sum(w * s for w, s in assessed) / weight) if weight else 0
-    capped_by = None
-    for result in results:
-        cap = rubric.by_id[result.criterion].cap
-        if result.fired and result.kind == "fault" and cap is not None and total > cap:
-            total, capped_by = cap, result.criterion
+    dimensions, total, capped_by = turn_total(rubric, results)
     return TurnScore(reply, results, dimensions, total, capped_by)
 
 
@@ -158,17 +142,3 @@ def _judge(criterion: Criterion, verdict: tuple[bool, list[tuple[int, int]]], re
         criterion.id, criterion.label, criterion.dimension, criterion.kind, fired, expected,
         evidence, message, criterion.example, criterion.source.ref, criterion.source.quote,
     )
-
-
-def _dimension(dim_id: str, rubric: Rubric, results: tuple[CriterionResult, ...]) -> DimensionScore:
-    spec = rubric.dimensions[dim_id]
-    mine = [r for r in results if r.dimension == dim_id]
-    weight_of = {r.criterion: rubric.by_id[r.criterion].weight for r in mine}
-    expected = sum(weight_of[r.criterion] for r in mine if r.expected and r.kind == "credit")
-    earned = sum(weight_of[r.criterion] for r in mine if r.fired and r.kind == "credit")
-    penalty = sum(weight_of[r.criterion] for r in mine if r.fired and r.kind == "fault")
-    target = min(expected, spec.target) if expected else spec.target
-    if not expected and not penalty:
-        return DimensionScore(dim_id, spec.label, None, earned, target, penalty)
-    base = min(100.0, 100.0 * earned / target) if expected else 100.0
-    return DimensionScore(dim_id, spec.label, max(0, round(base - penalty)), earned, target, penalty)

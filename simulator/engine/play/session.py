@@ -14,6 +14,7 @@ from ..content.citations import node_citations
 from ..content.model import Ending, Node, Rubric, Scenario
 from .expr import compile_condition, render
 from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
+from .totals import SessionScore, full_length, session_score
 
 Mode = Literal["practice", "exam", "choice"]
 MODES: dict[str, Mode] = {"practice": "practice", "exam": "exam", "choice": "choice"}  # names as typed values
@@ -195,10 +196,15 @@ class Session:
             scores[dim_id] = round(sum(seen) / len(seen)) if seen else None
         return scores
 
+    def score(self) -> SessionScore:
+        """The session's total and its parts: conduct over the full length, and the ending (see totals.py)."""
+        ending = self.ending
+        return session_score([r.score.total for r in self.history], full_length(self.scenario),
+                             ending.kind if ending is not None else None)
+
     def total(self) -> int | None:
-        if not self.history:
-            return None
-        return round(sum(r.score.total for r in self.history) / len(self.history))
+        """None before the first answer; turns not reached count 0 and the ending weighs a quarter."""
+        return self.score().total
 
     # ------------------------------------------------------------ persistence
 

@@ -121,10 +121,11 @@ class DebriefScreen(Screen[None]):
         session = self.session
         total = session.total()
         shown = str(total) if total is not None else "—"
-        lines = [Content.assemble(("本次总分 ", "bold"), (shown, "bold $text-accent"),
-                                  f"（共 {len(session.history)} 轮，取各轮平均）")]
+        lines = [Content.assemble(("本次总分 ", "bold"), (shown, "bold $text-accent")),
+                 Content.styled(session.score().explanation, "$text-muted")]
         labels = {k: d.label for k, d in session.rubric.dimensions.items()}
-        lines += [score_bar(labels[k], v, width=20) for k, v in session.dimension_scores().items()]
+        lines += [score_bar(labels[k], v, width=20, missing="这次未考察")
+                  for k, v in session.dimension_scores().items()]
         return Content("\n").join(lines)
 
     def _strong_text(self) -> Content:

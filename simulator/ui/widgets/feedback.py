@@ -36,14 +36,29 @@ def highlighted_reply(reply: str, score: TurnScore) -> Content:
     return content
 
 
-def score_bar(label: str, score: int | None, width: int = 10) -> Content:
-    """「倾听 ██████░░░░  60」, or a dash when the dimension was not assessed this turn."""
+def score_bar(label: str, score: int | None, width: int = 10, missing: str = "本轮未考察",
+              note: str = "") -> Content:
+    """「倾听 ██████░░░░  60」 (and a `note`), or a dash saying why (`missing`) when there is no score."""
     if score is None:
-        return Content.assemble((f"{label} ", "bold"), ("—（本轮未考察）", "$text-muted"))
+        return Content.assemble((f"{label} ", "bold"), (f"—（{missing}）", "$text-muted"))
     filled = round(width * score / 100)
     style = "$text-success" if score >= 80 else "$text-warning" if score >= 50 else "$text-error"
     return Content.assemble((f"{label} ", "bold"), ("█" * filled, style), ("░" * (width - filled), "$text-muted"),
-                            f" {score:>3}")
+                            f" {score:>3}", (f"（{note}）" if note else "", "$text-muted"))
+
+
+def dimension_bars(score: TurnScore) -> list[Content]:
+    """One bar per dimension, saying plainly which ones this turn did not count and why."""
+    credited = {r.dimension for r in score.hits}
+    bars = []
+    for d in score.dimensions:
+        if d.examined:
+            bars.append(score_bar(d.label, d.score))
+        elif d.score is not None:  # a fault outside what the turn examined still costs the total
+            bars.append(score_bar(d.label, d.score, note="本轮不考察，扣分照样计入总分"))
+        else:
+            bars.append(score_bar(d.label, None, missing="本轮不计分" if d.dimension in credited else "本轮未考察"))
+    return bars
 
 
 def pad(text: str, cells: int) -> str:
@@ -55,7 +70,7 @@ def quoted(words: tuple[str, ...]) -> str:
     return "、".join(f"「{w}」" for w in words if w)
 
 
-def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Content]:
+def criterion_lines(result: CriterionResult, capped: bool = False, uncounted: bool = False) -> list[Content]:
     """One criterion's verdict: mark, label, the words, the message, and where the rule comes from."""
     if result.kind == "fault":
         mark, style = "✗", "bold $text-error"
@@ -65,7 +80,8 @@ def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Conte
         mark, style = "○", "bold $text-warning"
     words = quoted(tuple(e.text for e in result.evidence))
     # No spaces inside the heading: Textual wraps at spaces and would strand the mark on its own line.
-    lines = [Content.assemble((f"{mark}{result.label}", style), f"：{words}" if words else "")]
+    lines = [Content.assemble((f"{mark}{result.label}", style), f"：{words}" if words else "",
+                              ("（本轮不计分）" if uncounted else "", "$text-muted"))]
     message = result.message + ("（本轮总分因此封顶）" if capped else "")
     if message:
         lines.append(Content.assemble("  ", message))
@@ -96,13 +112,15 @@ def turn_feedback(result: TurnResult, note: str = "") -> Content:
         Content.assemble((f"第 {result.turn} 轮得分 ", "bold"), (f"{score.total}", "bold $text-accent"),
                          ("  已用提示" if result.hint_used else "", "$text-muted")),
     ]
-    lines += [score_bar(d.label, d.score) for d in score.dimensions]
+    lines += dimension_bars(score)
     lines += [Content(""), Content.styled("你的回复：", "bold"), highlighted_reply(result.reply, score)]
     findings = [*score.flags, *score.hits, *score.missed]
     if findings:
         lines.append(Content(""))
+    uncounted = {d.dimension for d in score.dimensions if not d.examined}
     for finding in findings:
-        lines += criterion_lines(finding, capped=finding.criterion == score.capped_by)
+        extra = finding.kind == "credit" and finding.dimension in uncounted
+        lines += criterion_lines(finding, capped=finding.criterion == score.capped_by, uncounted=extra)
     if result.changes:
         lines += [Content(""), Content.styled("来访人的变化：", "bold")]
         lines += [Content.assemble("  ", change.reason) for change in result.changes]
