@@ -10,12 +10,13 @@ takes that value, so nothing is cached behind the caller's back.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from ..content.citations import Citation
 from ..content.model import Criterion, Rubric
 from .checks import Compiled, Reply, compile_check
+from .examples import case_examples, exemplars
 from .lexicon import Expander
 from .text import Normalized, normalize
 from .totals import DimensionScore, turn_total
@@ -89,8 +90,13 @@ class TurnScore:
 
     @property
     def missed(self) -> tuple[CriterionResult, ...]:
-        """Credits this turn expected that the reply did not earn."""
-        return tuple(r for r in self.results if r.expected and not r.fired)
+        """Credits this turn expected that the reply did not earn, where the points were lost.
+
+        A dimension that reached 100 without one of its expected credits (two other listening
+        moves instead of the expected empathy) lost nothing: that credit is not listed as missed.
+        """
+        short = {d.dimension for d in self.dimensions if d.examined and (d.score or 0) < 100}
+        return tuple(r for r in self.results if r.expected and not r.fired and r.dimension in short)
 
     def result(self, criterion_id: str) -> CriterionResult:
         return next(r for r in self.results if r.criterion == criterion_id)
@@ -105,6 +111,18 @@ class CompiledRubric:
 
     rubric: Rubric
     checks: tuple[Compiled, ...]  # one per criterion, in `rubric.criteria` order
+    # A turn's examples depend only on its model answers, best option and expects: found once per turn.
+    _examples: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def examples(self, turn: Turn) -> dict[str, str]:
+        """Every criterion's example at this turn, from the turn's own model answer (see examples.py)."""
+        key = (exemplars(turn), tuple(turn.expects))
+        found = self._examples.get(key)
+        if found is None:
+            found = case_examples(self.rubric, self.checks, turn, [c.id for c in self.rubric.criteria])
+            self._examples[key] = found
+        return found
 
 
 def compile_rubric(rubric: Rubric) -> CompiledRubric:
@@ -126,14 +144,32 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) 
         _judge(criterion, check(subject), reply, normalized, criterion.id in expects)
         for criterion, check in zip(rubric.criteria, compiled.checks)
     )
+    if turn is not None:
+        results = _with_case_examples(compiled, turn, results)
     dimensions, total, capped_by = turn_total(rubric, results)
     return TurnScore(reply, results, dimensions, total, capped_by)
+
+
+def _with_case_examples(compiled: CompiledRubric, turn: Turn,
+                        results: tuple[CriterionResult, ...]) -> tuple[CriterionResult, ...]:
+    """At a scenario turn every example comes from that turn's model answer (see examples.py)."""
+    examples = compiled.examples(turn)
+    return tuple(r._replace(example=examples.get(r.criterion, "") if r.expected or r.fired else "")
+                 for r in results)
+
+
+def expected_examples(compiled: CompiledRubric, turn: Turn) -> tuple[tuple[str, str], ...]:
+    """(label, example) for each credit the turn expects, the example from its own model answer."""
+    by_id = compiled.rubric.by_id
+    wanted = [c for c in turn.expects if c in by_id and by_id[c].kind == "credit"]
+    examples = compiled.examples(turn)
+    return tuple((by_id[c].label, examples.get(c, "")) for c in wanted)
 
 
 def _judge(criterion: Criterion, verdict: tuple[bool, list[tuple[int, int]]], reply: str, normalized: Normalized,
            expected: bool) -> CriterionResult:
     fired, spans = verdict
-    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in sorted(set(spans))) if fired else ()
+    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in _merged(spans)) if fired else ()
     if criterion.kind == "fault":
         message = criterion.feedback.hit if fired else ""
     else:
@@ -142,3 +178,14 @@ def _judge(criterion: Criterion, verdict: tuple[bool, list[tuple[int, int]]], re
         criterion.id, criterion.label, criterion.dimension, criterion.kind, fired, expected,
         evidence, message, criterion.example, criterion.source.ref, criterion.source.quote,
     )
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, each word shown once: duplicates dropped, overlapping spans joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out

@@ -17,7 +17,7 @@ class Tally:
     dimension: str
     kind: str
     fired: int = 0
-    missed: int = 0  # turns that expected this credit and did not get it
+    missed: int = 0  # turns that expected this credit, did not get it, and lost points for it
     words: list[str] = field(default_factory=list)
     message: str = ""
     example: str = ""
@@ -28,6 +28,7 @@ class Tally:
 def tallies(session: Session) -> list[Tally]:
     found: dict[str, Tally] = {}
     for result in session.history:
+        missed = {r.criterion for r in result.score.missed}
         for verdict in result.score.results:
             if not (verdict.fired or verdict.expected):
                 continue
@@ -42,9 +43,10 @@ def tallies(session: Session) -> list[Tally]:
                 tally.words += [e.text for e in verdict.evidence if e.text not in tally.words]
                 if verdict.kind == "fault":
                     tally.message = verdict.message
-            elif verdict.kind == "credit":
+            elif verdict.criterion in missed:
                 tally.missed += 1
                 tally.message = tally.message or verdict.message
+                tally.example = tally.example or verdict.example
     return list(found.values())
 
 
