@@ -51,15 +51,18 @@ def unfit_age(term: str, persona: Persona) -> str:
     return ""
 
 
-def unfit(term: str, persona: Persona) -> str:
-    """Why `term` does not fit the persona's age or sex, or ''."""
-    if why := unfit_age(term, persona):
-        return why
+def unfit_sex(term: str, persona: Persona) -> str:
+    """Why `term` does not fit the persona's sex, or ''."""
     if persona.gender == "女" and term in MALE:
         return f"「{term}」是对男性的称呼，{_who(persona)}是女性"
     if persona.gender == "男" and term in FEMALE:
         return f"「{term}」是对女性的称呼，{_who(persona)}是男性"
     return ""
+
+
+def unfit(term: str, persona: Persona) -> str:
+    """Why `term` does not fit the persona's age or sex, or ''."""
+    return unfit_age(term, persona) or unfit_sex(term, persona)
 
 
 def check_address(scenario: Scenario, report: Findings) -> None:
@@ -73,5 +76,5 @@ def check_address(scenario: Scenario, report: Findings) -> None:
         for at, text in spoken:
             for offset, term in addresses(text):
                 why = unfit_age(term, persona)
-                if why:
+                if why and not unfit_sex(term, persona):  # a wrong sex is SC408's, said once
                     report.add_inside("SC230", f"称呼与来访人的年纪不符：{why}", at, text, offset)

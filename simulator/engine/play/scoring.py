@@ -90,13 +90,8 @@ class TurnScore:
 
     @property
     def missed(self) -> tuple[CriterionResult, ...]:
-        """Credits this turn expected that the reply did not earn, where the points were lost.
-
-        A dimension that reached 100 without one of its expected credits (two other listening
-        moves instead of the expected empathy) lost nothing: that credit is not listed as missed.
-        """
-        short = {d.dimension for d in self.dimensions if d.examined and (d.score or 0) < 100}
-        return tuple(r for r in self.results if r.expected and not r.fired and r.dimension in short)
+        """Credits this turn expected that the reply did not earn (the turn then shows at most 99)."""
+        return tuple(r for r in self.results if r.expected and not r.fired)
 
     def result(self, criterion_id: str) -> CriterionResult:
         return next(r for r in self.results if r.criterion == criterion_id)

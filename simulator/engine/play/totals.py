@@ -7,7 +7,7 @@ A turn: each dimension the turn examines (expects a credit in) scores 100 x earn
 minus its faults' points. The total is their weighted mean. A fault in a dimension the turn does
 not examine still counts: that dimension enters the mean at the turn's own level minus the
 fault's points, so it can only pull the total down. A serious fault caps the total; a turn with
-a missed point or a fault never shows 100.
+a missed expected item or a fault never shows 100.
 
 A session: the turns' totals over the turns a full session takes (turns not reached count 0),
 weighed with the ending: 75% conduct, 25% ending.
@@ -75,8 +75,9 @@ def turn_total(rubric: Rubric, verdicts: Sequence[Verdict]) -> tuple[tuple[Dimen
     weight = sum(w for w, _ in pairs)
     total = round(sum(w * s for w, s in pairs) / weight) if weight else 0
     faulted = any(v.fired and v.kind == "fault" for v in verdicts)
-    if total == 100 and (faulted or any((d.score or 0) < 100 for d in examined)):
-        total = 99  # a missed point or a fault never shows as a perfect turn
+    missed = any(v.expected and not v.fired and v.kind == "credit" for v in verdicts)
+    if total == 100 and (faulted or missed or any((d.score or 0) < 100 for d in examined)):
+        total = 99  # a missed item or a fault never shows beside a perfect turn
     capped_by = None
     for v in verdicts:
         cap = rubric.by_id[v.criterion].cap

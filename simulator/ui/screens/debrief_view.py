@@ -17,7 +17,7 @@ class Tally:
     dimension: str
     kind: str
     fired: int = 0
-    missed: int = 0  # turns that expected this credit, did not get it, and lost points for it
+    missed: int = 0  # turns that expected this credit and did not get it
     words: list[str] = field(default_factory=list)
     message: str = ""
     example: str = ""
