@@ -24,6 +24,9 @@ ENDING_LABELS = {
     "escalated": "矛盾升级（越级访、集体访）",
     "crisis": "安全危机",
 }
+# The trainer's playthroughs a scenario carries as golden tests (issue 13): the excellent officer,
+# who uses none of the stock phrases, must score highest and end best.
+Officer = Literal["excellent", "faulty", "tired", "rude", "danger_handled", "danger_ignored"]
 Temperament = Literal["angry", "anxious", "talkative", "taciturn", "rambling", "deferential", "calm"]
 TEMPERAMENT_LABELS = {
     "angry": "急躁易怒", "anxious": "焦虑不安", "talkative": "健谈", "taciturn": "沉默寡言",
@@ -412,8 +415,19 @@ class PathTest(Frozen):
     name: str = Field(description="测试名称")
     replies: tuple[str, ...] = Field(description="依次输入的学员回复")
     path: tuple[str, ...] | None = Field(None, description="期望经过的节点序列（含结局）")
-    ending: str | None = Field(None, description="期望到达的结局节点编号或结局类型")
+    ending: str | tuple[str, ...] | None = Field(
+        None, description="期望到达的结局节点编号或结局类型；写成列表表示其中任一个都算对")
     state: dict[str, StateBound | bool] = Field(default_factory=dict, description="期望的最终状态")
+    officer: Officer | None = Field(
+        None, description="这条测试扮演哪一类接待员；同一场景里 excellent 的那位必须总分最高、结局最好")
+    note: str = Field("", description="写给审阅者：这位接待员做对或做错了什么")
+
+    @property
+    def endings(self) -> tuple[str, ...]:
+        """The endings this test accepts (node ids or ending kinds); empty when it names none."""
+        if self.ending is None:
+            return ()
+        return (self.ending,) if isinstance(self.ending, str) else self.ending
 
 
 class Scenario(Frozen):
