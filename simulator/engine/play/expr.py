@@ -14,7 +14,8 @@ from jinja2 import StrictUndefined, TemplateSyntaxError, meta, nodes
 from jinja2.sandbox import SandboxedEnvironment
 
 # Names every condition may use besides the declared state variables.
-CONDITION_FUNCTIONS = frozenset({"passed", "failed", "score", "total", "turn", "persona"})
+# `serious`: the reply committed a serious fault (one that caps the turn), whichever it was.
+CONDITION_FUNCTIONS = frozenset({"passed", "failed", "score", "total", "serious", "turn", "persona"})
 TEMPLATE_NAMES = frozenset({"persona", "state", "turn"})
 
 _env = SandboxedEnvironment(undefined=StrictUndefined, autoescape=False)

@@ -35,7 +35,8 @@ def condition_context(scenario: Scenario, values: dict[str, Value], score: TurnS
         return bool(result and result.passed)
 
     return {**values, "passed": passed, "failed": lambda criterion: not passed(criterion),
-            "score": score.dimension, "total": score.total, "turn": turn, "persona": scenario.persona.model_dump()}
+            "score": score.dimension, "total": score.total, "serious": score.capped_by is not None,
+            "turn": turn, "persona": scenario.persona.model_dump()}
 
 
 def _with_citations(score: TurnScore, scenario: Scenario, node_id: str) -> TurnScore:
