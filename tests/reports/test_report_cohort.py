@@ -74,7 +74,7 @@ def test_weakest_criteria_across_the_group(played):
 def test_endings_and_branches_taken(played):
     report = cohort(played[0])
     endings = {e.scenario_id: e.counts for e in report.endings}
-    assert endings["engine_demo"] == (("resolved", "问题化解", 2), ("escalated", "矛盾升级（越级访、集体访）", 1))
+    assert endings["engine_demo"] == (("resolved", "问题化解", 2), ("escalated", "矛盾升级：越级访、集体访", 1))
     assert endings["store_loop"] == (("active", "未完成", 1),)
     steps = {b.scenario_id: [(s.node, s.next_node, s.count, round(s.share, 2)) for s in b.steps]
              for b in report.branches}
