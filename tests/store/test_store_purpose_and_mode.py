@@ -55,6 +55,12 @@ def test_a_beginner_turn_keeps_the_options_in_the_order_shown(store):
     assert [text for text, _, _ in turn.options] == [option.text for _, option in shown]
     assert turn.options[2][1] and turn.reply == turn.options[2][0]  # the best one, shown third, was chosen
     assert store.session(session_id).data["seed"] == 0
+    from simulator.reports.render import render_session_html, render_session_md
+
+    html, md = render_session_html(store.session(session_id)), render_session_md(store.session(session_id))
+    positions = [html.index(option.text) for _, option in shown]
+    assert positions == sorted(positions)  # the report lists them in the order the trainee saw them
+    assert "3\\. " + shown[2][1].text + "（所选）（最佳）" in md
 
 
 def test_a_version_1_database_is_migrated_in_place(tmp_path, engine_content):
