@@ -114,3 +114,11 @@ def test_a_saved_seed_that_is_not_a_number_is_refused(engine_content):
     with pytest.raises(ScenarioError):
         Session.from_json({**data, "seed": "x"}, *engine_content)
     assert Session.from_json({k: v for k, v in data.items() if k != "seed"}, *engine_content).seed == 0  # older records
+
+
+def test_ending_labels_hold_no_brackets_of_their_own():
+    """Issue 15.7: 「扬言十几户集体越级上访（矛盾升级（越级访、集体访））」 nested brackets."""
+    from simulator.engine.content.model import ENDING_LABELS
+
+    for kind, label in ENDING_LABELS.items():
+        assert not set(label) & set("（）()【】「」"), kind
