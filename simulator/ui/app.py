@@ -173,6 +173,8 @@ class JiefangApp(WatchingApp):
             self.notify("课堂中按登录的姓名记录，不能更换学员。", markup=False)
             return
         profile = self.profile or Profile()
+        if self.trainee and profile.known(self.trainee) is None:  # so the switch can come back to them
+            profile = profile.choose(Person(self.trainee, self._instructor_profile))
 
         def switch(person: Person | None) -> None:
             if person is None:

@@ -70,7 +70,7 @@ async def test_the_profile_is_read_after_the_first_frame(make_app, tmp_path):
 async def test_switching_offers_recent_people_and_marks_instructors(make_app, tmp_path):
     profiles = ProfileFile(tmp_path / "profile.json")
     records = MemoryRecords(clock=fixed_clock)
-    app = make_app(records=records, trainee=None, profiles=profiles)
+    app = make_app(records=records, trainee=None, profiles=profiles, login="os_user")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await choose_person(pilot, "王老师", instructor=True)
@@ -85,11 +85,11 @@ async def test_switching_offers_recent_people_and_marks_instructors(make_app, tm
         await pilot.press("t")
         await settle(pilot)
         recent = app.screen.query_one("#recent")
-        assert [str(o.prompt) for o in recent.options] == ["王老师（教员）"]
+        assert [str(o.prompt) for o in recent.options] == ["王老师（教员）", "os_user"]  # the first one, too
         await pilot.press("escape")
     assert [(s.trainee, s.purpose) for s in records.history(trials=True)] == [("王老师", "instructor")]
     assert records.history() == []  # a trainee's history (everyone's, too) has no instructor's runs
-    assert [p.name for p in profiles.load().people] == ["小王", "王老师"]
+    assert [p.name for p in profiles.load().people] == ["小王", "王老师", "os_user"]
 
 
 async def test_an_author_opening_the_preview_marks_the_session(make_app):
