@@ -12,7 +12,6 @@ return their answer through `dismiss`.
 """
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
@@ -59,6 +58,8 @@ def scenario_commands() -> type[Provider]:
 
 def random_seed() -> int:
     """A new session's seed: the order its beginner-mode options are shown in."""
+    import random
+
     return random.SystemRandom().randrange(2**31)
 
 

@@ -8,7 +8,6 @@ write that fails says why in one line. The app reads it in a worker after the fi
 """
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +47,8 @@ class ProfileFile:
     def load(self) -> Profile:
         if self.path is None:
             return Profile()
+        import json  # the module loads before the first frame; reading waits until after it
+
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
             people = tuple(p for p in map(_person, data.get("people", [])) if p is not None)
@@ -60,6 +61,8 @@ class ProfileFile:
         """Write the profile; "" when it was written, else why not (one line)."""
         if self.path is None:
             return ""
+        import json
+
         data = {"version": VERSION, "current": profile.current.name if profile.current else None,
                 "people": [{"name": p.name, "instructor": p.instructor} for p in profile.people]}
         try:
