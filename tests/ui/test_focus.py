@@ -63,3 +63,36 @@ async def test_a_reply_the_engine_refuses_goes_back_into_the_box(make_app):
         assert play.session.history == ()
         assert play.query_one(ReplyInput).text == long_reply  # not lost: edit it and send again
         assert any("回复已放回输入框" in str(n.message) for n in app._notifications)
+
+
+def burst(app, text: str) -> None:
+    """Keys arriving in one read, as a browser or a paste-fast terminal sends them: all posted to the
+    app before any is handled (Pilot's press waits between keys and would hide the race)."""
+    for character in text:
+        key = "enter" if character == "\r" else character
+        app.post_message(events.Key(key, character))
+
+
+async def test_a_reply_typed_and_sent_in_one_burst_is_sent_whole(make_app):
+    app = make_app()
+    async with app.run_test(size=SHORT) as pilot:
+        await open_scenario(pilot, "ui_wages")
+        play = app.screen
+        reply = play.query_one(ReplyInput)
+        assert app.focused is reply
+        burst(app, EMPATHY + "\r")
+        await settle(pilot)
+        assert [r.reply for r in play.session.history] == [EMPATHY] and reply.text == ""
+
+
+async def test_a_burst_typed_while_a_pane_has_the_focus_is_sent_whole_and_in_order(make_app):
+    app = make_app()
+    async with app.run_test(size=SHORT) as pilot:
+        await open_scenario(pilot, "ui_wages")
+        play = app.screen
+        play.query_one(FeedbackPanel).focus()
+        await pilot.pause()
+        burst(app, EMPATHY + "\r")
+        await settle(pilot)
+        assert [r.reply for r in play.session.history] == [EMPATHY]
+        assert play.query_one(ReplyInput).text == ""
