@@ -116,7 +116,7 @@ def pdf_pages(pdf: bytes) -> int:
 @pytest.mark.parametrize(("scenario_id", "path_test"), [
     ("wage_arrears", "示范回答"),  # every turn full marks, long model replies
     ("property_fee_dispute", "跟着骂物业"),  # faults, misses and model answers at every turn
-    ("factory_pollution", "一路催促"),  # capped turns
+    ("wage_arrears", "前面稳住了"),  # a capped turn
 ])
 def test_a_six_turn_debrief_prints_on_two_to_four_pages(tmp_path, scenario_id, path_test):
     from simulator.store import Store
@@ -137,7 +137,7 @@ def test_the_debrief_shows_labels_not_internal_ids_and_draws_the_state_over_the_
     from simulator.store import Store
 
     with Store(":memory:") as store:
-        scenario, record = played_record(store, "factory_pollution", "一路催促")
+        scenario, record = played_record(store, "wage_arrears", "前面稳住了")
     capped = [t for t in record.conversation if t.capped_by]
     assert capped, "the path must include a capped turn, to show its label instead of its id"
     page = tmp_path / "session.html"
