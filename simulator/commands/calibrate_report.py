@@ -28,8 +28,9 @@ from ..engine.authoring.calibration import (
 )
 from ..engine.content.library import ContentError, require_scenario, scenario_path
 from ..engine.content.loader import load_file
-from ..engine.content.model import Node, Rubric
-from ..engine.play.scoring import MAX_REPLY_CHARS
+from ..engine.content.model import Rubric
+from ..engine.play.scoring import MAX_REPLY_CHARS, NodeTurn
+from ..engine.play.session import ScenarioError, scene
 from .output import pad, width
 
 FIXED = ("id", "reply", "context", "scenario", "node")
@@ -84,7 +85,7 @@ def read_marks(path: Path, rubric: Rubric, scale: str,
     if not dims:
         known = "、".join(f"{k}/{d.label}" for k, d in rubric.dimensions.items())
         raise MarksError(f"{path}:1: 没有评分列：列名应为评分标准的维度（{known}）")
-    turns: dict[tuple[str, str], tuple[Node, str]] = {}
+    turns: dict[tuple[str, str], tuple[NodeTurn, str, str]] = {}
     rows: list[tuple[int, dict[str, str], dict[str, float]]] = []
     seen: set[str] = set()
     try:
@@ -120,9 +121,9 @@ def read_marks(path: Path, rubric: Rubric, scale: str,
     scales = _scales(path, header, dims, rows, scale)
     replies = []
     for line, fields, marks in rows:
-        node, where = _turn(path, line, fields, scenario_dirs, turns)
-        replies.append(MarkedReply(fields["id"], fields["reply"], tuple(marks.items()), fields.get("context", ""),
-                                   where, node))
+        turn, where, said = _turn(path, line, fields, scenario_dirs, turns)
+        replies.append(MarkedReply(fields["id"], fields["reply"], tuple(marks.items()),
+                                   fields.get("context", "") or said, where, turn))
     return replies, scales, ignored
 
 
@@ -144,10 +145,11 @@ def _scales(path: Path, header: list[str], dims: dict[str, int], rows, scale: st
 
 
 def _turn(path: Path, line: int, fields: dict[str, str], scenario_dirs: Sequence[Path],
-          cache: dict[tuple[str, str], tuple[Node, str]]) -> tuple[Node | None, str]:
+          cache: dict[tuple[str, str], tuple[NodeTurn, str, str]]) -> tuple[NodeTurn | None, str, str]:
+    """The turn a row answers, "scenario/node", and the petitioner's line there (as `play` scores it)."""
     ref, node_id = fields.get("scenario", ""), fields.get("node", "")
     if not ref and not node_id:
-        return None, ""
+        return None, "", ""
     if not (ref and node_id):
         raise MarksError(f"{path}:{line}: scenario 与 node 要同时填写")
     if (ref, node_id) not in cache:
@@ -155,10 +157,11 @@ def _turn(path: Path, line: int, fields: dict[str, str], scenario_dirs: Sequence
             scenario = require_scenario(load_file(scenario_path(ref, scenario_dirs), "scenario"))
         except ContentError as error:
             raise MarksError(f"{path}:{line}: {error}") from None
-        node = scenario.nodes.get(node_id)
-        if node is None or node.ending is not None:
-            raise MarksError(f"{path}:{line}: 场景 {scenario.id} 中没有对话节点 {node_id}")
-        cache[(ref, node_id)] = (node, f"{scenario.id}/{node_id}")
+        try:
+            turn, said = scene(scenario, node_id)
+        except ScenarioError as error:
+            raise MarksError(f"{path}:{line}: {error}") from None
+        cache[(ref, node_id)] = (turn, f"{scenario.id}/{node_id}", said)
     return cache[(ref, node_id)]
 
 

@@ -18,7 +18,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 
     with content_errors():
         rubric = load_rubric(Path(args.rubric) if args.rubric else settings.standard_rubric)
-    return score_stream(rubric, args.replies, sys.stdin, sys.stdout)
+    return score_stream(rubric, args.replies, sys.stdin, sys.stdout, settings.library)
 
 
 def cmd_test(args: argparse.Namespace, settings: Settings) -> int:

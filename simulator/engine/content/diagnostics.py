@@ -56,6 +56,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC310": ("error", "加分项仅凭“没说某话”就能得分"),
     "SC311": ("error", "扣分项对空回复也会触发"),
     "SC312": ("error", "默认期望引用了不存在的加分项"),
+    # rubric: the learned layer
+    "SC330": ("error", "学习模型的权重文件无法加载"),
+    "SC331": ("error", "组合规则引用了不存在的评分项"),
+    "SC332": ("error", "权重中没有该评分项的模型或阈值"),
 }
 
 

@@ -6,16 +6,18 @@ the same reply, rubric and turn always give the same TurnScore.
 
 A rubric is compiled once into a `CompiledRubric` (`compile_rubric`), an explicit value that
 whoever scores holds on to (a Session, the `score` command, a golden-test run); `score_reply`
-takes that value, so nothing is cached behind the caller's back.
+takes that value. Whether each criterion fired comes from `verdicts`: the rubric's checks, and
+where the rubric file says so its learned layer (weights loaded on the first reply scored).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
-from ..content.model import Criterion, Rubric
+from ..content.model import Criterion, Node, Rubric
 from .checks import Compiled, Reply, compile_check
 from .text import Normalized, normalize
+from .verdicts import Combination, Verdict, combined_verdicts, plan, rubric_verdicts
 
 MAX_REPLY_CHARS = 2000
 
@@ -60,6 +62,7 @@ class CriterionResult(NamedTuple):
     example: str
     source_ref: str
     source_quote: str
+    by: str = "rubric"  # which layer's verdict stands: rubric | learned | both (see verdicts.py)
 
     @property
     def passed(self) -> bool:
@@ -104,21 +107,59 @@ class TurnScore:
         return next((d.score for d in self.dimensions if d.dimension == dimension_id), None)
 
 
+class NodeTurn(NamedTuple):
+    """A scenario node as the scorer sees it: what it expects, and its exemplars (model answers and
+    the beginner options marked best). `simulator play` and `simulator score` both score through this."""
+
+    expects: tuple[str, ...]
+    model_answers: tuple[str, ...]
+
+
+def node_turn(node: Node) -> NodeTurn:
+    return NodeTurn(node.expects, node.model_answers + tuple(o.text for o in node.options if o.best))
+
+
+class _LearnedPlan:
+    """The rubric's learned layer, planned (weights loaded) on the first reply scored, then kept."""
+
+    def __init__(self, rubric: Rubric):
+        self.rubric = rubric
+        self.value: Combination | None = None
+
+    def get(self) -> Combination:
+        if self.value is None:
+            assert self.rubric.learned is not None
+            self.value = plan(self.rubric, self.rubric.learned)
+        return self.value
+
+
 @dataclass(frozen=True)
 class CompiledRubric:
     """A rubric with every criterion's check compiled into a plain function, ready to score."""
 
     rubric: Rubric
     checks: tuple[Compiled, ...]  # one per criterion, in `rubric.criteria` order
+    learned: _LearnedPlan | None = field(default=None, compare=False, repr=False)
+
+    def combination(self) -> Combination | None:
+        """The learned layer's plan (loading the weights if no reply was scored yet), or None."""
+        return self.learned.get() if self.learned is not None else None
 
 
-def compile_rubric(rubric: Rubric) -> CompiledRubric:
-    """Compile a rubric's checks (regexes, phrase tries, prefilters) once, for many replies."""
-    return CompiledRubric(rubric, tuple(compile_check(c.check) for c in rubric.criteria))
+def compile_rubric(rubric: Rubric, *, rubric_only: bool = False) -> CompiledRubric:
+    """Compile a rubric's checks (regexes, phrase tries, prefilters) once, for many replies.
+
+    `rubric_only` leaves the learned layer out: every criterion is decided by its check (the
+    rubric's own figures, and what an instructor sees of the explainable layer alone)."""
+    learned = _LearnedPlan(rubric) if rubric.learned is not None and not rubric_only else None
+    return CompiledRubric(rubric, tuple(compile_check(c.check) for c in rubric.criteria), learned)
 
 
-def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) -> TurnScore:
-    """Score one reply. Raises ReplyTooLong past MAX_REPLY_CHARS; never anything else."""
+def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, context: str = "") -> TurnScore:
+    """Score one reply; `context` is what the petitioner just said (the learned layer reads it).
+
+    Raises ReplyTooLong past MAX_REPLY_CHARS, WeightsError when the rubric's weights cannot be
+    loaded (the validator reports that first); never anything else."""
     rubric = compiled.rubric
     if len(reply) > MAX_REPLY_CHARS:
         raise ReplyTooLong(len(reply))
@@ -126,9 +167,12 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) 
     expects = set(turn.expects if turn is not None else rubric.default_expects)
     answers = tuple(normalize(a).text for a in turn.model_answers) if turn is not None else ()
     subject = Reply(normalized.text, answers)
+    combination = compiled.combination()
+    verdicts = combined_verdicts(combination, compiled.checks, subject, normalized, context) \
+        if combination is not None else rubric_verdicts(compiled.checks, subject)
     results = tuple(
-        _judge(criterion, check(subject), reply, normalized, criterion.id in expects)
-        for criterion, check in zip(rubric.criteria, compiled.checks)
+        _judge(criterion, verdict, reply, normalized, criterion.id in expects)
+        for criterion, verdict in zip(rubric.criteria, verdicts)
     )
     dimensions = tuple(_dimension(dim_id, rubric, results) for dim_id in rubric.dimensions)
     assessed = [(rubric.dimensions[d.dimension].weight, d.score) for d in dimensions if d.score is not None]
@@ -142,17 +186,17 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) 
     return TurnScore(reply, results, dimensions, total, capped_by)
 
 
-def _judge(criterion: Criterion, verdict: tuple[bool, list[tuple[int, int]]], reply: str, normalized: Normalized,
+def _judge(criterion: Criterion, verdict: Verdict, reply: str, normalized: Normalized,
            expected: bool) -> CriterionResult:
-    fired, spans = verdict
-    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in sorted(set(spans))) if fired else ()
+    fired = verdict.fired
+    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in verdict.spans) if fired else ()
     if criterion.kind == "fault":
         message = criterion.feedback.hit if fired else ""
     else:
         message = criterion.feedback.hit if fired else (criterion.feedback.miss if expected else "")
     return CriterionResult(
         criterion.id, criterion.label, criterion.dimension, criterion.kind, fired, expected,
-        evidence, message, criterion.example, criterion.source.ref, criterion.source.quote,
+        evidence, message, criterion.example, criterion.source.ref, criterion.source.quote, verdict.by,
     )
 
 
