@@ -119,6 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", choices=["auto", "5", "100"], default="auto", help="教员分数的标尺（默认按列自动判断）")
     p.add_argument("--top", type=int, default=3, help="每个维度列出几条分歧最大的回复（默认 3）")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--teach", action="store_true",
+                   help="把填了 shows 列的回复加入语料、重新训练学习模型，并对比前后一致性（需要 .[train]）")
+    p.add_argument("--corpus", metavar="DIR", help="--teach 时的语料目录（默认源码中的 data/corpus）")
+    p.add_argument("--quick", action="store_true", help="--teach 时留一轮交叉验证不做嵌套（快约三倍）")
     return parser
 
 

@@ -1,6 +1,7 @@
 """What `simulator score` and `simulator test` print: JSON Lines of scores, golden-test results."""
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -176,6 +177,7 @@ def run_tests(paths: Sequence[Path], rubric_dirs: Sequence[Path], show_metrics: 
     passed = failed = 0
     labelled: list[Labelled] = []
     rubrics: dict[Path, Rubric | None] = {}
+    judged: list[Rubric] = []  # rubrics with a learned layer, whose published figures --metrics prints
     for path in yaml_files(paths):
         loaded = load_file(path)
         if loaded.model is None:
@@ -183,8 +185,15 @@ def run_tests(paths: Sequence[Path], rubric_dirs: Sequence[Path], show_metrics: 
             failed += 1
             continue
         if isinstance(loaded.model, Rubric):
-            report = run_rubric(loaded.model)
+            try:
+                report = run_rubric(loaded.model)
+            except WeightsError as error:
+                out.write(f"{path}: {error}\n")
+                failed += 1
+                continue
             labelled += report.labelled
+            if loaded.model.learned is not None and loaded.model.learned.figures:
+                judged.append(loaded.model)
         else:
             scenario_report, problem = _scenario_report(loaded.model, path, rubric_dirs, rubrics)
             if scenario_report is None:
@@ -197,6 +206,8 @@ def run_tests(paths: Sequence[Path], rubric_dirs: Sequence[Path], show_metrics: 
         _print_report(path, report, out)
     if show_metrics:
         _print_metrics(labelled, out)
+        for rubric in judged:
+            print_judge_figures(rubric, labelled, out)
     out.write(f"golden: {passed} passed, {failed} failed\n")
     return 1 if failed else 0
 
@@ -227,3 +238,40 @@ def _print_metrics(labelled: list[Labelled], out: IO[str]) -> None:
 
     for metric in sorted(metrics(tuple(labelled)), key=lambda m: m.criterion):
         out.write(f"{metric.criterion:<20} {fmt(metric.precision):>9} {fmt(metric.recall):>7} {metric.support:>4}\n")
+
+
+def print_judge_figures(rubric: Rubric, labelled: list[Labelled], out: IO[str]) -> None:
+    """The published figures of a rubric's judgement (bench/bench_judge.py) beside its golden replies'."""
+    assert rubric.learned is not None
+    path = rubric.learned.path(rubric.learned.figures)
+    try:
+        figures = json.loads(path.read_text(encoding="utf-8"))
+        sealed, tuning = figures["sealed"]["combined"], (figures.get("tuning") or {}).get("combined") or {}
+    except (OSError, ValueError, KeyError, TypeError):
+        out.write(f"\n{rubric.id}：没有评测结果（{path.name}；运行 bench/bench_judge.py 生成）\n")
+        return
+    weights = rubric.learned.path(rubric.learned.weights)
+    current = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else ""
+    out.write(f"\n{rubric.id}：组合判定与教员标注的一致性（{figures['date']} 测定，语料版本 {figures['corpus_version']}）\n")
+    if figures.get("weights_sha256") != current:
+        out.write("  注意：这些数字属于旧的权重文件；重新训练后请运行 bench/bench_judge.py\n")
+    golden = {m.criterion: m for m in metrics(tuple(x for x in labelled if x.criterion in rubric.by_id))}
+
+    def fmt(value: float | None) -> str:
+        return "—" if value is None else f"{value:.2f}"
+
+    out.write(f"{'criterion':<18} {'rule':<8} {'golden P':>8} {'R':>5} {'LOPO P':>7} {'R':>5} {'FA':>5} "
+              f"{'sealed P':>8} {'R':>5} {'FA':>5}\n")
+    for criterion in rubric.criteria:
+        s, t = sealed["criteria"].get(criterion.id), tuning.get("criteria", {}).get(criterion.id, {})
+        if s is None:
+            continue
+        g = golden.get(criterion.id)
+        out.write(f"{criterion.id:<18} {rubric.learned.rule(criterion.id):<8} "
+                  f"{fmt(g.precision if g else None):>8} {fmt(g.recall if g else None):>5} "
+                  f"{fmt(t.get('precision')):>7} {fmt(t.get('recall')):>5} {fmt(t.get('fa')):>5} "
+                  f"{fmt(s['precision']):>8} {fmt(s['recall']):>5} {fmt(s['fa']):>5}\n")
+    for group, label in (("serious", "严重问题（整句）"), ("all_faults", "全部扣分项（整句）")):
+        s, t = sealed[group], tuning.get(group, {})
+        out.write(f"{label}：召回率 留一轮 {fmt(t.get('recall'))} / 封存 {fmt(s['recall'])}；"
+                  f"误报率 留一轮 {fmt(t.get('fa'))} / 封存 {fmt(s['fa'])}\n")

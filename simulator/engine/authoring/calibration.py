@@ -186,6 +186,8 @@ class MarkedReply:
     context: str = ""  # what the petitioner had said: shown, and read by the learned layer
     where: str = ""  # "scenario/node" when the turn came from a scenario
     turn: Turn | None = None
+    shows: tuple[str, ...] | None = None  # criteria the instructor says it shows (None: not labelled)
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def _learned(rubric: Rubric, report: Findings) -> None:
     try:
         load_model(layer.path(layer.weights))
     except WeightsError as error:
-        report.add("SC330", str(error), ("learned", "weights"))
+        report.add("SC330", str(error).replace(str(layer.path(layer.weights)), layer.weights), ("learned", "weights"))
         return
     if not unknown:
         try:
