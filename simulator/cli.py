@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="留一轮交叉验证不做嵌套（快约三倍；调参集上的数字稍偏乐观：阈值在同一批留出预测上选出）")
     p.add_argument("--jobs", type=int, default=0, help="并行训练的进程数（默认每个 CPU 核一个）")
     p.add_argument("--check", action="store_true", help="只重新训练并与现有权重逐字节比较，不写入")
+    p.add_argument("--no-cache", action="store_true",
+                   help="不用缓存的留一轮预测与最终模型（缓存按语料版本与配置存放；改了组合规则再训练只需几秒）")
 
     p = sub.add_parser("play", help="开始演练（或用 --script 无界面回放）")
     p.add_argument("scenario", help="场景编号或文件路径")

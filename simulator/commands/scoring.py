@@ -50,7 +50,8 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
 
         path = Path(args.rubric) if args.rubric else settings.standard_rubric
         corpus = Path(args.corpus) if args.corpus else settings.corpus_dir
-        return teach(args.file, replies, scales, rubric, path, corpus, args.quick, sys.stdout)
+        return teach(args.file, replies, scales, rubric, path, corpus, args.quick, sys.stdout,
+                     settings.cache_dir / "train")
     result = calibrate(replies, scales, rubric, args.top)
     (write_json if args.format == "json" else write_text)(result, args.file, rubric, ignored, sys.stdout)
     return 0

@@ -76,7 +76,7 @@ def _criteria_agreement(rows: Sequence[MarkedReply], rubric: Rubric) -> dict[str
 
 
 def teach(source: str, replies: Sequence[MarkedReply], scales: dict[str, Scale], rubric: Rubric,
-          rubric_path: Path, corpus: Path, quick: bool, out: IO[str]) -> int:
+          rubric_path: Path, corpus: Path, quick: bool, out: IO[str], cache: Path | None = None) -> int:
     from ..engine.check.ready import load_rubric
 
     taught = [r for r in replies if r.shows is not None]
@@ -94,7 +94,7 @@ def teach(source: str, replies: Sequence[MarkedReply], scales: dict[str, Scale],
     path.write_text(part_text(part, source, taught, day), encoding="utf-8")
     out.write(f"已加入语料：{path}（{len(taught)} 条）\n")
     try:
-        trained = run_training(corpus, rubric, nested=not quick, workers=0)
+        trained = run_training(corpus, rubric, nested=not quick, workers=0, cache=cache)
     except BaseException:
         path.unlink()  # a failed or interrupted training leaves the corpus as it was
         out.write(f"训练没有完成，已撤回 {path.name}\n")

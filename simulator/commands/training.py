@@ -24,7 +24,7 @@ def weights_target(rubric: Rubric, out: str | None) -> Path:
     return rubric.learned.path(rubric.learned.weights)
 
 
-def run_training(corpus: Path, rubric: Rubric, *, nested: bool, workers: int) -> Trained:
+def run_training(corpus: Path, rubric: Rubric, *, nested: bool, workers: int, cache: Path | None) -> Trained:
     try:
         from ..train.pipeline import train
     except ImportError:
@@ -34,7 +34,7 @@ def run_training(corpus: Path, rubric: Rubric, *, nested: bool, workers: int) ->
     if not (corpus / "train").is_dir():
         raise UserError(f"找不到语料目录：{corpus / 'train'}")
     try:
-        return train(corpus / "train", rubric, nested=nested, workers=workers,
+        return train(corpus / "train", rubric, nested=nested, workers=workers, cache=cache,
                      say=lambda line: print(line, file=sys.stderr, flush=True))
     except CorpusError as error:
         raise UserError(str(error)) from None
@@ -80,7 +80,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     rubric = rubric_to_train(Path(args.rubric) if args.rubric else settings.standard_rubric)
     target = weights_target(rubric, args.out)
     corpus = Path(args.corpus) if args.corpus else settings.corpus_dir
-    trained = run_training(corpus, rubric, nested=not args.quick, workers=args.jobs)
+    trained = run_training(corpus, rubric, nested=not args.quick, workers=args.jobs,
+                           cache=None if args.no_cache or args.check else settings.cache_dir / "train")
     for line in describe(trained, rubric):
         print(line)
     if args.check:

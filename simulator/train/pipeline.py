@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,7 +118,24 @@ def stdlib_difference(model_probabilities: np.ndarray, data: dict[str, Any], rec
     return float(np.max(np.abs(model_probabilities - got)))
 
 
-def train(corpus: Path, rubric: Rubric, *, nested: bool = True, workers: int = 0,
+def final_fit(records: list[Record], serious: list[str], cache: Path | None,
+              version: str) -> tuple[dict[str, Any], dict[str, Any], np.ndarray]:
+    """The model on the whole corpus, exported twice (weights to 1e-6 for the check, to 1e-3 to ship),
+    and its probabilities on every training reply; kept in the cache like the held-out predictions."""
+    path = lopo.cache_file(cache, version, serious, CONFIG, "final") if cache is not None else None
+    if path is not None and path.is_file():
+        with np.load(path) as stored:
+            return json.loads(str(stored["exact"])), json.loads(str(stored["shipped"])), stored["probabilities"]
+    model = fit(records, serious)
+    exact, shipped = weights_data(model, CHECK_SCALE), weights_data(model, SHIPPED_SCALE)
+    probabilities = model.predict(records)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(path, exact=json.dumps(exact), shipped=json.dumps(shipped), probabilities=probabilities)
+    return exact, shipped, probabilities
+
+
+def train(corpus: Path, rubric: Rubric, *, nested: bool = True, workers: int = 0, cache: Path | None = None,
           say: Callable[[str], None] = lambda _: None) -> Trained:
     records = load_corpus(corpus)
     version = corpus_version(corpus)
@@ -130,16 +148,15 @@ def train(corpus: Path, rubric: Rubric, *, nested: bool = True, workers: int = 0
     R = rubric_layer(records, rubric)
     jobs = len(lopo.jobs_for(fold_names, nested))
     say(f"留一轮交叉验证：{jobs} 个模型……")
-    results = lopo.predictions(records, fold_names, serious, CONFIG, nested, workers)
+    results = lopo.predictions(records, fold_names, serious, CONFIG, nested, workers, cache, version)
     outer_rows = [i for k in fold_names for i, r in enumerate(records) if r.part == k]
     P, A = _split(lopo.outer(results, fold_names))
     Y, K = labels([records[i] for i in outer_rows])
     chosen = select.choose(P, A, R[outer_rows], Y, K, serious, rules or None)
     tuning = tuning_figures(records, R, results, fold_names, serious, rules, nested)
     say("在全部语料上训练最终模型……")
-    model = fit(records, serious)
-    probabilities = model.predict(records)
-    scorer_difference = stdlib_difference(probabilities, weights_data(model, CHECK_SCALE), records)
+    exact, shipped, probabilities = final_fit(records, serious, cache, version)
+    scorer_difference = stdlib_difference(probabilities, exact, records)
     if scorer_difference >= TOLERANCE:
         raise RuntimeError(f"标准库评分与 scikit-learn 相差 {scorer_difference:.2e}（上限 {TOLERANCE}），未写入权重")
     import sklearn
@@ -148,7 +165,7 @@ def train(corpus: Path, rubric: Rubric, *, nested: bool = True, workers: int = 0
     extra = {**chosen, "seed": SEED, "trainer": {"scikit-learn": sklearn.__version__},
              "corpus": {"version": version, "replies": len(records), "parts": parts, "folds": list(fold_names)},
              "tuning": tuning}
-    data = weights_data(model, SHIPPED_SCALE, extra)
+    data = {**shipped, **extra}
     shipped_difference = stdlib_difference(probabilities, data, records)
     text = dumps(data)
     return Trained(text, hashlib.sha256(text.encode()).hexdigest(), data, scorer_difference, shipped_difference)

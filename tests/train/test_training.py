@@ -104,3 +104,29 @@ def test_the_v_sets_have_no_too_many_reps_labels_and_say_so():
     w1 = load_part_file(TRAIN / "w1_01.yaml")
     assert all(r.known("too_many_reps") or "too_many_reps" in r.unsure for r in w1)
     assert json.loads(json.dumps([r.id for r in w1]))  # ids are plain strings
+
+
+def test_the_report_checks_the_manifest_and_measures_every_layer(tmp_path):
+    """On a stand-in for the sealed split (two training parts): the real split is read only by the bench."""
+    import hashlib
+
+    from simulator.train.report import SealedError, markdown, measure
+
+    stand_in = tmp_path / "sealed"
+    stand_in.mkdir()
+    lines = []
+    for name in ("w3_08.yaml", "v2_01.yaml"):
+        shutil.copy(TRAIN / name, stand_in / name)
+        lines.append(f"{hashlib.sha256((TRAIN / name).read_bytes()).hexdigest()}  {name}")
+    (stand_in / "SEALED.sha256").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rubric = load_rubric(ROOT / "rubrics" / "standard.yaml")
+    figures = measure(rubric, stand_in)
+    assert set(figures["sealed"]) == {"rubric", "learned", "combined"}
+    combined = figures["sealed"]["combined"]
+    assert combined["replies"] == len(load_corpus(stand_in))
+    assert 0 <= combined["serious"]["recall"] <= 1 and combined["criteria"]["empathy"]["n_pos"] > 0
+    table = markdown(figures, rubric)
+    assert "共情安抚 `empathy`" in table and "严重问题" in table
+    (stand_in / "v2_01.yaml").write_text("replies: []\n", encoding="utf-8")
+    with pytest.raises(SealedError, match="v2_01.yaml"):
+        measure(rubric, stand_in)

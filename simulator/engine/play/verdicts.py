@@ -8,7 +8,10 @@ Rules (`learned.rules` in the rubric file; a criterion not listed is `rubric`):
   rubric    the rubric's check alone              learned   the learned verdict alone
   either    rubric OR learned                     both      rubric AND learned
 The learned verdict is p >= the threshold the weights file holds for that criterion and rule,
-except for the capped faults, which share one reply-level gate (`Gate`). A rubric check runs
+except for the capped faults, which share one reply-level gate (`Gate`). Under `either` a hit of
+the rubric's check counts only where the learned probability reaches the criterion's veto (the
+weights' `vetoes`, chosen with the threshold; 0 keeps every hit): the model overrules the rubric
+only on words it is sure mean something else. A rubric check runs
 only where it can change the verdict: never under `learned`, under `either` only when the
 learned verdict is no, under `both` only when it is yes.
 
@@ -51,6 +54,7 @@ class Combination:
     rules: tuple[Rule, ...]
     thresholds: tuple[float | None, ...]  # None: rubric-only, or decided by the gate
     gated: tuple[int, ...]  # positions of the criteria the gate decides
+    vetoes: tuple[float, ...] = ()  # per criterion under `either`: the least p at which a rubric hit counts
 
 
 def plan(rubric: Rubric, layer: LearnedLayer) -> Combination:
@@ -75,8 +79,9 @@ def plan(rubric: Rubric, layer: LearnedLayer) -> Combination:
         thresholds.append(threshold)
     if gated and SERIOUS_MODEL not in model.index:
         raise WeightsError(f"{layer.weights}: 缺少 {SERIOUS_MODEL} 模型，严重问题的闸门无法判定")
+    vetoes = tuple(model.vetoes.get(c.id, 0.0) if rule == "either" else 0.0 for c, rule in zip(rubric.criteria, rules))
     return Combination(model, tuple(c.id for c in rubric.criteria), tuple(c.kind for c in rubric.criteria),
-                       tuple(rules), tuple(thresholds), tuple(gated))
+                       tuple(rules), tuple(thresholds), tuple(gated), vetoes)
 
 
 def rubric_verdicts(checks: Sequence[Compiled], subject: Reply) -> tuple[Verdict, ...]:
@@ -100,6 +105,9 @@ def combined_verdicts(combination: Combination, checks: Sequence[Compiled], subj
         says = learned[position]
         if rule == "rubric" or (rule == "either" and not says) or (rule == "both" and says):
             fired, spans = check(subject)
+            if fired and rule == "either" and probs[combination.criteria[position]] < combination.vetoes[position]:
+                verdicts.append(Verdict(False, (), "learned"))  # the model is sure the rubric's hit is not it
+                continue
             agreed = rule == "both" and fired or rule == "either" and not fired
             verdicts.append(Verdict(fired, tuple(sorted(set(spans))) if fired else (), "both" if agreed else "rubric"))
             continue

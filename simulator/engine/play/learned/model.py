@@ -14,6 +14,7 @@ Weights file (JSON, format "jiefang-judge/2", written by `simulator train`):
   idf_only                {ngram: idf}    the rest of the vocabulary (the norm needs it)
   context_weighted, context_idf_only      the same for the petitioner's line
   thresholds              {criterion: {rule: threshold}}   chosen per rule by leave-one-pass-out
+  vetoes                  {criterion: v}   under `either`, a rubric hit counts only where p >= v
   serious_gate            {threshold, attribute, criteria}  one reply-level gate for the capped faults
   recommended             {criterion: rule}   what the selection preferred (the rubric decides)
   corpus, seed, trainer, tuning           where the weights came from and how they did
@@ -85,6 +86,7 @@ class LearnedModel:
             gate = data.get("serious_gate")
             self.gate = Gate(float(gate["threshold"]), float(gate["attribute"]), tuple(gate["criteria"])) \
                 if gate else None
+            self.vetoes: dict[str, float] = {c: float(v) for c, v in (data.get("vetoes") or {}).items()}
             self.recommended: dict[str, str] = data.get("recommended") or {}
             self.meta = {key: data.get(key) for key in ("corpus", "seed", "trainer", "tuning")}
             largest = max((abs(int(q)) for block in ("weighted", "context_weighted")
