@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path

@@ -130,3 +130,14 @@ def test_the_report_checks_the_manifest_and_measures_every_layer(tmp_path):
     (stand_in / "v2_01.yaml").write_text("replies: []\n", encoding="utf-8")
     with pytest.raises(SealedError, match="v2_01.yaml"):
         measure(rubric, stand_in)
+
+
+def test_the_golden_part_is_the_standard_rubrics_goldens_as_they_are():
+    """g1 teaches the judge the rubric's golden replies: edit a golden, regenerate g1 and retrain."""
+    from simulator.engine.content.loader import load_file
+    from simulator.train.corpus import golden_part
+
+    rubric = load_file(ROOT / "rubrics" / "standard.yaml", "rubric").model
+    assert (TRAIN / "g1_01.yaml").read_text(encoding="utf-8") == golden_part(rubric), (
+        "data/corpus/train/g1_01.yaml differs from the standard rubric's goldens: regenerate it with "
+        "simulator.train.corpus.golden_part and run simulator train")

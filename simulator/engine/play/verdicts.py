@@ -108,7 +108,7 @@ def combined_verdicts(combination: Combination, checks: Sequence[Compiled], subj
             if fired and rule == "either" and probs[combination.criteria[position]] < combination.vetoes[position]:
                 verdicts.append(Verdict(False, (), "learned"))  # the model is sure the rubric's hit is not it
                 continue
-            agreed = rule == "both" and fired or rule == "either" and not fired
+            agreed = (rule == "both" and fired) or (rule == "either" and not fired)
             verdicts.append(Verdict(fired, tuple(sorted(set(spans))) if fired else (), "both" if agreed else "rubric"))
             continue
         shown: tuple[Span, ...] = ()
