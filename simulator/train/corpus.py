@@ -131,11 +131,22 @@ def label(record: Record, members: Sequence[str]) -> int | None:
     return 0
 
 
-def golden_part(rubric: Any, part: str = "g1") -> str:
-    """The rubric's golden replies (criterion goldens and whole-reply tests) as a corpus part's YAML text.
+# The trainer's review of the standard rubric's goldens against the labelling guide, where the rubric
+# keeps the verdict of its checks because they still decide that criterion in play (see the rubric's
+# `learned` block): g1 carries the trainer's verdict. (reply, criterion) -> shows it.
+REVIEWED: dict[tuple[str, str], bool] = {
+    ("大爷，您先别着急，坐下慢慢说。", "empathy"): False,  # bare comfort is not empathy
+    ("您先别着急，慢慢说。", "empathy"): False,
+    ("大爷您别说这些了，咱们还是说地的事吧。", "interrupt"): False,  # steering back to the point
+    ("您说。", "polite"): True,  # 您 to the petitioner is polite
+    ("您这个不够条件。", "polite"): True,
+    ("您拿好这张回执，上面有编号，可以随时打电话查询进度。", "next_step"): False,  # no time, no way back
+}
 
-    A reply named by several goldens is one item: `shows` the criteria it must fire, `known` every
-    criterion a golden names for it (the others stay unlabelled, neither shown nor absent)."""
+
+def golden_labels(rubric: Any) -> dict[str, dict[str, bool]]:
+    """reply -> {criterion: shows it} for every golden reply (criterion goldens, then whole-reply tests),
+    with the trainer's review (`REVIEWED`) applied."""
     expected: dict[str, dict[str, bool]] = {}
     for criterion in rubric.criteria:
         for reply in criterion.golden.fires:
@@ -145,6 +156,18 @@ def golden_part(rubric: Any, part: str = "g1") -> str:
     for test in rubric.tests:
         for criterion_id, verdict in test.expect.items():
             expected.setdefault(test.reply, {})[criterion_id] = verdict == "fires"
+    for (reply, criterion_id), shows in REVIEWED.items():
+        if criterion_id in expected.get(reply, {}):
+            expected[reply][criterion_id] = shows
+    return expected
+
+
+def golden_part(rubric: Any, part: str = "g1") -> str:
+    """The rubric's golden replies as a corpus part's YAML text (see `golden_labels`).
+
+    A reply named by several goldens is one item: `shows` the criteria it must fire, `known` every
+    criterion a golden names for it (the others stay unlabelled, neither shown nor absent)."""
+    expected = golden_labels(rubric)
     replies = []
     for number, (reply, verdicts) in enumerate(expected.items(), 1):
         labelled = [c for c in CRITERIA if c in verdicts]

@@ -132,12 +132,15 @@ def test_the_report_checks_the_manifest_and_measures_every_layer(tmp_path):
         measure(rubric, stand_in)
 
 
-def test_the_golden_part_is_the_standard_rubrics_goldens_as_they_are():
-    """g1 teaches the judge the rubric's golden replies: edit a golden, regenerate g1 and retrain."""
+def test_the_golden_part_is_the_standard_rubrics_goldens_as_reviewed():
+    """g1 teaches the judge the rubric's golden replies (with the trainer's review): edit a golden,
+    regenerate g1 with simulator.train.corpus.golden_part and run simulator train."""
     from simulator.engine.content.loader import load_file
-    from simulator.train.corpus import golden_part
+    from simulator.train.corpus import CRITERIA, golden_labels, load_part_file
 
     rubric = load_file(ROOT / "rubrics" / "standard.yaml", "rubric").model
-    assert (TRAIN / "g1_01.yaml").read_text(encoding="utf-8") == golden_part(rubric), (
-        "data/corpus/train/g1_01.yaml differs from the standard rubric's goldens: regenerate it with "
-        "simulator.train.corpus.golden_part and run simulator train")
+    stored = {r.reply: ({c for c in CRITERIA if r.known(c)}, set(r.shows)) for r in load_part_file(TRAIN / "g1_01.yaml")}
+    wanted = {reply: ({c for c in verdicts if c in CRITERIA}, {c for c, on in verdicts.items() if on and c in CRITERIA})
+              for reply, verdicts in golden_labels(rubric).items() if any(c in CRITERIA for c in verdicts)}
+    assert stored == wanted, "data/corpus/train/g1_01.yaml differs from the standard rubric's goldens as reviewed"
+    assert stored["您说。"] == ({"empathy", "polite"}, {"polite"})  # the review is in g1, not in the rubric
