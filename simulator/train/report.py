@@ -45,8 +45,8 @@ def sealed_records(sealed: Path) -> tuple[list[Record], str]:
 
 def every_rule_learned(rubric: Rubric) -> Rubric:
     assert rubric.learned is not None
-    layer = rubric.learned.model_copy(update={"rules": {c.id: "learned" for c in rubric.criteria
-                                                        if c.id in rubric.learned.rules}})
+    # every criterion the weights have a model for (the corpus's), not only those the rules name
+    layer = rubric.learned.model_copy(update={"rules": {c.id: "learned" for c in rubric.criteria if c.id in CRITERIA}})
     return rubric.model_copy(update={"learned": layer})
 
 
@@ -87,18 +87,20 @@ def markdown(figures: dict[str, Any], rubric: Rubric) -> str:
     n = sealed["combined"]["replies"]
     lines = [f"测定日期 {figures['date']}；语料版本 `{figures['corpus_version']}`；封存测试集 {n} 条回复；"
              f"调参集为留一轮交叉验证（{tuning['protocol'] if tuning else '—'}）。", "",
-             "| 评分项 | 规则 | 封存：精确率 | 召回率 | 误报率 | 调参：精确率 | 召回率 | 误报率 | 只用检查条件（封存）：精确率 | 召回率 |",
-             "|---|---|---|---|---|---|---|---|---|---|"]
+             "| 评分项 | 规则 | 封存：精确率 | 召回率 | 误报率 | 调参：精确率 | 召回率 | 误报率 | 只用检查条件（封存）：精确率 | 召回率 "
+             "| 只用学习模型（封存）：精确率 | 召回率 |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     assert rubric.learned is not None
     for criterion in rubric.criteria:
         if criterion.id not in CRITERIA:
             continue
         s, r = sealed["combined"]["criteria"][criterion.id], sealed["rubric"]["criteria"][criterion.id]
+        m = sealed["learned"]["criteria"][criterion.id]
         t = tuning["combined"]["criteria"][criterion.id] if tuning else {}
         lines.append(f"| {criterion.label} `{criterion.id}` | {rubric.learned.rule(criterion.id)} | "
                      f"{pct(s['precision'])} | {pct(s['recall'])} | {pct(s['fa'])} | "
                      f"{pct(t.get('precision'))} | {pct(t.get('recall'))} | {pct(t.get('fa'))} | "
-                     f"{pct(r['precision'])} | {pct(r['recall'])} |")
+                     f"{pct(r['precision'])} | {pct(r['recall'])} | {pct(m['precision'])} | {pct(m['recall'])} |")
     lines += ["", "| 整句 | 封存：召回率 | 误报率 | 调参：召回率 | 误报率 |", "|---|---|---|---|---|"]
     for layer, label in (("combined", "严重问题（组合，发布的规则）"), ("learned", "严重问题（只用学习模型）"),
                          ("rubric", "严重问题（只用检查条件）")):

@@ -44,6 +44,8 @@ def test_the_days_left_of_the_appeal_period_are_not_a_wrong_time_limit(reply):
     assert not score.flags
 
 
+@pytest.mark.xfail(strict=True, reason="overpromise is still decided by the rubric's check in play: switched to the "
+                   "learned layer it changes 29 scenario paths (the serious-fault gate), which wait for re-tuning")
 def test_a_deposit_paid_out_after_the_labour_inspectors_check_is_not_an_overpromise():
     score = at("wage_arrears", "route", "监察大队核实后可以动用保证金先垫付")
     assert "overpromise" not in fired(score)
@@ -58,3 +60,14 @@ def test_no_words_are_credited_and_faulted_in_any_of_them():
         credited = [e for r in score.hits for e in r.evidence]
         faulted = [e for r in score.flags for e in r.evidence]
         assert not [(c, f) for c in credited for f in faulted if c.start < f.end and f.start < c.end]
+
+
+def test_the_learned_layer_alone_does_not_call_the_deposit_an_overpromise():
+    from simulator.train.report import every_rule_learned
+
+    scenario, rubric, _ = load_scenario_and_rubric("wage_arrears", LIBRARY)
+    assert rubric.learned is not None
+    everywhere = rubric.model_copy(update={"learned": rubric.learned.model_copy(update={"rules": {"overpromise": "learned"}})})
+    turn, said = scene(scenario, "route")
+    score = score_reply("监察大队核实后可以动用保证金先垫付", compile_rubric(every_rule_learned(everywhere)), turn, said)
+    assert "overpromise" not in fired(score)

@@ -33,6 +33,15 @@ def standard():
     return compile_rubric(RUBRIC)
 
 
+@pytest.fixture(scope="module")
+def learned_everywhere():
+    """The standard rubric with the learned layer deciding every criterion it has a model for."""
+    from simulator.train.report import every_rule_learned
+
+    return compile_rubric(every_rule_learned(RUBRIC.model_copy(update={"learned": RUBRIC.learned.model_copy(
+        update={"rules": dict.fromkeys(CRITERIA, "learned")})})))
+
+
 def test_the_weights_load_on_the_first_reply_scored_not_on_import():
     code = ("from pathlib import Path\n"
             "from simulator.engine.check.ready import load_rubric\n"
@@ -105,10 +114,10 @@ def test_no_words_are_both_credited_and_faulted(standard):
         assert overlap == [], record.reply
 
 
-def test_learned_verdicts_point_at_words_when_confident(standard):
+def test_learned_verdicts_point_at_words_when_confident(learned_everywhere):
     fired = shown = 0
     for record in SAMPLE:
-        for result in score_reply(record.reply, standard, None, record.petitioner).results:
+        for result in score_reply(record.reply, learned_everywhere, None, record.petitioner).results:
             if result.fired and result.by == "learned":
                 fired += 1
                 shown += bool(result.evidence)
@@ -139,6 +148,17 @@ def test_rubric_only_scoring_leaves_the_learned_layer_out():
     assert {r.by for r in score.results} == {"rubric"}
 
 
-def test_the_rules_cover_every_labelled_criterion_and_name_only_rubric_criteria():
-    assert set(RUBRIC.learned.rules) == set(CRITERIA)
+def test_no_words_are_both_credited_and_faulted_with_the_learned_layer_everywhere(learned_everywhere):
+    for record in SAMPLE:
+        score = score_reply(record.reply, learned_everywhere, None, record.petitioner)
+        credited = [e for r in score.hits for e in r.evidence]
+        faulted = [e for r in score.flags for e in r.evidence]
+        assert not [(c, f) for c in credited for f in faulted if c.start < f.end and f.start < c.end], record.reply
+
+
+def test_the_rules_name_labelled_criteria_and_the_weights_can_serve_any_rule():
+    """The rubric switches a criterion to the learned layer by its rule alone: no retraining."""
+    assert set(RUBRIC.learned.rules) <= set(CRITERIA)
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    assert set(data["thresholds"]) | set(data["serious_gate"]["criteria"]) == set(CRITERIA)
     assert set(RUBRIC.learned.rules.values()) <= {"rubric", "learned", "either", "both"}
