@@ -3,7 +3,8 @@
 The files are written to a temporary directory first (not timed), each with its own random
 thresholds, criteria, texts and branch shapes, all valid against a generated 20-criterion rubric,
 so the timing covers the whole pipeline of `simulator validate`: read, pre-scan, compose, walk,
-pydantic, graph, expressions, templates and the rubric.
+pydantic, graph, expressions, templates, the rubric, and (as the command does, against the
+shipped statute excerpts) the cited facts, their legal claims and the persona's numbers.
 """
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ from pathlib import Path
 from _common import MIDDLES, OPENERS
 
 from simulator.engine.check.validate import validate_paths
+from simulator.engine.content.references import load_references
+
+REFERENCES = Path(__file__).resolve().parent.parent / "references"
+FACTS = [
+    "facts:",
+    "  accept_15: {law: 信访工作条例, article: 第二十三条第二款, quote: 应当自收到信访事项之日起15日内书面告知信访人,"
+    " criteria: [time_limit]}",
+    "  finish_60: {law: 信访工作条例, article: 第三十四条, quote: 应当自受理之日起60日内办结, criteria: [time_limit]}",
+    "  wages: {what: 欠的工钱, says: 三万多块, product: [8, 4000]}",
+]
 
 FILES = 1000
 CREDITS = ["empathy", "restate", "ask_facts", "invite_more", "verify_facts", "law_basis", "explain_honestly",
@@ -51,12 +62,12 @@ def scenario_text(index: int, rng: random.Random) -> str:
     out = ["# yaml-language-server: $schema=../schemas/scenario.schema.json", "schema_version: 1",
            f"id: bench_{index:04d}", f"title: 基准场景{index}", f"category: 类别{index % 7}",
            f"difficulty: {rng.randint(1, 3)}", f"summary: {rng.choice(SAYINGS)}", "rubric: rubric.yaml",
-           "persona:", f"  name: 来访人{index}", f"  age: {rng.randint(20, 80)}", f"  background: {rng.choice(SAYINGS)}",
+           "persona:", f"  name: 来访人{index}", f"  age: {rng.randint(20, 80)}", f"  background: 工钱三万多块没拿到。{rng.choice(SAYINGS)}",
            f"  temperament: {rng.choice(['angry', 'anxious', 'calm', 'rambling'])}", "state:",
            f"  anger: {{type: int, label: 愤怒, min: 0, max: 10, initial: {rng.randint(3, 8)}}}",
            f"  trust: {{type: int, label: 信任, min: 0, max: 10, initial: {rng.randint(1, 4)}}}",
            f"  risk: {{type: int, label: 升级风险, min: 0, max: 10, initial: {rng.randint(1, 5)}}}",
-           "  heard: {type: bool, label: 已倾听, initial: false}", f"start: {dialogue[0]}", "nodes:"]
+           "  heard: {type: bool, label: 已倾听, initial: false}", *FACTS, f"start: {dialogue[0]}", "nodes:"]
     for position, node in enumerate(dialogue):
         later = dialogue[position + 1:] or ["end_resolved"]
         expects = rng.sample(CREDITS, rng.randint(2, 3))
@@ -65,7 +76,7 @@ def scenario_text(index: int, rng: random.Random) -> str:
             out += ["    say: |", f"      {rng.choice(SAYINGS)}", "      我{{ persona.name }}就想问问，愤怒值{{ anger }}。"]
         else:
             out += [f"    say: {rng.choice(SAYINGS)}"]
-        out += [f"    cue: {rng.choice(SAYINGS)}", f"    hint: {rng.choice(MIDDLES)}",
+        out += ["    cites: [accept_15, finish_60]", f"    cue: {rng.choice(SAYINGS)}", f"    hint: {rng.choice(MIDDLES)}",
                 f"    expects: [{', '.join(expects)}]", "    model_answers:",
                 f"      - {rng.choice(OPENERS)}，{rng.choice(MIDDLES)}", f"      - {rng.choice(MIDDLES)}"]
         if rng.random() < 0.5:
@@ -95,7 +106,7 @@ def main() -> None:
             (root / f"bench_{index:04d}.yaml").write_text(scenario_text(index, rng), encoding="utf-8")
         lines = sum(len(p.read_text(encoding="utf-8").splitlines()) for p in root.glob("bench_*.yaml"))
         start = time.perf_counter()
-        found = validate_paths([root], [root])
+        found = validate_paths([root], [root], load_references([REFERENCES]))
         elapsed = time.perf_counter() - start
     problems = [d for d in found if d.severity == "error"]
     print(f"{FILES} scenarios + 1 rubric, {lines // FILES} lines and 12 nodes per scenario")

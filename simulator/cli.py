@@ -14,6 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from .commands.authoring import cmd_coverage, cmd_graph, cmd_list, cmd_new, cmd_schema, cmd_validate
+from .commands.classroom import cmd_class, cmd_serve
 from .commands.errors import UserError
 from .commands.play import cmd_home, cmd_play
 from .commands.records import cmd_cohort, cmd_export, cmd_history, cmd_import, cmd_report
@@ -28,6 +29,7 @@ HANDLERS: dict[str, Handler] = {
     "coverage": cmd_coverage,
     "score": cmd_score, "test": cmd_test, "calibrate": cmd_calibrate, "train": cmd_train,
     "history": cmd_history, "report": cmd_report, "cohort": cmd_cohort, "export": cmd_export, "import": cmd_import,
+    "serve": cmd_serve, "class": cmd_class,
 }
 
 
@@ -115,6 +117,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("--tests-only", action="store_true", help="只统计路径测试，不读演练记录")
 
+    add_classroom_parsers(sub)
+
     p = sub.add_parser("calibrate", help="比较教员打分与机器评分的一致性")
     p.add_argument("file", metavar="FILE", help="CSV：id, reply[, context, scenario, node], 各维度分数")
     p.add_argument("--rubric", help="评分标准文件（默认内置的 standard.yaml）")
@@ -126,6 +130,43 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", metavar="DIR", help="--teach 时的语料目录（默认源码中的 data/corpus）")
     p.add_argument("--quick", action="store_true", help="--teach 时留一轮交叉验证不做嵌套（快约三倍）")
     return parser
+
+
+def add_classroom_parsers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="课堂服务：学员用浏览器演练，教员在控制台看全班（教员用）")
+    p.add_argument("--host", default="0.0.0.0",
+                   help="监听的地址（默认 0.0.0.0：本机所有网卡；只在本机试用可写 127.0.0.1）")
+    p.add_argument("--port", type=int, default=8000, help="端口（默认 8000）")
+    p.add_argument("--max-sessions", type=int, default=60, help="同时在线的最多人数（默认 60）")
+    p.add_argument("--instructor-token",
+                   help="教员控制台口令（也可用环境变量 SIMULATOR_INSTRUCTOR_TOKEN；默认每次启动随机生成）")
+
+    p = sub.add_parser("class", help="班级：名单、班级代码、布置场景、考核锁定、结束与报告（教员用）")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("new", help="开设班级并生成班级代码")
+    a.add_argument("name", metavar="NAME", help="班级名称")
+    a.add_argument("--roster", metavar="FILE", help="名单文件：每行一个姓名（- 从标准输入读）")
+    a.add_argument("--trainee", action="append", metavar="NAME", help="学员姓名（可重复）")
+    a = actions.add_parser("list", help="列出班级")
+    a.add_argument("--format", choices=["text", "json"], default="text")
+    a = actions.add_parser("show", help="班级详情：名单与每人的进度")
+    a.add_argument("ref", metavar="CLASS", help="班级代码、编号或名称")
+    a.add_argument("--format", choices=["text", "json"], default="text")
+    for action, what in (("add", "加入名单"), ("remove", "移出名单")):
+        a = actions.add_parser(action, help=f"把学员{what}")
+        a.add_argument("ref", metavar="CLASS", help="班级代码、编号或名称")
+        a.add_argument("names", nargs="+", metavar="NAME")
+    a = actions.add_parser("assign", help="布置场景（不写场景则恢复为全部场景）")
+    a.add_argument("ref", metavar="CLASS", help="班级代码、编号或名称")
+    a.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="场景编号")
+    a = actions.add_parser("exam", help="锁定（on）或解除（off）考核模式")
+    a.add_argument("ref", metavar="CLASS", help="班级代码、编号或名称")
+    a.add_argument("state", choices=["on", "off"])
+    for action, what in (("end", "结束课堂并输出本班报告"), ("report", "输出本班报告（不结束课堂）")):
+        a = actions.add_parser(action, help=what)
+        a.add_argument("ref", metavar="CLASS", help="班级代码、编号或名称")
+        a.add_argument("--format", choices=["html", "csv"], default="html")
+        a.add_argument("-o", "--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
 
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:

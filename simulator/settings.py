@@ -4,10 +4,10 @@ The command line builds a `Settings` (`Settings.from_environment(os.environ, dat
 and passes it down; nothing else reads the environment or works out where content lives.
 
 Where things are:
-- the bundled library: `scenarios/`, `rubrics/` and `schemas/` inside the `simulator.bundled`
-  package (installed copies; in a source checkout, symlinks to the top-level folders), found
-  through `importlib.resources`;
-- the user's own content: `scenarios/` and `rubrics/` in the content folder
+- the bundled library: `scenarios/`, `rubrics/`, `schemas/` and `references/` (the statute
+  excerpts scenarios cite) inside the `simulator.bundled` package (installed copies; in a source
+  checkout, symlinks to the top-level folders), found through `importlib.resources`;
+- the user's own content: `scenarios/`, `rubrics/` and `references/` in the content folder
   ($SIMULATOR_CONTENT_DIR, else `content/` in the user's data directory), listed, validated,
   tested and played beside the bundled library; `simulator new` writes there when the bundled
   library is installed (read-only), and into the bundled folders in a source checkout;
@@ -17,7 +17,10 @@ Where things are:
 
 Other variables: $SIMULATOR_TRAINEE (the TUI's trainee; else the login name), $SIMULATOR_THEME
 (a Textual theme; else an ANSI theme that follows the terminal, light when $COLORFGBG says the
-background is), and for benchmarks only $SIMULATOR_BENCH_FILE / $SIMULATOR_BENCH_EXIT.
+background is), $SIMULATOR_CLASS (the class a served TUI plays in: `simulator serve` sets it, with
+the signed-in trainee, through `served_environment`), $SIMULATOR_INSTRUCTOR_TOKEN (the console's
+token for `simulator serve`; else one is made up at start), and for benchmarks only
+$SIMULATOR_BENCH_FILE / $SIMULATOR_BENCH_EXIT.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the engine loads pydantic: not on the TUI's start-up path
     from .engine.content.library import Library
+    from .engine.content.references import References
 
 APP_NAME = "jiefang"
 BUNDLED_PACKAGE = "simulator.bundled"
@@ -46,6 +50,9 @@ TRAINEE = "SIMULATOR_TRAINEE"
 THEME = "SIMULATOR_THEME"
 BENCH_FILE = "SIMULATOR_BENCH_FILE"
 BENCH_EXIT = "SIMULATOR_BENCH_EXIT"
+CLASS = "SIMULATOR_CLASS"
+INSTRUCTOR_TOKEN = "SIMULATOR_INSTRUCTOR_TOKEN"
+SERVED_THEME = "textual-dark"  # a browser terminal has no colours of its own for the ANSI themes to follow
 
 
 @dataclass(frozen=True)
@@ -60,14 +67,16 @@ class Bench:
 class Settings:
     """Where content, records and caches live, and the user's choices; one immutable value."""
 
-    bundled_dir: Path  # holds scenarios/, rubrics/, schemas/
-    content_dir: Path  # the user's own scenarios/ and rubrics/
+    bundled_dir: Path  # holds scenarios/, rubrics/, schemas/, references/
+    content_dir: Path  # the user's own scenarios/, rubrics/ and references/
     data_dir: Path  # records
     cache_dir: Path
     trainee: str
     theme: str
     bundled_editable: bool = False  # a source checkout: `new` adds to the bundled library itself
     bench: Bench | None = None
+    classroom: str = ""  # the class this TUI plays in: its id (as serve sets it) or join code; "" for none
+    instructor_token: str = ""  # `simulator serve`: the console's token ("" makes one up)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], data_dir: str | os.PathLike[str] | None = None) -> Settings:
@@ -92,6 +101,8 @@ class Settings:
             theme=variable(THEME) or terminal_theme(environ.get("COLORFGBG", "")),
             bundled_editable=is_source_checkout(bundled),
             bench=bench,
+            classroom=variable(CLASS),
+            instructor_token=variable(INSTRUCTOR_TOKEN),
         )
 
     # ------------------------------------------------------------ content
@@ -114,12 +125,26 @@ class Settings:
         return self.bundled_rubrics / STANDARD_RUBRIC
 
     @property
+    def bundled_references(self) -> Path:
+        """The statute excerpts the bundled library cites (`laws/<id>.md`)."""
+        return (self.bundled_dir / "references").resolve()
+
+    @property
     def user_scenarios(self) -> Path:
         return self.content_dir / "scenarios"
 
     @property
     def user_rubrics(self) -> Path:
         return self.content_dir / "rubrics"
+
+    @property
+    def user_references(self) -> Path:
+        return self.content_dir / "references"
+
+    @property
+    def reference_dirs(self) -> tuple[Path, ...]:
+        """Statute excerpts: the bundled ones, then the user's own (an id may be shipped only once)."""
+        return (self.bundled_references, self.user_references)
 
     @property
     def scenario_dirs(self) -> tuple[Path, ...]:
@@ -137,6 +162,12 @@ class Settings:
         from .engine.content.library import Library
 
         return Library(self.scenario_dirs, self.rubric_dirs)
+
+    def references(self) -> References:
+        """The statute excerpts, loaded (importing the engine; raises ContentError for a malformed file)."""
+        from .engine.content.references import load_references
+
+        return load_references(self.reference_dirs)
 
     def content_folders(self) -> list[Path]:
         """The library's folders that exist, rubrics first (what `test` and `validate` check by default)."""
@@ -199,3 +230,16 @@ def terminal_theme(colorfgbg: str) -> str:
     """Follow the terminal: the ANSI themes use its own colours; COLORFGBG says light or dark."""
     background = colorfgbg.split(";")[-1]
     return "ansi-light" if background in LIGHT_BACKGROUNDS else "ansi-dark"
+
+
+def served_environment(settings: Settings, trainee: str, class_id: int | str) -> dict[str, str]:
+    """The whole environment of a TUI that `simulator serve` runs for a signed-in trainee.
+
+    Built from the settings rather than copied from the server's own environment, so nothing of
+    the server's (the instructor's token, say) reaches a trainee's process.
+    """
+    theme = settings.theme if not settings.theme.startswith("ansi-") else SERVED_THEME
+    return {
+        DATA_DIR: str(settings.data_dir), CONTENT_DIR: str(settings.content_dir), CACHE_DIR: str(settings.cache_dir),
+        THEME: theme, TRAINEE: trainee, CLASS: str(class_id), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+    }

@@ -26,15 +26,18 @@ ALLOWED = {
     "simulator.reports": ["simulator.reports", "simulator.store", "simulator.engine"],
     "simulator.ui": ["simulator.ui", "simulator.reports", "simulator.store", "simulator.engine", "simulator.settings"],
     "simulator.train": ["simulator.train", "simulator.engine"],
-    "simulator.commands": ["simulator.commands", "simulator.ui", "simulator.reports", "simulator.store",
-                           "simulator.train", "simulator.engine", "simulator.settings"],
+    "simulator.serve": ["simulator.serve", "simulator.reports", "simulator.store", "simulator.engine",
+                        "simulator.settings"],
+    "simulator.commands": ["simulator.commands", "simulator.serve", "simulator.ui", "simulator.reports",
+                           "simulator.store", "simulator.train", "simulator.engine", "simulator.settings"],
     "simulator.cli": ["simulator.commands", "simulator.settings"],
     "simulator.bundled": [],
     "simulator.__main__": ["simulator.cli"],
     "simulator": [],
 }
 # Third-party packages that belong to one layer only.
-OWNED = {"textual": "simulator.ui", "rich": "simulator.ui"}
+OWNED = {"textual": "simulator.ui", "rich": "simulator.ui", "aiohttp": "simulator.serve",
+         "textual_serve": "simulator.serve"}
 
 
 def module_name(path: Path) -> str:

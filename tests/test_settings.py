@@ -13,7 +13,15 @@ def test_the_bundled_library_is_package_data_linked_to_the_top_level_folders():
     assert settings.bundled_dir == bundled_dir() and settings.bundled_dir.name == "bundled"
     assert settings.bundled_scenarios == ROOT / "scenarios" and settings.bundled_rubrics == ROOT / "rubrics"
     assert settings.schemas_dir == ROOT / "schemas" and settings.standard_rubric.is_file()
+    assert settings.bundled_references == ROOT / "references"
     assert settings.bundled_editable  # a source checkout: `new` adds to the project's folders
+
+
+def test_the_statute_excerpts_are_the_bundled_ones_then_the_users(tmp_path):
+    settings = Settings.from_environment({"SIMULATOR_CONTENT_DIR": str(tmp_path / "mine")})
+    assert settings.reference_dirs == (ROOT / "references", tmp_path / "mine" / "references")
+    references = settings.references()  # the user's folder does not exist yet: the bundled excerpts alone
+    assert references.find("信访工作条例") is not None and references.find("民法典") is not None
 
 
 def test_data_dir_comes_from_the_option_then_the_environment_then_the_user_folder(tmp_path):

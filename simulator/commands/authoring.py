@@ -22,7 +22,9 @@ def cmd_validate(args: argparse.Namespace, settings: Settings) -> int:
     from .content_output import count_files, report_diagnostics
 
     paths = [Path(p) for p in args.paths] or [shown(folder) for folder in settings.content_folders()]
-    found = validate_paths(paths, settings.library.rubric_dirs)
+    with content_errors():
+        references = settings.references()
+    found = validate_paths(paths, settings.library.rubric_dirs, references)
     return report_diagnostics(found, count_files(paths), args.format, args.strict, sys.stdout)
 
 

@@ -79,7 +79,14 @@ def session_json(session: Session) -> dict[str, Any]:
         "pending": None if ending is not None else session.prompt,
         "dimensions": session.dimension_scores(),
         "total": session.total(),
+        "score": _score_parts(session),
     }
+
+
+def _score_parts(session: Session) -> dict[str, Any]:
+    score = session.score()
+    return {"conduct": score.conduct, "played": score.played, "full_length": score.full_length,
+            "ending": score.ending_kind, "ending_value": score.ending_value}
 
 
 def _print_turn(result: TurnResult, session: Session, out: IO[str]) -> None:
@@ -110,3 +117,4 @@ def _print_summary(session: Session, out: IO[str]) -> None:
     labels = {k: d.label for k, d in session.rubric.dimensions.items()}
     shown = "  ".join(f"{labels[k]} {v if v is not None else '—'}" for k, v in dims.items())
     out.write(f"本次得分：{session.total() if session.total() is not None else '—'}（{shown}）\n")
+    out.write(f"  {session.score().explanation}\n")

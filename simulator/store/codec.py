@@ -48,6 +48,7 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "criterion": f.criterion, "label": f.label, "dimension": f.dimension, "kind": f.kind,
         "expected": f.expected, "evidence": [{"start": s, "end": e, "text": t} for s, e, t in f.evidence],
         "message": f.message, "example": f.example, "source_ref": f.source_ref, "source_quote": f.source_quote,
+        "citations": [{"ref": ref, "quote": quote} for ref, quote in f.citations],
     }
 
 
@@ -58,6 +59,7 @@ def finding_from(d: Any) -> Finding:
         tuple((_need(e, "start", int), _need(e, "end", int), _need(e, "text", str)) for e in _list(d, "evidence")),
         _need(d, "message", str), _need(d, "example", str), _need(d, "source_ref", str),
         _need(d, "source_quote", str),
+        tuple((_need(c, "ref", str), _need(c, "quote", str)) for c in _need(d, "citations", list, True) or ()),
     )
 
 

@@ -120,6 +120,7 @@ class Finding:
     example: str
     source_ref: str
     source_quote: str
+    citations: tuple[tuple[str, str], ...] = ()  # (「《信访工作条例》第二十二条」, the words) the node cites for it
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def _finding(result: CriterionResult) -> Finding:
     return Finding(
         result.criterion, result.label, result.dimension, result.kind, result.expected,
         tuple((e.start, e.end, e.text) for e in result.evidence), result.message, result.example,
-        result.source_ref, result.source_quote,
+        result.source_ref, result.source_quote, tuple((c.ref, c.quote) for c in result.citations),
     )
 
 

@@ -86,6 +86,46 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             UNIQUE (session_id, seq)
         )""",
     ),
+    # 1 -> 2: classes for serving a classroom: roster, assignments, exam lock, the class's sessions,
+    # and who is connected (written by the server)
+    (
+        """CREATE TABLE classes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            code TEXT NOT NULL UNIQUE,
+            status TEXT NOT NULL CHECK (status IN ('open', 'ended')),
+            exam_locked INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            ended_at TEXT
+        )""",
+        """CREATE TABLE class_members (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            trainee_id INTEGER NOT NULL REFERENCES trainees(id),
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (class_id, trainee_id)
+        )""",
+        """CREATE TABLE class_assignments (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            scenario_id TEXT NOT NULL,
+            PRIMARY KEY (class_id, scenario_id)
+        )""",
+        """CREATE TABLE class_sessions (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            PRIMARY KEY (class_id, session_id)
+        )""",
+        "CREATE INDEX class_sessions_by_session ON class_sessions (session_id)",
+        """CREATE TABLE presence (
+            class_id INTEGER NOT NULL REFERENCES classes(id) ON DELETE CASCADE,
+            trainee_id INTEGER NOT NULL REFERENCES trainees(id),
+            online INTEGER NOT NULL,
+            connected_at TEXT NOT NULL,
+            last_input_at TEXT NOT NULL,
+            left_at TEXT,
+            PRIMARY KEY (class_id, trainee_id)
+        )""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 from textual.content import Content
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ..engine.play.session import Session
     from ..settings import Bench
     from ..store.records import SavedSession
+    from .classroom import ClassroomWatch
     from .records import Records
     from .screens.debrief import DebriefScreen
     from .screens.play import PlayScreen
@@ -67,7 +68,8 @@ class JiefangApp(App[None]):
                  rubric: Rubric | None = None, play: tuple[Scenario, Rubric] | None = None,
                  mode: str = "practice", theme: str | None = None,
                  clock: Callable[[], datetime] = datetime.now, watch: ContentWatcher | None = None,
-                 preview: bool | None = None, reports_dir: Path | None = None, bench: Bench | None = None) -> None:
+                 preview: bool | None = None, reports_dir: Path | None = None, bench: Bench | None = None,
+                 classroom: ClassroomWatch | None = None) -> None:
         """
         Args:
             library: where scenarios are listed and loaded from.
@@ -82,6 +84,7 @@ class JiefangApp(App[None]):
             preview: show the author's preview when play starts; None shows it when watching.
             reports_dir: where the debrief exports reports; None writes them to the current directory.
             bench: benchmarks only: note the moment the app is ready (or has listed the library), then exit.
+            classroom: served in a class (`simulator serve`): follow its assignment, exam lock and end.
         """
         super().__init__()
         self.library = library
@@ -106,6 +109,7 @@ class JiefangApp(App[None]):
         if theme:
             self.theme = theme
         self.bench = bench
+        self.classroom = classroom
 
     def get_default_screen(self) -> HomeScreen:
         home = HomeScreen()
@@ -134,6 +138,8 @@ class JiefangApp(App[None]):
         if self.bench is not None and self.bench.exit_when == "ready":
             self._bench_done()
             return
+        if self.classroom is not None:
+            self.classroom.start(self, lambda mode: setattr(self.home, "mode", mode), self.load_library)
         self.load_library()
 
     def _bench_done(self) -> None:
@@ -169,6 +175,10 @@ class JiefangApp(App[None]):
             self.call_after_refresh(self._bench_done)
         else:
             self.call_after_refresh(self.refresh_best)
+        if self.classroom is not None and len(self.screen_stack) == 1:
+            only = self.classroom.listed(entries)  # the class's one assigned scenario: straight in
+            if only is not None:
+                self.post_message(OpenScenario(only))
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False)
     def refresh_best(self) -> None:
@@ -227,6 +237,9 @@ class JiefangApp(App[None]):
               record_id: int | None = None) -> AwaitMount:
         from ..engine.play.session import MODES
         from .screens.play import PlayScreen
+
+        if self.classroom is not None:
+            mode = self.classroom.mode(mode)
 
         # The watched scenario however it opens (directly, resumed, played again): matched by id,
         # since a save may land while the resume dialog is up and make this copy an older one.
@@ -321,6 +334,10 @@ class JiefangApp(App[None]):
         self.action_home()
         self._play(session.scenario, session.rubric, session.mode)
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.classroom is not None:
+            self.classroom.focused(event.widget)
+
     def on_author_tools_toggled(self, message: AuthorTools.Toggled) -> None:
         """The next play screen opens with the preview as the author left it."""
         self.preview = message.shown
@@ -346,6 +363,10 @@ class JiefangApp(App[None]):
 
     def action_trainee(self) -> None:
         from .screens.dialogs import TraineeDialog
+
+        if self.classroom is not None:
+            self.notify("课堂中按登录的姓名记录，不能更换学员。", markup=False)
+            return
 
         def rename(name: str | None) -> None:
             if name and name != self.trainee:

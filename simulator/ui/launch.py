@@ -5,6 +5,7 @@ it the engine) is opened lazily, from a worker thread, after the first frame.
 """
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -13,7 +14,10 @@ if TYPE_CHECKING:
     from ..engine.content.model import Rubric, Scenario
     from ..engine.play.session import Session
     from ..settings import Settings
+    from ..store.classes import Classes
     from ..store.records import SavedSession, SessionSummary
+    from .classroom import ClassroomWatch
+    from .library import ScenarioSource
     from .records import Records
     from .watch import ContentWatcher
 
@@ -88,6 +92,22 @@ def open_records(settings: Settings) -> LazyRecords:
     return LazyRecords(factory)
 
 
+def in_classroom(settings: Settings, library: ScenarioSource, records: LazyRecords
+                 ) -> tuple[ScenarioSource, Records, ClassroomWatch]:
+    """The library, records and class watch of a TUI served in a class (the records' store is shared)."""
+    from .classroom import ClassLink, ClassroomLibrary, ClassroomRecords, ClassroomWatch
+
+    def classes() -> Classes:
+        from ..store.classes import Classes
+        from ..store.store import Store
+
+        store = records.target
+        return Classes(store if isinstance(store, Store) else Store.open(settings.data_dir))
+
+    link = ClassLink(functools.cache(classes), settings.classroom)
+    return ClassroomLibrary(library, link), ClassroomRecords(records, link), ClassroomWatch(link)
+
+
 def run_app(settings: Settings, *, trainee: str | None = None, play: tuple[Scenario, Rubric] | None = None,
             mode: str = "practice", watch: ContentWatcher | None = None) -> int:
     """Run the TUI; `watch` plays a scenario file and reloads it when saved (`play` is then None)."""
@@ -95,9 +115,14 @@ def run_app(settings: Settings, *, trainee: str | None = None, play: tuple[Scena
     from .library import DiskLibrary
 
     records = open_records(settings)
-    library = DiskLibrary(settings.scenario_dirs, settings.rubric_dirs, index=settings.index_file)
-    app = JiefangApp(library, records, trainee or settings.trainee, play=play, mode=mode, watch=watch,
-                     theme=settings.theme, reports_dir=settings.reports_dir, bench=settings.bench)
+    library: ScenarioSource = DiskLibrary(settings.scenario_dirs, settings.rubric_dirs, index=settings.index_file)
+    keeper: Records = records
+    classroom = None
+    if settings.classroom:
+        library, keeper, classroom = in_classroom(settings, library, records)
+    app = JiefangApp(library, keeper, trainee or settings.trainee, play=play, mode=mode, watch=watch,
+                     theme=settings.theme, reports_dir=settings.reports_dir, bench=settings.bench,
+                     classroom=classroom)
     try:
         app.run()
     finally:

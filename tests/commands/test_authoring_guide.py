@@ -12,6 +12,7 @@ from simulator.engine.check.validate import validate_paths
 from simulator.engine.content.diagnostics import CATALOGUE
 from simulator.engine.content.library import require
 from simulator.engine.content.loader import load_file
+from simulator.engine.content.references import load_references
 
 ROOT = Path(__file__).resolve().parents[2]
 GUIDE = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
@@ -35,7 +36,7 @@ def placed(tmp_path):
 
 
 def test_the_examples_validate_clean(placed):
-    assert validate_paths(list(placed), [ROOT / "rubrics"]) == []
+    assert validate_paths(list(placed), [ROOT / "rubrics"], load_references([ROOT / "references"])) == []
 
 
 def test_the_scenario_example_passes_its_tests_against_the_standard_rubric(placed):
@@ -58,3 +59,17 @@ def test_the_commands_it_teaches_exist():
     commands = set(build_parser()._subparsers._group_actions[0].choices)
     taught = set(re.findall(r"simulator (\w+)", GUIDE))
     assert taught <= commands, taught - commands
+
+
+def test_the_worked_lexicon_example_judges_as_the_guide_says(placed):
+    from simulator.engine.play.scoring import compile_rubric, score_reply
+
+    scorer = compile_rubric(require(load_file(placed[1], "rubric")))
+    table = GUIDE.split("逐句看它怎么判", 1)[1].split("\n\n", 2)[1]
+    rows = [line.split("|")[1:4] for line in table.splitlines()[2:]]
+    assert len(rows) >= 4
+    for reply, verdict, _ in rows:
+        result = score_reply(reply.strip(), scorer).result("empathy")
+        assert result.fired == verdict.strip().startswith("触发"), reply
+        for word in re.findall(r"「(.+?)」", verdict):
+            assert word in [e.text for e in result.evidence], (reply, word)

@@ -21,6 +21,7 @@ def test_a_scenario_in_the_content_folder_joins_the_library(tmp_path, capsys, ma
     (bundled / "scenarios").mkdir(parents=True)
     shutil.copy(DATA / "ui" / "scenarios" / "wages.yaml", bundled / "scenarios")
     shutil.copytree(DATA / "ui" / "rubrics", bundled / "rubrics")
+    shutil.copytree(DATA.parent.parent / "references", bundled / "references")  # the statutes its scenario cites
     settings = make_settings(bundled_dir=bundled, content_dir=tmp_path / "mine")
     settings.user_scenarios.mkdir(parents=True)
     settings.user_rubrics.mkdir()

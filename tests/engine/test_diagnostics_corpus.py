@@ -14,9 +14,11 @@ import pytest
 from simulator.engine.check.validate import validate_paths
 from simulator.engine.content.diagnostics import CATALOGUE
 from simulator.engine.content.loader import load_file
+from simulator.engine.content.references import load_references
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 BROKEN = DATA / "broken"
+REFERENCES = load_references([DATA.parent.parent / "references"])  # the shipped statute excerpts
 EXPECT = re.compile(r"(SC\d{3})@(\d+)(?::(\d+))?")
 CORPUS = sorted(BROKEN.glob("*.yaml"))
 
@@ -41,7 +43,7 @@ def test_corpus_covers_every_code_in_the_catalogue():
 @pytest.mark.parametrize("path", CORPUS, ids=lambda p: p.stem)
 def test_broken_file_reports_exactly_its_faults(path: Path):
     wanted = expectations(path)
-    found = validate_paths([path], [DATA])
+    found = validate_paths([path], [DATA], REFERENCES)
     got = sorted({(d.code, d.line) for d in found})
     assert got == sorted({(code, line) for code, line, _ in wanted}), "\n".join(map(str, found))
     for code, line, col in wanted:
@@ -59,28 +61,30 @@ def test_several_faults_are_all_reported_in_one_run(name: str):
     path = BROKEN / f"{name}.yaml"
     wanted = expectations(path)
     assert len({code for code, _, _ in wanted}) >= 5
-    found = validate_paths([path], [DATA])
+    found = validate_paths([path], [DATA], REFERENCES)
     assert {(code, line) for code, line, _ in wanted} <= {(d.code, d.line) for d in found}
 
 
 def test_whole_corpus_in_one_call_is_sorted_and_complete():
-    found = validate_paths([BROKEN], [DATA])
+    found = validate_paths([BROKEN], [DATA], REFERENCES)
     assert found == sorted(found, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
     total = sum(len({(code, line) for code, line, _ in expectations(p)}) for p in CORPUS)
     assert len({(d.path, d.code, d.line) for d in found}) == total
 
 
 def test_did_you_mean_hints():
-    by_file = {p.stem: [d.message for d in validate_paths([p], [DATA])] for p in CORPUS}
+    by_file = {p.stem: [d.message for d in validate_paths([p], [DATA], REFERENCES)] for p in CORPUS}
     assert any("是否想写 'ending'" in m for m in by_file["sc012_unknown_key"])
     assert any("是否想写 'end_escalated'" in m for m in by_file["sc101_goto_missing"])
     assert any("是否想写 'anger'" in m for m in by_file["sc201_undeclared_in_when"])
     assert any("是否想写 'regex'" in m for m in by_file["sc015_unknown_check"])
     assert any("是否想写 'opening'" in m for m in by_file["sc106_missing_start"])
+    assert any("是否想写 '信访工作条例'" in m for m in by_file["sc401_law_not_shipped"])
+    assert any("是否想写 'answer_in_15_days'" in m for m in by_file["sc405_cites_undeclared_fact"])
 
 
 def test_valid_fixtures_are_clean():
-    found = validate_paths([DATA / "mini_scenario.yaml", DATA / "mini_rubric.yaml"], [DATA])
+    found = validate_paths([DATA / "mini_scenario.yaml", DATA / "mini_rubric.yaml"], [DATA], REFERENCES)
     assert found == []
 
 

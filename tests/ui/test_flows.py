@@ -76,7 +76,9 @@ async def test_hint_shows_what_the_turn_expects_and_is_recorded(make_app):
         hint = play.query_one("#hint-card").visual.plain
         assert "先回应他的情绪，请他坐下慢慢说。" in hint  # node.hint
         assert "来访人情绪激动" in hint  # node.cue
-        assert "共情" in hint and "您先别着急，这事搁谁身上都窝火。" in hint  # criterion label and example
+        # the criterion's label, and as its example the node's own model answer, not the rubric's generic sentence
+        assert "共情" in hint and play.session.current.model_answers[0] in hint
+        assert "您先别着急，这事搁谁身上都窝火。" not in hint
         assert play.session.hint_pending
         await send(pilot, EMPATHY)
         assert play.session.last.hint_used

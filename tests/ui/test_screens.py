@@ -101,8 +101,10 @@ async def test_history_shows_sessions_and_a_trend_per_dimension(make_app):
         assert "讨薪的老周" in str(table.get_row_at(0)[1])
         charts = {c.id: c.visual.plain for c in history.query(".trend-chart")}
         assert set(charts) >= {"trend-total", "trend-listening", "trend-communication"}
-        assert charts["trend-total"] == "▂▂██"  # 25 then 100, oldest first, on a fixed 0-100 scale
-        assert "最近 100 ↑75" in text_of(history)
+        # 16 then 100, oldest first, on a fixed 0-100 scale: the first session stopped at an escalation after two
+        # turns, so its four unreached turns count 0 and its ending adds nothing
+        assert charts["trend-total"] == "▂▂██"
+        assert "最近 100 ↑84" in text_of(history)
 
 
 async def test_history_without_sessions_says_so(make_app):

@@ -36,6 +36,41 @@ dimensions:
 # 无场景上下文时（simulator score、calibrate 中没有写场景节点的行）本轮期望的加分项。
 default_expects: [empathy, ask_facts, verify_facts, polite]
 
+# 词族与命名间隔（lexicon）：同一组说法只写一次，起个名字，检查条件里按名字引用；要加一个说法，只改一处。
+#   families：词族名 → phrases 说法（字面）、patterns 小段正则、include 并入别的词族、description 说明，
+#     examples 必中例句（每句都要含有本族的说法）、near_misses 形近而不该命中的说法；simulator test 逐句检验。
+#   gaps：间隔名 → max 最多隔几个字、min 至少几个字、clause 能否跨过逗号句号等分句标点（默认不能）、
+#     negation 能否跨过「不、没」（默认能）、stops 另外不能跨过的字符、description 说明。
+lexicon:
+  gaps:
+    clause: {description: 同一分句之内, max: 8}
+  families:
+    understand:
+      description: 表示懂得对方的说法
+      phrases: [理解, 体谅, 明白]
+      examples: [我理解您的心情]
+      near_misses: [我们会处理]
+    feeling:
+      description: 对方的情绪和处境
+      phrases: [心情, 着急, 委屈, 不容易]
+      examples: [您的心情]
+      near_misses: [您的材料]
+    calm_down:
+      description: 安慰对方的祈使句
+      phrases: [别着急, 别担心, 消消气]
+      examples: [您先别着急]
+      near_misses: [您先坐]
+    listen_to_other_side:
+      description: 听一听、问一问责任单位
+      phrases: [听一听, 听听, 问问]
+      examples: [我们听一听项目部的说法]
+      near_misses: [您听我说]
+    their_view:
+      description: 责任单位的说法
+      phrases: [意见, 说法, 解释]
+      examples: [项目部的说法]
+      near_misses: [项目部的地址]
+
 # 评分项。每项：
 #   id 编号；label 中文名；dimension 所属维度；kind：credit 加分项 / fault 扣分项；
 #   weight：加分项的权重，或扣分项从该维度扣除的分数；cap：扣分项触发时本轮总分的上限（严重问题才用）；
@@ -43,10 +78,14 @@ default_expects: [empathy, ask_facts, verify_facts, polite]
 #   example 示范说法；source 出处（ref 编号 + quote 原文，须能在来源文件中找到）；
 #   effects 触发时对场景状态的通用影响（场景声明了该变量才生效）；
 #   golden 黄金回复：fires 应触发、quiet 不应触发，两样都要有。
-# 检查条件（一个键表示一种）：phrases 出现任一短语 / not_phrases 一个都不出现 / regex 正则匹配 /
-#   not_regex 正则不匹配 / question 含（或不含）提问 / length 字数范围 / similar 与示范回答的相似度 /
-#   any 任一满足 / all 全部满足 / at_least N + of 至少满足 N 个。
-#   phrases 默认开启否定守卫 guard：短语前同一分句里有“不、没、别……”时不算命中（“我不理解您”不算共情）。
+# 检查条件（一个键表示一种）：
+#   family 出现某个词族（times: N 至少出现 N 次）/ seq 依次出现：词族名、间隔（{clause: 4} 即按 clause 的规矩
+#   最多隔 4 个字）、一小段正则、[...] 可有可无的一段、{unless: [...]} 后面不能紧跟的 / near: [词族, 词族] + within
+#   两个词族相隔不超过 within，先后不限 / not 子条件不成立 / phrases 出现任一短语 / not_phrases 一个都不出现 /
+#   regex 正则匹配（写不成词族时才用）/ not_regex 正则不匹配 / question 含（或不含）提问 / length 字数范围 /
+#   similar 与示范回答的相似度 / any 任一满足 / all 全部满足 / at_least N + of 至少满足 N 个。
+#   family、seq、near、phrases 默认开启否定守卫 guard：前面同一分句里有“不、没、别……”时不算命中
+#   （“我不理解您”不算共情）；写在 any、all 上的 guard 是其中 family、seq、near 的默认值。
 #   加分项不能只靠“没说某话”得分（校验 SC310），扣分项不能对空回复触发（SC311）。
 criteria:
   - id: empathy
@@ -54,15 +93,19 @@ criteria:
     dimension: listening
     kind: credit
     weight: 2
+    # 安慰的话，或「理解……心情」（中间隔不超过 8 个字、不跨逗号），或倒过来「心情……理解」。
     check:
-      phrases: [别着急, 不容易, 理解您, 心情我理解, 换谁都, 委屈]
+      any:
+        - family: calm_down
+        - near: [understand, feeling]
+          within: {clause: 8}
     feedback: {hit: 回应了来访人的情绪。, miss: 先回应来访人的情绪，再谈事情。}
     example: 您先别着急，这事搁谁身上都着急。
     source: {ref: 篇二·热忱的服务精神, quote: 要学会站在上访者的角度思考问题}
     effects: {anger: -10, trust: 5}
     golden:
-      fires: [您先别着急，慢慢说。, 这么久没有消息，确实不容易。]
-      quiet: [我不理解您为什么这样。, 请出示身份证。]
+      fires: [您先别着急，慢慢说。, 这么久没有消息，您的心情我理解。]
+      quiet: [我不理解您为什么这样。, 请出示身份证。, 我理解，心情不好也得排队。]
 
   - id: ask_facts
     label: 问清事实
@@ -86,15 +129,17 @@ criteria:
     dimension: impartiality
     kind: credit
     weight: 1
-    # regex：正则表达式（Python 语法）。中文旁不要用 \\b（SC302）。
+    # 「核实」，或「听一听……的说法」：seq 里依次写词族名、间隔、说法；依据只标出词，不标中间隔着的字。
     check:
-      regex: '核实|了解一下情况|听一听.{0,6}意见'
+      any:
+        - phrases: [核实, 了解一下情况]
+        - seq: [listen_to_other_side, {clause: 6}, their_view]
     feedback: {hit: 表示会核实、听取各方意见。, miss: 说明会向责任单位核实情况，不急于下结论。}
     example: 我们会向有关单位核实情况，也听一听他们的意见。
     source: {ref: 篇一·站在低位倾听的心态, quote: 再听一听责任单位与办理部门、政策解释是部门的意见，就能把问题搞清楚}
     golden:
-      fires: [我们会向有关单位核实情况。]
-      quiet: [这事肯定是他们的错。]
+      fires: [我们会向有关单位核实情况。, 我们也听一听项目部的说法。]
+      quiet: [这事肯定是他们的错。, 您听我说，说法不重要。]
 
   - id: polite
     label: 礼貌用语

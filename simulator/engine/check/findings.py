@@ -63,5 +63,18 @@ class Findings:
             line += max(lineno, 1) - 1
         self.found.append(Diagnostic.of(code, message, self.path, line, col))
 
+    def add_in_text(self, code: str, message: str, where: DataPath, text: str, offset: int) -> None:
+        """Report at character `offset` of an authored text, whether a one-line or a block (``|``) scalar."""
+        line, col = self.marks.at(where)
+        if 0 < line <= len(self._lines) and self._lines[line - 1][col - 1:col] in ("|", ">") and "\n" in text:
+            lineno = text[:offset].count("\n") + 1
+            target = line + lineno
+            if target <= len(self._lines):
+                raw = self._lines[target - 1]
+                column = len(raw) - len(raw.lstrip(" ")) + offset - (text.rfind("\n", 0, offset) + 1) + 1
+                self.found.append(Diagnostic.of(code, message, self.path, target, column))
+                return
+        self.add_inside(code, message, where, text, offset)
+
     def result(self) -> tuple[Diagnostic, ...]:
         return tuple(self.found)

@@ -5,11 +5,14 @@ went instead of where it was expected to go.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..content.model import PathTest, Rubric, Scenario, StateBound
+from ..play.lexicon import Expander, LexiconError
 from ..play.scoring import CompiledRubric, CriterionResult, ReplyTooLong, TurnScore, compile_rubric, score_reply
 from ..play.session import ScenarioError, Session
+from ..play.text import compile_regex, normalize_text
 
 VERDICT = {True: "fires", False: "quiet"}
 
@@ -52,7 +55,8 @@ def run_rubric(rubric: Rubric) -> Report:
         label = f"test {index}" + (f" {test.name}" if test.name else "")
         cases += [(label, cid, test.reply, verdict == "fires") for cid, verdict in test.expect.items()]
 
-    passed, failures, labelled = 0, [], []
+    passed, failures = family_examples(rubric)
+    labelled: list[Labelled] = []
     scores: dict[str, TurnScore | ReplyTooLong] = {}
     compiled = compile_rubric(rubric)
 
@@ -95,6 +99,27 @@ def run_rubric(rubric: Rubric) -> Report:
             failures.append(Failure(f"test {index}", f"total {total} outside [{test.total.min:g}, {test.total.max:g}] "
                                                      f'(fired: {fired}) in "{test.reply}"'))
     return Report(passed, tuple(failures), tuple(labelled))
+
+
+def family_examples(rubric: Rubric) -> tuple[int, list[Failure]]:
+    """Each family's examples contain one of its phrases; its near misses contain none."""
+    expander = Expander(rubric.lexicon)
+    passed, failures = 0, []
+    for name, family in rubric.lexicon.families.items():
+        try:
+            pattern = compile_regex(expander.family(name))
+        except (LexiconError, re.error) as error:
+            failures.append(Failure(f"family {name}", str(error)))
+            continue
+        for text, wanted in [(t, True) for t in family.examples] + [(t, False) for t in family.near_misses]:
+            match = pattern.search(normalize_text(text))
+            if (match is not None) == wanted:
+                passed += 1
+            elif wanted:
+                failures.append(Failure(f"family {name}", f'example "{text}" does not match'))
+            elif match is not None:
+                failures.append(Failure(f"family {name}", f'near miss "{text}" matches "{match.group()}"'))
+    return passed, failures
 
 
 def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:

@@ -1,5 +1,6 @@
-"""Rubric checks (SC206 for tests, SC301-SC312, SC330-SC332): regexes, vacuous checks, dimensions, golden
-tests, the learned layer (its weights load, and hold a model and thresholds for every rule).
+"""Rubric checks (SC206 for tests, SC301-SC312, SC320-SC324, SC330-SC332): regexes, vacuous checks,
+dimensions, golden tests, the lexicon (`lexicon.py`), and the learned layer (its weights load, and hold a
+model and thresholds for every rule).
 
 Vacuity is decided by structure, never by running the scorer: a check "passes on absence" when
 the empty reply satisfies it (a `not_*` list, `question: false`, `length` from 0, `similar: 0`,
@@ -7,31 +8,33 @@ and combinators built from such parts).
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from functools import lru_cache
 
 from ..content.model import (
     AllCheck,
     AnyCheck,
     AtLeastCheck,
+    FamilyCheck,
     LengthCheck,
+    NearCheck,
+    NotCheck,
     NotPhrasesCheck,
     NotRegexCheck,
     PhrasesCheck,
     QuestionCheck,
     RegexCheck,
     Rubric,
+    SeqCheck,
     SimilarCheck,
 )
 from ..play.learned.model import WeightsError, load_model
 from ..play.text import normalize_text
 from ..play.verdicts import plan
 from .findings import Findings, did_you_mean
+from .lexicon import check_lexicon, check_lexicon_check, check_unused
+from .patterns import regex_problems
 
 REQUIRED_DIMENSIONS = {"listening": "倾听", "impartiality": "公正", "communication": "沟通"}
-CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
-WORD_BOUNDARY = re.compile(r"(?<!\\)(?:\\\\)*\\b")
 
 
 def walk_checks(check, where: tuple) -> Iterator[tuple[object, tuple]]:
@@ -42,6 +45,8 @@ def walk_checks(check, where: tuple) -> Iterator[tuple[object, tuple]]:
         if isinstance(children, tuple):
             for index, child in enumerate(children):
                 yield from walk_checks(child, where + (key, index))
+    if isinstance(check, NotCheck):
+        yield from walk_checks(check.negated, where + ("not",))
 
 
 def passes_on_empty(check) -> bool:
@@ -60,15 +65,9 @@ def passes_on_empty(check) -> bool:
         return all(passes_on_empty(child) for child in check.all)
     if isinstance(check, AtLeastCheck):
         return sum(passes_on_empty(child) for child in check.of) >= check.at_least
-    return False  # phrases and regex need something said (empty ones are SC304/SC303)
-
-
-@lru_cache(maxsize=4096)
-def _compiled(pattern: str) -> re.Pattern[str] | re.error:
-    try:
-        return re.compile(pattern)
-    except re.error as error:
-        return error
+    if isinstance(check, NotCheck):
+        return not passes_on_empty(check.negated)
+    return False  # phrases, regex and lexicon checks need something said (empty ones are SC304/SC303)
 
 
 def check_rubric(rubric: Rubric, report: Findings) -> None:
@@ -78,6 +77,7 @@ def check_rubric(rubric: Rubric, report: Findings) -> None:
     missing = [f"{key}（{label}）" for key, label in REQUIRED_DIMENSIONS.items() if key not in rubric.dimensions]
     if missing:
         report.add("SC306", f"缺少必需的维度：{'、'.join(missing)}", ("dimensions",), key=True)
+    usable = check_lexicon(rubric, report)
     first_seen: dict[str, int] = {}
     for index, criterion in enumerate(criteria):
         where = ("criteria", index)
@@ -89,8 +89,9 @@ def check_rubric(rubric: Rubric, report: Findings) -> None:
         if criterion.dimension not in rubric.dimensions:
             report.add("SC305", f"维度 '{criterion.dimension}' 未在 dimensions 中定义"
                        f"{did_you_mean(criterion.dimension, rubric.dimensions)}", where + ("dimension",))
-        _check_tree(criterion, where + ("check",), report)
+        _check_tree(rubric, criterion, where + ("check",), usable, report)
         _golden(rubric, criterion, where, report)
+    check_unused(rubric, report)
     by_id = rubric.by_id
     for index, name in enumerate(rubric.default_expects):
         if name not in by_id:
@@ -127,7 +128,7 @@ def _learned(rubric: Rubric, report: Findings) -> None:
             report.add("SC332", str(error), ("learned", "rules"))
 
 
-def _check_tree(criterion, where: tuple, report: Findings) -> None:
+def _check_tree(rubric: Rubric, criterion, where: tuple, usable: set[str], report: Findings) -> None:
     positive: dict[str, str] = {}
     negative: list[tuple[str, tuple]] = []
     for check, at in walk_checks(criterion.check, where):
@@ -146,7 +147,9 @@ def _check_tree(criterion, where: tuple, report: Findings) -> None:
                     negative.append((normal, at + (key, i)))
         elif isinstance(check, (RegexCheck, NotRegexCheck)):
             key = "regex" if isinstance(check, RegexCheck) else "not_regex"
-            _regex(getattr(check, key), at + (key,), report)
+            regex_problems(getattr(check, key), at + (key,), report)
+        elif isinstance(check, (FamilyCheck, SeqCheck, NearCheck)):
+            check_lexicon_check(check, at, rubric, usable, report)
         elif isinstance(check, (AnyCheck, AllCheck)):
             key = "any" if isinstance(check, AnyCheck) else "all"
             if not getattr(check, key):
@@ -164,24 +167,6 @@ def _check_tree(criterion, where: tuple, report: Findings) -> None:
         else:
             report.add("SC311", f"扣分项 '{criterion.id}' 对空回复也会触发：扣分应针对说了什么，而不是没说什么",
                        where)
-
-
-def _regex(pattern: str, where: tuple, report: Findings) -> None:
-    compiled = _compiled(pattern)
-    if isinstance(compiled, re.error):
-        report.add_inside("SC301", f"正则表达式无法编译：{compiled.msg}", where, pattern, compiled.pos)
-        return
-    for match in WORD_BOUNDARY.finditer(pattern):
-        at = match.end() - 2
-        before, after = pattern[at - 1:at], pattern[at + 2:at + 3]
-        if CJK.match(before) or CJK.match(after):
-            report.add_inside("SC302", "\\b 紧挨着中文字符：中文字之间没有“单词边界”，这里永远匹配不上",
-                              where, pattern, at)
-        elif CJK.search(pattern):
-            report.add_inside("SC302", "\\b 用在含中文的正则中：中文字之间没有“单词边界”，可能永远匹配不上",
-                              where, pattern, at)
-    if compiled.search("") is not None:
-        report.add("SC303", f"正则表达式 {pattern!r} 能匹配空字符串，检查形同虚设", where)
 
 
 def _golden(rubric: Rubric, criterion, where: tuple, report: Findings) -> None:

@@ -1,8 +1,9 @@
 """Semantic validation: loaded models -> located Diagnostics (codes in diagnostics.CATALOGUE).
 
 Parse-time problems (SC0xx) come from the loader; this module adds the graph (SC1xx), state and
-expression (SC2xx) and rubric (SC3xx) checks, and `validate_paths` runs the whole pipeline over
-files and directories. Pure: nothing is printed; every result is an immutable Diagnostic.
+expression (SC2xx), rubric (SC3xx) and cited-fact and persona (SC4xx) checks, and `validate_paths`
+runs the whole pipeline over files and directories. Pure: nothing is printed; every result is an
+immutable Diagnostic.
 """
 from __future__ import annotations
 
@@ -13,12 +14,19 @@ from ..content.diagnostics import Diagnostic
 from ..content.library import rubric_path, yaml_files
 from ..content.loader import Loaded, load_file
 from ..content.model import Rubric, Scenario
+from ..content.references import References
+from .address import check_address
+from .facts import check_facts
 from .findings import Findings
 from .graph import Graph, build_graph, check_graph
+from .persona import check_persona
 from .rubric import check_rubric
 from .state import check_state
+from .statutes import check_rubric_sources
+from .texts import scenario_texts
 
-__all__ = ["Graph", "build_graph", "check_loaded_rubric", "check_loaded_scenario", "validate_paths"]
+__all__ = ["Graph", "build_graph", "check_loaded_facts", "check_loaded_rubric", "check_loaded_scenario",
+           "validate_paths"]
 
 
 def check_loaded_scenario(loaded: Loaded, rubric: Rubric | None) -> tuple[Diagnostic, ...]:
@@ -28,6 +36,23 @@ def check_loaded_scenario(loaded: Loaded, rubric: Rubric | None) -> tuple[Diagno
     report = Findings(loaded)
     check_graph(loaded.model, report)
     check_state(loaded.model, rubric, report)
+    check_address(loaded.model, report)
+    return report.result()
+
+
+def check_loaded_facts(loaded: Loaded, rubric: Rubric | None,
+                       references: References | None) -> tuple[Diagnostic, ...]:
+    """Cited facts, legal claims and persona consistency (SC4xx); statute texts need `references`.
+
+    Not part of what makes content playable: a miscited article is the instructor's to fix, and
+    the runtime shows the fact's own words.
+    """
+    if not isinstance(loaded.model, Scenario):
+        return ()
+    report = Findings(loaded)
+    texts = scenario_texts(loaded.model)
+    check_facts(loaded.model, texts, rubric, references, report)
+    check_persona(loaded.model, texts, report)
     return report.result()
 
 
@@ -56,8 +81,13 @@ class _Rubrics:
             self.loaded.setdefault(path.resolve(), loaded)
 
 
-def validate_paths(paths: Sequence[Path], rubric_dirs: Sequence[Path]) -> list[Diagnostic]:
-    """Load and check every YAML file under `paths`; all diagnostics, sorted by place."""
+def validate_paths(paths: Sequence[Path], rubric_dirs: Sequence[Path],
+                   references: References | None = None) -> list[Diagnostic]:
+    """Load and check every YAML file under `paths`; all diagnostics, sorted by place.
+
+    With `references` (the shipped statute excerpts), cited articles and quoted words are checked
+    against them, in scenarios' facts and in rubric sources; without, everything else is.
+    """
     files: list[Path] = []
     seen: set[Path] = set()
     for path in yaml_files([Path(p) for p in paths]):  # a file named twice is checked once
@@ -77,11 +107,16 @@ def validate_paths(paths: Sequence[Path], rubric_dirs: Sequence[Path]) -> list[D
             continue
         if isinstance(loaded.model, Rubric):
             found += check_loaded_rubric(loaded)
+            if references is not None:
+                report = Findings(loaded)
+                check_rubric_sources(loaded.model, references, report)
+                found += report.result()
             continue
         rubric, problem = _scenario_rubric(loaded, path, rubric_dirs, rubrics)
         if problem is not None:
             found.append(problem)
         found += check_loaded_scenario(loaded, rubric)
+        found += check_loaded_facts(loaded, rubric, references)
     return sorted(found, key=lambda d: (d.path, d.line, d.col, d.code, d.message))
 
 

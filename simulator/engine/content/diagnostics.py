@@ -43,6 +43,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC210": ("error", "初学模式选项必须恰有一个最佳选项"),
     "SC211": ("error", "路径测试引用了不存在的节点或结局"),
     "SC212": ("warning", "缺少愤怒、信任、升级风险等基本状态变量"),
+    "SC230": ("warning", "称呼与来访人的年纪不符"),
     # rubric
     "SC301": ("error", "正则表达式无法编译"),
     "SC302": ("warning", "在中文旁使用了 \\b"),
@@ -56,10 +57,28 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC310": ("error", "加分项仅凭“没说某话”就能得分"),
     "SC311": ("error", "扣分项对空回复也会触发"),
     "SC312": ("error", "默认期望引用了不存在的加分项"),
+    # rubric lexicon: phrase families and named gaps
+    "SC320": ("error", "引用了未定义的词族或间隔"),
+    "SC321": ("error", "词族或间隔定义有误"),
+    "SC322": ("warning", "正则表达式过长（超过 300 个字符）"),
+    "SC323": ("warning", "词族缺少必中例句或近似说法"),
+    "SC324": ("warning", "词族或间隔没有被用到"),
     # rubric: the learned layer
     "SC330": ("error", "学习模型的权重文件无法加载"),
     "SC331": ("error", "组合规则引用了不存在的评分项"),
     "SC332": ("error", "权重中没有该评分项的模型或阈值"),
+    # cited facts and persona consistency
+    "SC401": ("error", "引用的法规没有收录"),
+    "SC402": ("error", "法规摘录中没有引用的条款"),
+    "SC403": ("error", "引文不在所引条款的原文中"),
+    "SC404": ("error", "数字事实的说法或核算不成立"),
+    "SC405": ("error", "引用了未声明的事实"),
+    "SC406": ("warning", "法律陈述没有引用事实"),
+    "SC407": ("warning", "声明的事实没有用到"),
+    "SC408": ("warning", "来访人的事实前后说法不一"),
+    "SC409": ("warning", "同一数量有两种说法"),
+    "SC410": ("warning", "来访人用带性别的称呼叫接待人员"),
+    "SC411": ("warning", "转送的事项只说了一个15日"),
 }
 
 

@@ -255,7 +255,7 @@ def _compose(text: str, path: str) -> tuple[Any, Marks, list[Diagnostic]]:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [walk(item, where + (i,), depth + 1) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.ScalarNode) and node.style is None and node.value in NULLS:
+        if isinstance(node, yaml.ScalarNode) and not node.style and node.value in NULLS:
             return None
         return node.value
 

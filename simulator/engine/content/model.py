@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationInfo, model_validator
+from typing_extensions import TypeAliasType
 
 SCHEMA_VERSION = 1
 IDENT = r"^[a-z][a-z0-9_]*$"
@@ -74,23 +75,89 @@ class SimilarCheck(Frozen):
     similar: float = Field(ge=0, le=1, description="与本轮示范回答的字符二元组相似度至少达到该值")
 
 
+INHERITED_GUARD = "其中的 family、seq、near 没写 guard 时的否定守卫（不写则为 true）"
+
+
 class AnyCheck(Frozen):
     any: tuple[Check, ...] = Field(description="任一子条件满足即满足")
+    guard: bool | None = Field(None, description=INHERITED_GUARD)
 
 
 class AllCheck(Frozen):
     all: tuple[Check, ...] = Field(description="全部子条件满足才满足")
+    guard: bool | None = Field(None, description=INHERITED_GUARD)
 
 
 class AtLeastCheck(Frozen):
     at_least: int = Field(ge=1, description="至少满足多少个子条件")
     of: tuple[Check, ...] = Field(description="子条件列表")
+    guard: bool | None = Field(None, description=INHERITED_GUARD)
+
+
+# ---------------------------------------------------------------- the lexicon: named phrase families and gaps
+
+GapLength = int | tuple[int, int | None]
+# A family or gap name, an inline pattern, {gap: length}, {unless: [items]} (not followed by those), or
+# [items]: an optional part.
+SeqItem = TypeAliasType(
+    "SeqItem", "str | dict[str, GapLength | tuple[SeqItem, ...]] | tuple[SeqItem, ...]")
+
+
+LEXICON_GUARD = "否定守卫：匹配前同一分句内有否定词时不算命中（不写则沿用外层 any/all 的 guard，默认 true）"
+
+
+class FamilyCheck(Frozen):
+    family: str = Field(description="词族名：回复中出现该词族的任一说法即满足")
+    times: int = Field(1, ge=1, description="至少出现几次（每一次都作为依据）")
+    guard: bool | None = Field(None, description=LEXICON_GUARD)
+
+
+class SeqCheck(Frozen):
+    seq: tuple[SeqItem, ...] = Field(
+        min_length=1,
+        description="依次出现：词族名、间隔名或 {间隔名: 最多几个字}、一小段正则、[...]（可有可无的一段）、"
+        "{unless: [...]}（后面不能紧跟这些）；依据是去掉间隔后的词")
+    guard: bool | None = Field(None, description=LEXICON_GUARD)
+
+
+class NearCheck(Frozen):
+    near: tuple[str, str] = Field(description="两个词族名：二者相隔不超过 within，先后不限")
+    within: SeqItem = Field(description="间隔名或 {间隔名: 最多几个字}")
+    guard: bool | None = Field(None, description=LEXICON_GUARD)
+
+
+class NotCheck(Frozen):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True, populate_by_name=True)
+    negated: Check = Field(alias="not", description="子条件不满足才满足（如 not: {near: ...}）")
+
+
+class Family(Frozen):
+    description: str = Field("", description="这一族说法是什么意思")
+    phrases: tuple[str, ...] = Field((), description="说法（字面匹配，匹配前统一全半角与空白）")
+    patterns: tuple[str, ...] = Field((), description="小段正则（写法同 regex）")
+    include: tuple[str, ...] = Field((), description="并入的其他词族")
+    examples: tuple[str, ...] = Field((), description="必中的例句：每句都要含有本族的说法（simulator test 检验）")
+    near_misses: tuple[str, ...] = Field((), description="形近而不该命中的说法（simulator test 检验）")
+
+
+class Gap(Frozen):
+    description: str = Field("", description="这种间隔用在哪里")
+    max: int | None = Field(description="最多隔几个字（null 表示不限）", ge=0)
+    min: int = Field(0, ge=0, description="至少隔几个字")
+    clause: bool = Field(False, description="能否跨过分句标点（, . ! ? ; : 。 …）")
+    negation: bool = Field(True, description="能否跨过否定词「不、没」")
+    stops: str = Field("", description="另外不能跨过的字符")
+
+
+class Lexicon(Frozen):
+    gaps: dict[str, Gap] = Field(default_factory=dict, description="命名间隔：名 → 定义")
+    families: dict[str, Family] = Field(default_factory=dict, description="词族：名 → 定义")
 
 
 CHECK_KEYS = {
     "phrases": "phrases", "not_phrases": "not_phrases", "regex": "regex", "not_regex": "not_regex",
     "question": "question", "length": "length", "similar": "similar", "any": "any", "all": "all",
-    "at_least": "at_least",
+    "at_least": "at_least", "family": "family", "seq": "seq", "near": "near", "not": "not",
 }
 
 
@@ -117,7 +184,11 @@ Check = Annotated[
     | Annotated[SimilarCheck, Tag("similar")]
     | Annotated[AnyCheck, Tag("any")]
     | Annotated[AllCheck, Tag("all")]
-    | Annotated[AtLeastCheck, Tag("at_least")],
+    | Annotated[AtLeastCheck, Tag("at_least")]
+    | Annotated[FamilyCheck, Tag("family")]
+    | Annotated[SeqCheck, Tag("seq")]
+    | Annotated[NearCheck, Tag("near")]
+    | Annotated[NotCheck, Tag("not")],
     Discriminator(check_tag, custom_error_type="check_kind",
                   custom_error_message="无法识别的检查类型"),
 ]
@@ -126,6 +197,7 @@ CHECK_CLASSES: dict[str, type[Frozen]] = {
     "phrases": PhrasesCheck, "not_phrases": NotPhrasesCheck, "regex": RegexCheck,
     "not_regex": NotRegexCheck, "question": QuestionCheck, "length": LengthCheck,
     "similar": SimilarCheck, "any": AnyCheck, "all": AllCheck, "at_least": AtLeastCheck,
+    "family": FamilyCheck, "seq": SeqCheck, "near": NearCheck, "not": NotCheck,
 }
 
 # ---------------------------------------------------------------- rubric
@@ -221,6 +293,7 @@ class Rubric(Frozen):
     title: str = Field(description="评分标准名称")
     description: str = Field("", description="说明")
     dimensions: dict[str, Dimension] = Field(description="评分维度：编号 → 定义")
+    lexicon: Lexicon = Field(default_factory=Lexicon, description="词族与命名间隔，供检查条件引用")
     default_expects: tuple[str, ...] = Field(
         (), description="无场景上下文时（simulator score）期望的加分项")
     criteria: tuple[Criterion, ...] = Field(description="评分项")
@@ -235,6 +308,46 @@ class Rubric(Frozen):
 
 
 # ---------------------------------------------------------------- scenario
+
+class Fact(Frozen):
+    """One fact a scenario rests on: a statute's words, an in-story document, or a number.
+
+    A legal fact names a law shipped in references/laws/, an article and words of that article;
+    a number fact says how the texts put it (「六万三」「两百多户」) and may show its arithmetic.
+    """
+
+    what: str = Field("", description="这条事实是什么（写给作者与讲评）")
+    law: str | None = Field(None, description="法规名称，如「信访工作条例」「民法典」（须收录在 references/laws/）")
+    article: str | None = Field(
+        None, pattern=r"^第[零〇一二两三四五六七八九十百千]+条(第[一二三四五六七八九十]+款)?$",
+        description="条号，如「第二十二条」，可加款「第二十三条第三款」")
+    quote: str | None = Field(None, description="所依据的原文，须与该条原文一字不差（只统一空白）")
+    document: str | None = Field(
+        None, description="剧情中的文件名称（本单位制度等，不是法律），如「职工住房补贴管理办法」")
+    says: str | None = Field(None, description="数字事实在文中的说法，如「六万三」「两百多户」「一百二十九平」")
+    also: tuple[str, ...] = Field((), description="同一数字的其他说法，如「六万多」")
+    value: float | None = Field(None, description="精确数值（元、户、平方米……），用于核算")
+    sum: tuple[str, ...] | None = Field(None, description="加数：数字或其他数字事实的编号，合计应与本事实相符")
+    product: tuple[str, ...] | None = Field(None, description="乘数：数字或其他数字事实的编号，乘积应与本事实相符")
+    criteria: tuple[str, ...] = Field(
+        (), description="以本条为依据的评分项编号：讲评时在这些评分项的反馈旁显示本条原文")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Fact:
+        kinds = [name for name in ("law", "document", "says") if getattr(self, name) is not None]
+        if len(kinds) != 1:
+            raise ValueError("事实须写 law（法条）、document（剧情文件）或 says（数字）三者之一")
+        if self.law is not None and (self.article is None or self.quote is None):
+            raise ValueError("法条事实须同时写 article（条号）与 quote（原文）")
+        number_only = self.also or self.value is not None or self.sum is not None or self.product is not None
+        if self.says is None and number_only:
+            raise ValueError("also、value、sum、product 只用于数字事实（says）")
+        if self.says is not None and (self.article is not None or self.quote is not None):
+            raise ValueError("数字事实不写 article 与 quote")
+        if self.sum is not None and self.product is not None:
+            raise ValueError("sum 与 product 只能写一个")
+        return self
+
 
 class Persona(Frozen):
     name: str = Field(description="来访人姓名或称呼")
@@ -321,6 +434,8 @@ class Node(Frozen):
     next: tuple[Branch, ...] = Field((), description="分支，自上而下取第一个条件成立的")
     ending: Ending | None = Field(None, description="结局（有此项即为结局节点）")
     unreached_ok: str = Field("", description="覆盖率：若本节点在测试中未走到，写明理由")
+    cites: tuple[str, ...] = Field(
+        (), description="本节点的文字（示范回答、提示、选项讲解、结局说明等）所依据的事实编号（facts 中声明）")
 
 
 class StateBound(Frozen):
@@ -349,6 +464,11 @@ class Scenario(Frozen):
     start: str = Field(description="起始节点编号")
     nodes: dict[str, Node] = Field(description="节点：编号 → 定义")
     tests: tuple[PathTest, ...] = Field((), description="黄金路径测试")
+    office: str = Field("", description="接待地点，如「县信访局」：来访人扬言“上县里找”时据此判断是不是越级")
+    facts: dict[str, Fact] = Field(
+        default_factory=dict,
+        description="本场景依据的事实：法条（law + article + quote）、剧情文件（document）或数字（says）")
+    cites: tuple[str, ...] = Field((), description="summary 与来访人背景所依据的事实编号")
 
 
 NODE_ID = re.compile(IDENT)

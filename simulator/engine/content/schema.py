@@ -15,9 +15,10 @@ from .model import CHECK_CLASSES, SCHEMA_VERSION, Rubric, Scenario
 DRAFT = "http://json-schema.org/draft-07/schema#"
 TITLES: dict[str, tuple[str, type[Scenario] | type[Rubric]]] = {
     "scenario": ("接访演练场景", Scenario), "rubric": ("接访演练评分标准", Rubric)}
-CHECK_DESCRIPTION = ("检查条件：用一个键说明检查类型——phrases、not_phrases、regex、not_regex、question、"
-                     "length、similar，或组合 any、all、at_least + of")
-EXTRA_CHECK_KEYS = ("guard", "of")
+CHECK_DESCRIPTION = ("检查条件：用一个键说明检查类型——词族 family、依次出现 seq、相近 near，"
+                     "phrases、not_phrases、regex、not_regex、question、length、similar，"
+                     "或组合 any、all、not、at_least + of")
+EXTRA_CHECK_KEYS = ("guard", "of", "times", "within")
 
 
 def json_schema(kind: str) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from ..content.model import (
     AllCheck,
     AnyCheck,
+    AtLeastCheck,
     Check,
     LengthCheck,
+    NotCheck,
     NotPhrasesCheck,
     NotRegexCheck,
     PhrasesCheck,
@@ -27,6 +29,8 @@ from .literals import required_literals
 from .text import compile_regex, has_question, is_negated, phrase_matcher, similarity, trie_pattern
 
 Spans = list[tuple[int, int]]
+EVIDENCE_GROUP = re.compile(r"\(\?P<w\d+>")  # opens a lexicon sequence's words (see lexicon.py)
+EVIDENCE_NAME = re.compile(r"w\d+")
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ def compile_check(check: Check) -> Compiled:
     if isinstance(check, NotPhrasesCheck):
         return _found(phrase_matcher(check.not_phrases).find, check.guard, negative=True)
     if isinstance(check, RegexCheck):
-        return _found(regex_finder(check.regex), check.guard, negative=False)
+        return _found(regex_finder(check.regex), check.guard, negative=False, words=evidence_reader(check.regex))
     if isinstance(check, NotRegexCheck):
         return _found(regex_finder(check.not_regex), check.guard, negative=True)
     if isinstance(check, QuestionCheck):
@@ -56,18 +60,31 @@ def compile_check(check: Check) -> Compiled:
     if isinstance(check, SimilarCheck):
         threshold = check.similar
         return lambda reply: (max((similarity(reply.text, a) for a in reply.answers), default=0.0) >= threshold, [])
+    if isinstance(check, NotCheck):
+        inner = compile_check(check.negated)
+        return lambda reply: (not inner(reply)[0], [])
     if isinstance(check, AllCheck):
         return _all([compile_check(part) for part in check.all])
-    parts = [compile_check(part) for part in (check.any if isinstance(check, AnyCheck) else check.of)]
-    return _at_least(parts, 1 if isinstance(check, AnyCheck) else check.at_least)
+    if isinstance(check, AnyCheck):
+        return _at_least([compile_check(part) for part in check.any], 1)
+    if isinstance(check, AtLeastCheck):
+        return _at_least([compile_check(part) for part in check.of], check.at_least)
+    raise TypeError(f"{type(check).__name__} must be expanded with the rubric's lexicon first (lexicon.expand)")
 
 
-def _found(find: Callable[[str], Spans], guard: bool, negative: bool) -> Compiled:
+Words = Callable[[str, int], Spans]
+
+
+def _found(find: Callable[[str], Spans], guard: bool, negative: bool, words: Words | None = None) -> Compiled:
     def run(reply: Reply) -> tuple[bool, Spans]:
         spans = find(reply.text)
         if guard and spans:
             spans = [s for s in spans if not is_negated(reply.text, *s)]
-        return (not spans, []) if negative else (bool(spans), spans)
+        if negative:
+            return not spans, []
+        if words is not None and spans:  # the guard judged whole matches; the evidence is their words
+            spans = [word for start, end in spans for word in (words(reply.text, start) or [(start, end)])]
+        return bool(spans), spans
     return run
 
 
@@ -101,8 +118,12 @@ def _at_least(parts: list[Compiled], needed: int) -> Compiled:
 
 
 def regex_finder(pattern: str) -> Callable[[str], Spans]:
-    """All non-empty matches of a pattern, skipping the scan when its required literals are absent."""
-    compiled = compile_regex(pattern)
+    """All non-empty matches of a pattern, skipping the scan when its required literals are absent.
+
+    Evidence groups (see `evidence_reader`) are scanned as plain groups: capture bookkeeping is
+    a large part of a scan's cost, and only a found match needs its words.
+    """
+    compiled = compile_regex(EVIDENCE_GROUP.sub("(?:", pattern))
     gates = [re.compile(trie_pattern(tuple(sorted(need)))) for need in required_literals(pattern)]
 
     def find(text: str) -> Spans:
@@ -111,3 +132,20 @@ def regex_finder(pattern: str) -> Callable[[str], Spans]:
                 return []
         return [(m.start(), m.end()) for m in compiled.finditer(text) if m.end() > m.start()]
     return find
+
+
+def evidence_reader(pattern: str) -> Words | None:
+    """For a pattern with groups named w0, w1, ... (a lexicon sequence's words, without the gaps
+    between them): the spans of those groups in the match at a given start. None without them.
+    The grouped pattern is compiled on the first match: most patterns never need it."""
+    if EVIDENCE_GROUP.search(pattern) is None:
+        return None
+
+    def words(text: str, start: int) -> Spans:
+        grouped = compile_regex(pattern)
+        match = grouped.match(text, start)
+        if match is None:
+            return []
+        return [span for name, index in grouped.groupindex.items()
+                if EVIDENCE_NAME.fullmatch(name) and (span := match.span(index))[1] > span[0]]
+    return words

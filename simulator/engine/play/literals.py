@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_GATES = 3
 MAX_RANGE = 32  # a class range wider than this (say [一-龥]) is not worth a gate
@@ -281,7 +282,8 @@ class _Parser:
 
 # ---------------------------------------------------------------- requirements
 
-def required_literals(pattern: str) -> list[frozenset[str]]:
+@lru_cache(maxsize=4096)
+def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     """Sets of strings such that every match of `pattern` contains a member of each set.
 
     Each part of a concatenation is required, so a reply must hold something from each. Only
@@ -293,9 +295,9 @@ def required_literals(pattern: str) -> list[frozenset[str]]:
         if parser.at != len(pattern):
             raise _Unknown("unbalanced group")
     except _Unknown:
-        return []
+        return ()
     needs = [_simplest(need) for need in _alternation(tree)]
-    return sorted(needs, key=_selectivity, reverse=True)[:MAX_GATES]
+    return tuple(sorted(needs, key=_selectivity, reverse=True)[:MAX_GATES])
 
 
 def _simplest(need: frozenset[str]) -> frozenset[str]:

@@ -14,9 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
+from ..content.citations import Citation
 from ..content.model import Criterion, Node, Rubric
 from .checks import Compiled, Reply, compile_check
+from .examples import case_examples, exemplars
+from .lexicon import Expander
 from .text import Normalized, normalize
+from .totals import DimensionScore, turn_total
 from .verdicts import Combination, Verdict, combined_verdicts, plan, rubric_verdicts
 
 MAX_REPLY_CHARS = 2000
@@ -63,20 +67,12 @@ class CriterionResult(NamedTuple):
     source_ref: str
     source_quote: str
     by: str = "rubric"  # which layer's verdict stands: rubric | learned | both (see verdicts.py)
+    citations: tuple[Citation, ...] = ()  # the articles a scenario's node cites for this criterion
 
     @property
     def passed(self) -> bool:
         """The trainee did right by this criterion: a credit fired, or a fault did not."""
         return self.fired if self.kind == "credit" else not self.fired
-
-
-class DimensionScore(NamedTuple):
-    dimension: str
-    label: str
-    score: int | None  # None: not assessed at this turn
-    earned: float
-    target: float
-    penalty: float
 
 
 @dataclass(frozen=True)
@@ -97,7 +93,7 @@ class TurnScore:
 
     @property
     def missed(self) -> tuple[CriterionResult, ...]:
-        """Credits this turn expected that the reply did not earn."""
+        """Credits this turn expected that the reply did not earn (the turn then shows at most 99)."""
         return tuple(r for r in self.results if r.expected and not r.fired)
 
     def result(self, criterion_id: str) -> CriterionResult:
@@ -140,6 +136,18 @@ class CompiledRubric:
     rubric: Rubric
     checks: tuple[Compiled, ...]  # one per criterion, in `rubric.criteria` order
     learned: _LearnedPlan | None = field(default=None, compare=False, repr=False)
+    # A turn's examples depend only on its model answers, best option and expects: found once per turn.
+    _examples: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    def examples(self, turn: Turn) -> dict[str, str]:
+        """Every criterion's example at this turn, from the turn's own model answer (see examples.py)."""
+        key = (exemplars(turn), tuple(turn.expects))
+        found = self._examples.get(key)
+        if found is None:
+            found = case_examples(self.rubric, self.checks, turn, [c.id for c in self.rubric.criteria])
+            self._examples[key] = found
+        return found
 
     def combination(self) -> Combination | None:
         """The learned layer's plan (loading the weights if no reply was scored yet), or None."""
@@ -147,12 +155,13 @@ class CompiledRubric:
 
 
 def compile_rubric(rubric: Rubric, *, rubric_only: bool = False) -> CompiledRubric:
-    """Compile a rubric's checks (regexes, phrase tries, prefilters) once, for many replies.
+    """Compile a rubric's checks (lexicon expanded, regexes, phrase tries, prefilters) once, for many replies.
 
     `rubric_only` leaves the learned layer out: every criterion is decided by its check (the
     rubric's own figures, and what an instructor sees of the explainable layer alone)."""
+    expander = Expander(rubric.lexicon)
     learned = _LearnedPlan(rubric) if rubric.learned is not None and not rubric_only else None
-    return CompiledRubric(rubric, tuple(compile_check(c.check) for c in rubric.criteria), learned)
+    return CompiledRubric(rubric, tuple(compile_check(expander.expand(c.check)) for c in rubric.criteria), learned)
 
 
 def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, context: str = "") -> TurnScore:
@@ -174,22 +183,32 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, 
         _judge(criterion, verdict, reply, normalized, criterion.id in expects)
         for criterion, verdict in zip(rubric.criteria, verdicts)
     )
-    dimensions = tuple(_dimension(dim_id, rubric, results) for dim_id in rubric.dimensions)
-    assessed = [(rubric.dimensions[d.dimension].weight, d.score) for d in dimensions if d.score is not None]
-    weight = sum(w for w, _ in assessed)
-    total = round(sum(w * s for w, s in assessed) / weight) if weight else 0
-    capped_by = None
-    for result in results:
-        cap = rubric.by_id[result.criterion].cap
-        if result.fired and result.kind == "fault" and cap is not None and total > cap:
-            total, capped_by = cap, result.criterion
+    if turn is not None:
+        results = _with_case_examples(compiled, turn, results)
+    dimensions, total, capped_by = turn_total(rubric, results)
     return TurnScore(reply, results, dimensions, total, capped_by)
+
+
+def _with_case_examples(compiled: CompiledRubric, turn: Turn,
+                        results: tuple[CriterionResult, ...]) -> tuple[CriterionResult, ...]:
+    """At a scenario turn every example comes from that turn's model answer (see examples.py)."""
+    examples = compiled.examples(turn)
+    return tuple(r._replace(example=examples.get(r.criterion, "") if r.expected or r.fired else "")
+                 for r in results)
+
+
+def expected_examples(compiled: CompiledRubric, turn: Turn) -> tuple[tuple[str, str], ...]:
+    """(label, example) for each credit the turn expects, the example from its own model answer."""
+    by_id = compiled.rubric.by_id
+    wanted = [c for c in turn.expects if c in by_id and by_id[c].kind == "credit"]
+    examples = compiled.examples(turn)
+    return tuple((by_id[c].label, examples.get(c, "")) for c in wanted)
 
 
 def _judge(criterion: Criterion, verdict: Verdict, reply: str, normalized: Normalized,
            expected: bool) -> CriterionResult:
     fired = verdict.fired
-    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in verdict.spans) if fired else ()
+    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in _merged(list(verdict.spans))) if fired else ()
     if criterion.kind == "fault":
         message = criterion.feedback.hit if fired else ""
     else:
@@ -200,15 +219,12 @@ def _judge(criterion: Criterion, verdict: Verdict, reply: str, normalized: Norma
     )
 
 
-def _dimension(dim_id: str, rubric: Rubric, results: tuple[CriterionResult, ...]) -> DimensionScore:
-    spec = rubric.dimensions[dim_id]
-    mine = [r for r in results if r.dimension == dim_id]
-    weight_of = {r.criterion: rubric.by_id[r.criterion].weight for r in mine}
-    expected = sum(weight_of[r.criterion] for r in mine if r.expected and r.kind == "credit")
-    earned = sum(weight_of[r.criterion] for r in mine if r.fired and r.kind == "credit")
-    penalty = sum(weight_of[r.criterion] for r in mine if r.fired and r.kind == "fault")
-    target = min(expected, spec.target) if expected else spec.target
-    if not expected and not penalty:
-        return DimensionScore(dim_id, spec.label, None, earned, target, penalty)
-    base = min(100.0, 100.0 * earned / target) if expected else 100.0
-    return DimensionScore(dim_id, spec.label, max(0, round(base - penalty)), earned, target, penalty)
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans in order, each word shown once: duplicates dropped, overlapping spans joined."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(set(spans)):
+        if out and start < out[-1][1]:
+            out[-1] = (out[-1][0], max(end, out[-1][1]))
+        else:
+            out.append((start, end))
+    return out

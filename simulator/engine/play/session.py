@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from ..content.citations import node_citations
 from ..content.model import Ending, Node, Rubric, Scenario
 from .expr import compile_condition, render
 from .scoring import CompiledRubric, NodeTurn, TurnScore, compile_rubric, node_turn, score_reply
+from .totals import SessionScore, full_length, session_score
 
 Mode = Literal["practice", "exam", "choice"]
 MODES: dict[str, Mode] = {"practice": "practice", "exam": "exam", "choice": "choice"}  # names as typed values
@@ -52,6 +54,15 @@ def petitioner_line(scenario: Scenario, node_id: str, values: dict[str, Value], 
         return render(scenario.nodes[node_id].say, context).strip()
     except Exception as error:  # authored template failed: say where
         raise ScenarioError(f"节点 {node_id} 的台词无法生成：{error}") from None
+
+
+def _with_citations(score: TurnScore, scenario: Scenario, node_id: str) -> TurnScore:
+    """The score with each criterion's result carrying the articles the node cites for it."""
+    cited = node_citations(scenario, node_id)
+    if not cited:
+        return score
+    results = tuple(r._replace(citations=cited[r.criterion]) if r.criterion in cited else r for r in score.results)
+    return replace(score, results=results)
 
 
 def _initial_state(scenario: Scenario) -> tuple[tuple[str, Value], ...]:
@@ -147,7 +158,7 @@ class Session:
             raise ScenarioError("对话已经结束")
         node = self.current
         prompt = self.prompt
-        score = score_reply(reply, self.scorer, node_turn(node), prompt)
+        score = _with_citations(score_reply(reply, self.scorer, node_turn(node), prompt), self.scenario, self.node)
         values = self.values
         changes: list[StateChange] = []
         for result in score.results:
@@ -198,10 +209,15 @@ class Session:
             scores[dim_id] = round(sum(seen) / len(seen)) if seen else None
         return scores
 
+    def score(self) -> SessionScore:
+        """The session's total and its parts: conduct over the full length, and the ending (see totals.py)."""
+        ending = self.ending
+        return session_score([r.score.total for r in self.history], full_length(self.scenario),
+                             ending.kind if ending is not None else None)
+
     def total(self) -> int | None:
-        if not self.history:
-            return None
-        return round(sum(r.score.total for r in self.history) / len(self.history))
+        """None before the first answer; turns not reached count 0 and the ending weighs a quarter."""
+        return self.score().total
 
     # ------------------------------------------------------------ persistence
 

@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..widgets.feedback import highlighted_reply, quoted, score_bar
+from ..widgets.feedback import citation_lines, highlighted_reply, quoted, score_bar
 from .debrief_view import model_answer, moves, strongest, weakest
 from .play_view import MODE_LABELS
 
@@ -121,10 +121,11 @@ class DebriefScreen(Screen[None]):
         session = self.session
         total = session.total()
         shown = str(total) if total is not None else "—"
-        lines = [Content.assemble(("本次总分 ", "bold"), (shown, "bold $text-accent"),
-                                  f"（共 {len(session.history)} 轮，取各轮平均）")]
+        lines = [Content.assemble(("本次总分 ", "bold"), (shown, "bold $text-accent")),
+                 Content.styled(session.score().explanation, "$text-muted")]
         labels = {k: d.label for k, d in session.rubric.dimensions.items()}
-        lines += [score_bar(labels[k], v, width=20) for k, v in session.dimension_scores().items()]
+        lines += [score_bar(labels[k], v, width=20, missing="这次未考察")
+                  for k, v in session.dimension_scores().items()]
         return Content("\n").join(lines)
 
     def _strong_text(self) -> Content:
@@ -152,6 +153,7 @@ class DebriefScreen(Screen[None]):
                 lines.append(Content.assemble(("  示范：", "bold"), tally.example))
             if tally.source_ref:
                 lines.append(Content.styled(f"  依据：{tally.source_ref}", "$text-muted"))
+            lines += citation_lines(tuple(tally.citations[:2]))
         return Content("\n").join(lines)
 
     def _moves_text(self) -> Content:

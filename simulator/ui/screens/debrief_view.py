@@ -22,25 +22,31 @@ class Tally:
     message: str = ""
     example: str = ""
     source_ref: str = ""
+    citations: list[tuple[str, str]] = field(default_factory=list)  # articles the scenario cites for it
 
 
 def tallies(session: Session) -> list[Tally]:
     found: dict[str, Tally] = {}
     for result in session.history:
+        missed = {r.criterion for r in result.score.missed}
         for verdict in result.score.results:
             if not (verdict.fired or verdict.expected):
                 continue
             tally = found.setdefault(verdict.criterion, Tally(
                 verdict.criterion, verdict.label, verdict.dimension, verdict.kind,
                 example=verdict.example, source_ref=verdict.source_ref))
+            if verdict.fired == (verdict.kind == "fault"):  # a fault committed or a credit missed
+                tally.citations += [(c.ref, c.quote) for c in verdict.citations
+                                    if (c.ref, c.quote) not in tally.citations]
             if verdict.fired:
                 tally.fired += 1
                 tally.words += [e.text for e in verdict.evidence if e.text not in tally.words]
                 if verdict.kind == "fault":
                     tally.message = verdict.message
-            elif verdict.kind == "credit":
+            elif verdict.criterion in missed:
                 tally.missed += 1
                 tally.message = tally.message or verdict.message
+                tally.example = tally.example or verdict.example
     return list(found.values())
 
 

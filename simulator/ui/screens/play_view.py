@@ -56,8 +56,9 @@ def readings(session: Session, changes: tuple[StateChange, ...] = ()) -> tuple[R
 
 
 def hint_for(session: Session) -> Hint:
-    """What the current turn expects: the authored hint and cue, the criteria and their examples."""
+    """What the current turn expects: the authored hint and cue, the criteria, and for each the words
+    of this turn's own model answer that do it."""
+    from ...engine.play.scoring import expected_examples
+
     node = session.current
-    by_id = session.rubric.by_id
-    expected = tuple((by_id[c].label, by_id[c].example) for c in node.expects if c in by_id)
-    return Hint(session.turn, node.hint, node.cue, expected)
+    return Hint(session.turn, node.hint, node.cue, expected_examples(session.scorer, node))

@@ -38,14 +38,29 @@ def highlighted_reply(reply: str, score: TurnScore) -> Content:
     return content
 
 
-def score_bar(label: str, score: int | None, width: int = 10) -> Content:
-    """「倾听 ██████░░░░  60」, or a dash when the dimension was not assessed this turn."""
+def score_bar(label: str, score: int | None, width: int = 10, missing: str = "本轮未考察",
+              note: str = "") -> Content:
+    """「倾听 ██████░░░░  60」 (and a `note`), or a dash saying why (`missing`) when there is no score."""
     if score is None:
-        return Content.assemble((f"{label} ", "bold"), ("—（本轮未考察）", "$text-muted"))
+        return Content.assemble((f"{label} ", "bold"), (f"—（{missing}）", "$text-muted"))
     filled = round(width * score / 100)
     style = "$text-success" if score >= 80 else "$text-warning" if score >= 50 else "$text-error"
     return Content.assemble((f"{label} ", "bold"), ("█" * filled, style), ("░" * (width - filled), "$text-muted"),
-                            f" {score:>3}")
+                            f" {score:>3}", (f"（{note}）" if note else "", "$text-muted"))
+
+
+def dimension_bars(score: TurnScore) -> list[Content]:
+    """One bar per dimension, saying plainly which ones this turn did not count and why."""
+    credited = {r.dimension for r in score.hits}
+    bars = []
+    for d in score.dimensions:
+        if d.examined:
+            bars.append(score_bar(d.label, d.score))
+        elif d.score is not None:  # a fault outside what the turn examined still costs the total
+            bars.append(score_bar(d.label, d.score, note="本轮不考察，扣分照样计入总分"))
+        else:
+            bars.append(score_bar(d.label, None, missing="本轮不计分" if d.dimension in credited else "本轮未考察"))
+    return bars
 
 
 def pad(text: str, cells: int) -> str:
@@ -57,7 +72,7 @@ def quoted(words: tuple[str, ...]) -> str:
     return "、".join(f"「{w}」" for w in words if w)
 
 
-def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Content]:
+def criterion_lines(result: CriterionResult, capped: bool = False, uncounted: bool = False) -> list[Content]:
     """One criterion's verdict: mark, label, the words, the message, and where the rule comes from."""
     if result.kind == "fault":
         mark, style = "✗", "bold $text-error"
@@ -68,7 +83,8 @@ def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Conte
     words = quoted(tuple(e.text for e in result.evidence))
     # No spaces inside the heading: Textual wraps at spaces and would strand the mark on its own line.
     lines = [Content.assemble((f"{mark}{result.label}", style), f"：{words}" if words else "",
-                              (DECIDED_BY.get(result.by, "") if result.fired else "", "$text-muted"))]
+                              (DECIDED_BY.get(result.by, "") if result.fired else "", "$text-muted"),
+                              ("（本轮不计分）" if uncounted else "", "$text-muted"))]
     message = result.message + ("（本轮总分因此封顶）" if capped else "")
     if message:
         lines.append(Content.assemble("  ", message))
@@ -78,6 +94,17 @@ def criterion_lines(result: CriterionResult, capped: bool = False) -> list[Conte
         lines.append(Content.assemble(("  依据：", "$text-muted"), (result.source_ref, "$text-muted")))
     if result.source_quote:
         lines.append(Content.assemble("  ", (f"「{result.source_quote}」", "italic $text-muted")))
+    lines += citation_lines(tuple((c.ref, c.quote) for c in result.citations))
+    return lines
+
+
+def citation_lines(citations: tuple[tuple[str, str], ...]) -> list[Content]:
+    """The articles the scenario cites for this feedback: 「法条：《…》第X条」 and the words it rests on."""
+    lines: list[Content] = []
+    for ref, quote in citations:
+        lines.append(Content.assemble(("  法条：", "bold $text-accent"), ref))
+        if quote:
+            lines.append(Content.assemble("  ", (f"「{quote}」", "italic")))
     return lines
 
 
@@ -88,13 +115,15 @@ def turn_feedback(result: TurnResult, note: str = "") -> Content:
         Content.assemble((f"第 {result.turn} 轮得分 ", "bold"), (f"{score.total}", "bold $text-accent"),
                          ("  已用提示" if result.hint_used else "", "$text-muted")),
     ]
-    lines += [score_bar(d.label, d.score) for d in score.dimensions]
+    lines += dimension_bars(score)
     lines += [Content(""), Content.styled("你的回复：", "bold"), highlighted_reply(result.reply, score)]
     findings = [*score.flags, *score.hits, *score.missed]
     if findings:
         lines.append(Content(""))
+    uncounted = {d.dimension for d in score.dimensions if not d.examined}
     for finding in findings:
-        lines += criterion_lines(finding, capped=finding.criterion == score.capped_by)
+        extra = finding.kind == "credit" and finding.dimension in uncounted
+        lines += criterion_lines(finding, capped=finding.criterion == score.capped_by, uncounted=extra)
     if result.changes:
         lines += [Content(""), Content.styled("来访人的变化：", "bold")]
         lines += [Content.assemble("  ", change.reason) for change in result.changes]
