@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", metavar="DIR", help="语料目录（含 train/；默认源码中的 data/corpus）")
     p.add_argument("--rubric", help="评分标准文件（默认内置的 standard.yaml）：规则与权重文件位置取自其 learned 一节")
     p.add_argument("--out", metavar="FILE", help="权重写到这里（默认评分标准 learned.weights 指定的文件）")
-    p.add_argument("--quick", action="store_true", help="留一轮交叉验证不做嵌套（快约三倍；调参集上的数字稍偏乐观：阈值在同一批留出预测上选出）")
+    p.add_argument("--quick", action="store_true", help="留一轮交叉验证不做嵌套（快约三倍；调参集上的数字稍偏乐观："
+                        "阈值在同一批留出预测上选出）")
     p.add_argument("--jobs", type=int, default=0, help="并行训练的进程数（默认每个 CPU 核一个）")
     p.add_argument("--check", action="store_true", help="只重新训练并与现有权重逐字节比较，不写入")
     p.add_argument("--no-cache", action="store_true",

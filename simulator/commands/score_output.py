@@ -252,7 +252,8 @@ def print_judge_figures(rubric: Rubric, labelled: list[Labelled], out: IO[str]) 
         return
     weights = rubric.learned.path(rubric.learned.weights)
     current = hashlib.sha256(weights.read_bytes()).hexdigest() if weights.is_file() else ""
-    out.write(f"\n{rubric.id}：组合判定与教员标注的一致性（{figures['date']} 测定，语料版本 {figures['corpus_version']}）\n")
+    out.write(f"\n{rubric.id}：组合判定与教员标注的一致性"
+              f"（{figures['date']} 测定，语料版本 {figures['corpus_version']}）\n")
     if figures.get("weights_sha256") != current:
         out.write("  注意：这些数字属于旧的权重文件；重新训练后请运行 bench/bench_judge.py\n")
     golden = {m.criterion: m for m in metrics(tuple(x for x in labelled if x.criterion in rubric.by_id))}

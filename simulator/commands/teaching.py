@@ -81,7 +81,8 @@ def teach(source: str, replies: Sequence[MarkedReply], scales: dict[str, Scale],
 
     taught = [r for r in replies if r.shows is not None]
     if not taught:
-        raise UserError(f"{source}: 没有填写 shows 列的回复，无从教起（shows 写评分项编号或名称，什么都没做到写「无」）")
+        raise UserError(f"{source}: 没有填写 shows 列的回复，无从教起"
+                        "（shows 写评分项编号或名称，什么都没做到写「无」）")
     train = corpus / "train"
     if not train.is_dir():
         raise UserError(f"找不到语料目录：{train}")
@@ -109,7 +110,8 @@ def teach(source: str, replies: Sequence[MarkedReply], scales: dict[str, Scale],
     out.write("\n与教员打分的一致性（本表全部回复）：\n")
     out.writelines(line + "\n" for line in _agreement_rows(before, after))
     out.write(f"\n教过的 {len(taught)} 条回复上，逐评分项与教员标注一致："
-              f"{criteria_before['agree']}/{criteria_before['total']} → {criteria_after['agree']}/{criteria_after['total']}"
+              f"{criteria_before['agree']}/{criteria_before['total']} → "
+              f"{criteria_after['agree']}/{criteria_after['total']}"
               "（之后的数字是在训练过的回复上量的，偏乐观；新措辞上的表现见 bench/bench_judge.py）\n")
     out.write("封存测试集上的数字属于旧权重：请运行 bench/bench_judge.py 重新测定。\n")
     return 0

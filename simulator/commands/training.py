@@ -43,7 +43,8 @@ def run_training(corpus: Path, rubric: Rubric, *, nested: bool, workers: int, ca
 def describe(trained: Trained, rubric: Rubric) -> list[str]:
     data = trained.data
     corpus = data["corpus"]
-    lines = [f"语料版本 {corpus['version']}：{corpus['replies']} 条（{'、'.join(f'{k} {v}' for k, v in corpus['parts'].items())}）",
+    parts = "、".join(f"{k} {v}" for k, v in corpus["parts"].items())
+    lines = [f"语料版本 {corpus['version']}：{corpus['replies']} 条（{parts}）",
              f"标准库评分与 scikit-learn 的最大差：{trained.scorer_difference:.1e}（权重精确到 1e-6），"
              f"{trained.shipped_difference:.1e}（发布的权重，精确到 1e-3）",
              f"严重问题闸门：阈值 {data['serious_gate']['threshold']}，归因 {data['serious_gate']['attribute']}"]
@@ -56,7 +57,8 @@ def describe(trained: Trained, rubric: Rubric) -> list[str]:
     differ = [f"{c}: {stated.get(c, 'rubric')} → {rule}" for c, rule in data["recommended"].items()
               if stated.get(c, "rubric") != rule]
     if differ:
-        lines.append("选择建议与评分标准现写的规则不同（评分标准说了算，需要时请改 learned.rules）：" + "；".join(differ))
+        lines.append("选择建议与评分标准现写的规则不同（评分标准说了算，需要时请改 learned.rules）："
+                     + "；".join(differ))
     lines.append(f"sha256 {trained.sha256}")
     return lines
 

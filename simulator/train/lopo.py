@@ -68,7 +68,8 @@ def predictions(records: list[Record], folds: Sequence[str], serious: list[str],
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
         for excluded, arrays in computed.items():
-            np.savez(cache_file(cache, version, serious, config, "lopo:" + ",".join(sorted(excluded))), **arrays)
+            path = cache_file(cache, version, serious, config, "lopo:" + ",".join(sorted(excluded)))
+            np.savez(path, **arrays)  # type: ignore[arg-type]  # numpy's stubs read ** as allow_pickle
     return found | computed
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,7 +73,7 @@ def _fired(F: np.ndarray) -> list[set[str]]:
 
 
 def tuning_figures(records: list[Record], R: np.ndarray, results: dict, fold_names: Sequence[str],
-                   serious: list[str], rules: dict[str, str], nested: bool) -> dict[str, Any]:
+                   serious: list[str], rules: Mapping[str, str], nested: bool) -> dict[str, Any]:
     """Leave-one-pass-out figures of the rubric alone, the learned layer alone and the combination.
 
     nested: each held-out pass is judged with thresholds chosen on the other passes' predictions

@@ -87,7 +87,8 @@ def markdown(figures: dict[str, Any], rubric: Rubric) -> str:
     n = sealed["combined"]["replies"]
     lines = [f"测定日期 {figures['date']}；语料版本 `{figures['corpus_version']}`；封存测试集 {n} 条回复；"
              f"调参集为留一轮交叉验证（{tuning['protocol'] if tuning else '—'}）。", "",
-             "| 评分项 | 规则 | 封存：精确率 | 召回率 | 误报率 | 调参：精确率 | 召回率 | 误报率 | 只用检查条件（封存）：精确率 | 召回率 "
+             "| 评分项 | 规则 | 封存：精确率 | 召回率 | 误报率 | 调参：精确率 | 召回率 | 误报率 "
+             "| 只用检查条件（封存）：精确率 | 召回率 "
              "| 只用学习模型（封存）：精确率 | 召回率 |",
              "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     assert rubric.learned is not None
@@ -108,7 +109,8 @@ def markdown(figures: dict[str, Any], rubric: Rubric) -> str:
         t = tuning[layer]["serious"] if tuning else {}
         lines.append(f"| {label} | {pct(s['recall'])} | {pct(s['fa'])} | {pct(t.get('recall'))} | {pct(t.get('fa'))} |")
     s, t = sealed["combined"]["all_faults"], (tuning["combined"]["all_faults"] if tuning else {})
-    lines.append(f"| 全部扣分项（组合） | {pct(s['recall'])} | {pct(s['fa'])} | {pct(t.get('recall'))} | {pct(t.get('fa'))} |")
+    lines.append(f"| 全部扣分项（组合） | {pct(s['recall'])} | {pct(s['fa'])} | "
+                 f"{pct(t.get('recall'))} | {pct(t.get('fa'))} |")
     return "\n".join(lines) + "\n"
 
 

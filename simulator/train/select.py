@@ -109,10 +109,10 @@ def choose_gate(P: np.ndarray, A: np.ndarray, R: np.ndarray, Y: np.ndarray, K: n
                 serious: Sequence[int], rules: Mapping[int, str], vetoes: Mapping[int, float]) -> dict[str, float]:
     truth = Y[:, list(serious)].any(axis=1)
     usable = K[:, list(serious)] | Y[:, list(serious)]
-    rubric_flags = np.zeros(len(truth), bool)
+    rubric_flags = np.zeros(truth.shape[0], dtype=np.bool_)
     for i, j in enumerate(serious):
         if rules[j] == "either":
-            rubric_flags |= R[:, j] & (P[:, j] >= vetoes[j]) & usable[:, i]
+            rubric_flags = rubric_flags | (R[:, j] & (P[:, j] >= vetoes[j]) & usable[:, i])
     # a flag on a pair the labeller was unsure about is neither right nor wrong
     scores = (np.where(usable, P[:, list(serious)], 0).max(axis=1) + A) / 2
     threshold = 1.0

@@ -37,7 +37,8 @@ def test_thanking_someone_for_telling_the_truth_is_not_explaining_honestly():
     assert "explain_honestly" not in fired(score)
 
 
-@pytest.mark.parametrize("reply", ["上诉期只剩四天", "上诉期只剩四天，得抓紧，明天就去法院递上诉状，我帮您联系法律援助。"])
+@pytest.mark.parametrize("reply", ["上诉期只剩四天",
+                                   "上诉期只剩四天，得抓紧，明天就去法院递上诉状，我帮您联系法律援助。"])
 def test_the_days_left_of_the_appeal_period_are_not_a_wrong_time_limit(reply):
     score = at("lost_court_case", "follow_up", reply)
     assert "wrong_time_limit" not in fired(score)
@@ -67,7 +68,9 @@ def test_the_learned_layer_alone_does_not_call_the_deposit_an_overpromise():
 
     scenario, rubric, _ = load_scenario_and_rubric("wage_arrears", LIBRARY)
     assert rubric.learned is not None
-    everywhere = rubric.model_copy(update={"learned": rubric.learned.model_copy(update={"rules": {"overpromise": "learned"}})})
+    layer = rubric.learned.model_copy(update={"rules": {"overpromise": "learned"}})
+    everywhere = rubric.model_copy(update={"learned": layer})
     turn, said = scene(scenario, "route")
-    score = score_reply("监察大队核实后可以动用保证金先垫付", compile_rubric(every_rule_learned(everywhere)), turn, said)
+    compiled = compile_rubric(every_rule_learned(everywhere))
+    score = score_reply("监察大队核实后可以动用保证金先垫付", compiled, turn, said)
     assert "overpromise" not in fired(score)

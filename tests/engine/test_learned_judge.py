@@ -144,7 +144,8 @@ def test_an_instructors_rubric_without_a_learned_block_is_judged_by_its_checks()
 
 
 def test_rubric_only_scoring_leaves_the_learned_layer_out():
-    score = score_reply("这口气搁谁身上也咽不下去，八个月的工钱，您一样一样跟我说。", compile_rubric(RUBRIC, rubric_only=True))
+    compiled = compile_rubric(RUBRIC, rubric_only=True)
+    score = score_reply("这口气搁谁身上也咽不下去，八个月的工钱，您一样一样跟我说。", compiled)
     assert {r.by for r in score.results} == {"rubric"}
 
 

@@ -61,7 +61,8 @@ def test_teaching_adds_the_instructors_replies_and_retrains(small, capsys):
     before = weights.read_bytes()
     marks = small / "marks.csv"
     rows = [["id", "reply", "context", "listening", "communication", "shows", "unsure"],
-            ["t1", "这口气搁谁身上也咽不下去，您坐，慢慢说。", "我跑了八趟了！", "5", "4", "empathy invite_more polite", ""],
+            ["t1", "这口气搁谁身上也咽不下去，您坐，慢慢说。", "我跑了八趟了！", "5", "4",
+             "empathy invite_more polite", ""],
             ["t2", "又是你啊，说破天也没用。", "我又来了。", "1", "1", "label、impatient", "mocking"],
             ["t3", "嗯。", "", "2", "2", "无", ""],
             ["t4", "您好，请问有什么事？", "", "3", "4", "", ""]]
@@ -93,7 +94,7 @@ def test_a_label_that_is_not_a_criterion_is_refused_with_its_line(small, capsys)
 def test_the_corpus_loader_names_the_file_and_the_reply(tmp_path):
     bad = tmp_path / "w9_01.yaml"
     bad.write_text("replies:\n  - id: a\n    reply: 您好\n    shows: [empathy, nonsense]\n", encoding="utf-8")
-    with pytest.raises(CorpusError, match="w9_01.yaml.*nonsense"):
+    with pytest.raises(CorpusError, match=r"w9_01\.yaml.*nonsense"):
         load_corpus(tmp_path)
 
 
@@ -128,7 +129,7 @@ def test_the_report_checks_the_manifest_and_measures_every_layer(tmp_path):
     table = markdown(figures, rubric)
     assert "共情安抚 `empathy`" in table and "严重问题" in table
     (stand_in / "v2_01.yaml").write_text("replies: []\n", encoding="utf-8")
-    with pytest.raises(SealedError, match="v2_01.yaml"):
+    with pytest.raises(SealedError, match=r"v2_01\.yaml"):
         measure(rubric, stand_in)
 
 
@@ -139,7 +140,8 @@ def test_the_golden_part_is_the_standard_rubrics_goldens_as_reviewed():
     from simulator.train.corpus import CRITERIA, golden_labels, load_part_file
 
     rubric = load_file(ROOT / "rubrics" / "standard.yaml", "rubric").model
-    stored = {r.reply: ({c for c in CRITERIA if r.known(c)}, set(r.shows)) for r in load_part_file(TRAIN / "g1_01.yaml")}
+    part = load_part_file(TRAIN / "g1_01.yaml")
+    stored = {r.reply: ({c for c in CRITERIA if r.known(c)}, set(r.shows)) for r in part}
     wanted = {reply: ({c for c in verdicts if c in CRITERIA}, {c for c, on in verdicts.items() if on and c in CRITERIA})
               for reply, verdicts in golden_labels(rubric).items() if any(c in CRITERIA for c in verdicts)}
     assert stored == wanted, "data/corpus/train/g1_01.yaml differs from the standard rubric's goldens as reviewed"

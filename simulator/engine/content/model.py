@@ -264,12 +264,12 @@ class LearnedLayer(Frozen):
 
     weights: str = Field(description="学习模型的权重文件（相对本评分标准文件所在目录），由 simulator train 生成；"
                                      "各评分项的阈值也记在其中")
-    figures: str = Field("", description="评测结果文件（bench/bench_judge.py 生成）：封存测试集与留一轮交叉验证上的数字，"
-                                         "simulator test --metrics 显示")
+    figures: str = Field("", description="评测结果文件（bench/bench_judge.py 生成）："
+                                         "封存测试集与留一轮交叉验证上的数字，simulator test --metrics 显示")
     rules: dict[str, Rule] = Field(
         default_factory=dict,
-        description="评分项编号 → 组合规则：rubric 只看本文件的检查条件；learned 只看学习模型；either 任一判定触发即触发；"
-                    "both 两者都判定才触发。未列出的评分项只看检查条件")
+        description="评分项编号 → 组合规则：rubric 只看本文件的检查条件；learned 只看学习模型；"
+                    "either 任一判定触发即触发；both 两者都判定才触发。未列出的评分项只看检查条件")
     _folder: str | None = PrivateAttr(None)
 
     @model_validator(mode="after")
