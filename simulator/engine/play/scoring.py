@@ -16,7 +16,7 @@ from typing import NamedTuple, Protocol
 
 from ..content.citations import Citation
 from ..content.model import Criterion, Node, Rubric
-from .checks import Compiled, Reply, compile_check
+from .checks import Compiled, Reply, Spans, compile_check
 from .examples import case_examples, exemplars
 from .lexicon import Expander
 from .text import Normalized, normalize
@@ -145,9 +145,24 @@ class CompiledRubric:
         key = (exemplars(turn), tuple(turn.expects))
         found = self._examples.get(key)
         if found is None:
-            found = case_examples(self.rubric, self.checks, turn, [c.id for c in self.rubric.criteria])
+            found = case_examples(self.rubric, self.deciding_checks(), turn, [c.id for c in self.rubric.criteria])
             self._examples[key] = found
         return found
+
+    def deciding_checks(self) -> tuple[Compiled, ...]:
+        """One check per criterion that gives the verdict as scoring does (the learned layer
+        included where the rubric's rules hand it a criterion), so an example is text that earns
+        the criterion in play, not only under the rubric's own check."""
+        combination = self.combination()
+        if combination is None:
+            return self.checks
+
+        def verdict_of(position: int) -> Compiled:
+            def run(subject: Reply) -> tuple[bool, Spans]:
+                verdict = combined_verdicts(combination, self.checks, subject, normalize(subject.text))[position]
+                return verdict.fired, verdict.spans
+            return run
+        return tuple(verdict_of(i) for i in range(len(self.checks)))
 
     def combination(self) -> Combination | None:
         """The learned layer's plan (loading the weights if no reply was scored yet), or None."""

@@ -135,16 +135,18 @@ def learned_yes(combination: Combination, probs: dict[str, float]) -> list[bool]
 
 
 def no_shared_words(verdicts: Sequence[Verdict], kinds: Sequence[str]) -> tuple[Verdict, ...]:
-    """Credits give up the words a fault was found on; a credit left with none of its words does not fire."""
+    """A credit found on words a fault was found on does not fire: the words did the fault.
+
+    All or nothing, because a credit's words are often the parts of one match (「你去」…「征收办」
+    for a route): with one part taken by the brush-off 「你去找」, what is left is no route."""
     faulted = [span for verdict, kind in zip(verdicts, kinds) if kind == "fault" and verdict.fired
                for span in verdict.spans]
     if not faulted:
         return tuple(verdicts)
     out = []
     for verdict, kind in zip(verdicts, kinds):
-        if kind == "credit" and verdict.fired and verdict.spans:
-            kept = tuple(s for s in verdict.spans if not any(s[0] < f[1] and f[0] < s[1] for f in faulted))
-            if kept != verdict.spans:
-                verdict = Verdict(bool(kept), kept, verdict.by)
+        if kind == "credit" and verdict.fired and any(
+                s[0] < f[1] and f[0] < s[1] for s in verdict.spans for f in faulted):
+            verdict = Verdict(False, (), verdict.by)
         out.append(verdict)
     return tuple(out)

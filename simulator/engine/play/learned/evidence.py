@@ -14,6 +14,7 @@ from operator import add, mul
 from .model import LearnedModel, Probabilities
 
 FOCUS = 0.4
+LONGEST = 12  # characters: evidence is the words that matter, not a sentence (as for the rubric's spans)
 
 
 def learned_span(model: LearnedModel, scored: Probabilities, target: str) -> tuple[int, int] | None:
@@ -59,4 +60,7 @@ def _strongest_run(raw: list[float]) -> tuple[int, int] | None:
         best_from += 1
     while best_to - 1 > best_from and values[best_to - 1] <= 0:
         best_to -= 1
+    if best_to - best_from > LONGEST:  # a long run (a phrase repeated): its strongest LONGEST characters
+        window = max(range(best_from, best_to - LONGEST + 1), key=lambda i: sum(values[i:i + LONGEST]))
+        best_from, best_to = window, window + LONGEST
     return best_from, best_to
