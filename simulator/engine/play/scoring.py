@@ -160,7 +160,7 @@ class CompiledRubric:
         def verdict_of(position: int) -> Compiled:
             def run(subject: Reply) -> tuple[bool, Spans]:
                 verdict = combined_verdicts(combination, self.checks, subject, normalize(subject.text))[position]
-                return verdict.fired, verdict.spans
+                return verdict.fired, list(verdict.spans)
             return run
         return tuple(verdict_of(i) for i in range(len(self.checks)))
 
