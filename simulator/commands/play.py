@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from .errors import content_errors
+from .errors import UserError, content_errors
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -23,6 +23,13 @@ def cmd_home(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
+    if args.trainee is not None:
+        from ..engine.content.controls import name_problem
+
+        problem = name_problem(args.trainee)
+        if problem:
+            raise UserError(f"--trainee：{problem}")
+        args.trainee = args.trainee.strip()
     if args.watch and not args.script:
         return _play_watched(args, settings)
     from ..engine.check.ready import load_scenario_and_rubric

@@ -18,6 +18,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..engine.content.controls import name_problem
 from .codec import dims_json, rewind_json, session_from, turn_json
 from .records import SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord, session_fields, turn_record
 from .schema import DB_NAME, connect
@@ -122,9 +123,10 @@ class Store:
     # ------------------------------------------------------------ Records protocol
 
     def begin(self, trainee: str, session: Session) -> int:
+        problem = name_problem(trainee)
+        if problem:
+            raise StoreError(problem)
         name = trainee.strip()
-        if not name:
-            raise StoreError("学员姓名不能为空")
         now = self._now()
         with self._write() as db:
             trainee_id = self._trainee_id(db, name, now)

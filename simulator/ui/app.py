@@ -21,10 +21,10 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.content import Content
 
 from .library import ScenarioEntry, ScenarioSource
 from .messages import OpenScenario
+from .plain import notify_plain
 from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ class JiefangApp(App[None]):
         try:
             entries = tuple(self.library.entries())
         except Exception as error:  # a broken library must still leave a usable app
-            self.call_from_thread(self.notify, Content(f"场景库无法读取：{error}"), severity="error")
+            self.call_from_thread(notify_plain, self, f"场景库无法读取：{error}", severity="error")
             entries = ()
         self.call_from_thread(self._library_loaded, entries)
 
@@ -165,7 +165,7 @@ class JiefangApp(App[None]):
         try:
             return dict(self.records.best_scores(self.trainee))
         except Exception as error:
-            self.call_from_thread(self.notify, Content(f"记录无法读取：{error}"), severity="warning")
+            self.call_from_thread(notify_plain, self, f"记录无法读取：{error}", severity="warning")
             return {}
 
     def _library_loaded(self, entries: tuple[ScenarioEntry, ...]) -> None:
@@ -187,7 +187,7 @@ class JiefangApp(App[None]):
         problem = self.records.problem
         if problem and not self._told_problem:
             self._told_problem = True
-            self.call_from_thread(self.notify, Content(f"记录库无法打开，本次演练只保存在内存中：{problem}"),
+            self.call_from_thread(notify_plain, self, f"记录库无法打开，本次演练只保存在内存中：{problem}",
                                   severity="warning", timeout=8)
         self.call_from_thread(setattr, self.home, "best", best)
 
@@ -203,7 +203,7 @@ class JiefangApp(App[None]):
             scenario, rubric = self.library.load(entry.ref)
             rubric = self.rubric or rubric
         except Exception as error:
-            self.call_from_thread(self.notify, Content(f"无法打开场景：{error}"), severity="error")
+            self.call_from_thread(notify_plain, self, f"无法打开场景：{error}", severity="error")
             return
         self.call_from_thread(self.open_scenario, scenario, rubric, mode)
 
@@ -260,7 +260,7 @@ class JiefangApp(App[None]):
         try:
             session = Session.from_json(saved.data, scenario, rubric)
         except (ScenarioError, ReplyTooLong, KeyError, TypeError, ValueError) as error:
-            self.call_from_thread(self.notify, Content(f"无法继续上次的演练（{error}），将重新开始。"),
+            self.call_from_thread(notify_plain, self, f"无法继续上次的演练（{error}），将重新开始。",
                                   severity="warning", timeout=8)
             self.call_from_thread(self._open, scenario, rubric, str(saved.data.get("mode", "practice")))
             return

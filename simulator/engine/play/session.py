@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..content.citations import node_citations
+from ..content.controls import cleaned
 from ..content.model import Ending, Node, Rubric, Scenario
 from .expr import compile_condition, render
 from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
@@ -140,9 +141,14 @@ class Session:
         return replace(self, hint_pending=True)
 
     def answer(self, reply: str, choice: int | None = None) -> Session:
-        """Score a reply at the current node and move on; returns the new Session."""
+        """Score a reply at the current node and move on; returns the new Session.
+
+        Control characters and escape sequences in the reply are dropped first: what is scored,
+        kept and shown is the text the trainee meant.
+        """
         if self.finished:
             raise ScenarioError("对话已经结束")
+        reply = cleaned(reply)
         node = self.current
         prompt = self.prompt
         score = _with_citations(score_reply(reply, self.scorer, node), self.scenario, self.node)

@@ -7,10 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
+
+from ...engine.content.controls import MAX_NAME_CHARS, name_problem
+from ..plain import Plain, notify_plain
 
 DIALOG_CSS = """
 {name} {{
@@ -47,12 +49,12 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(self.question), classes="title")
+            yield Label(Plain(self.question), classes="title")
             if self.detail:
-                yield Static(Content(self.detail))
+                yield Static(Plain(self.detail))
             with Horizontal(classes="buttons"):
-                yield Button(Content(f"{self.no}(n)"), id="no")
-                yield Button(Content(f"{self.yes}(y)"), id="yes", variant="error")
+                yield Button(Plain(f"{self.no}(n)"), id="no")
+                yield Button(Plain(f"{self.yes}(y)"), id="yes", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -94,7 +96,7 @@ class RewindDialog(ModalScreen["int | None"]):
             options = []
             for choice in self.turns:
                 score = "" if choice.total is None else f"  {choice.total} 分"
-                prompt = Content.assemble((f"第 {choice.turn} 轮", "bold"), score, "\n",
+                prompt = Plain.assemble((f"第 {choice.turn} 轮", "bold"), score, "\n",
                                           f"{self.persona}：", choice.prompt, "\n", "你：", choice.reply)
                 options.append(Option(prompt, id=f"turn-{choice.turn}"))
             yield OptionList(*options)
@@ -127,15 +129,15 @@ class TraineeDialog(ModalScreen["str | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("学员姓名", classes="title")
-            yield Input(self.current, placeholder="输入姓名后按 Enter", id="name")
+            yield Input(self.current, placeholder="输入姓名后按 Enter", id="name", max_length=MAX_NAME_CHARS)
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
-        if name:
-            self.dismiss(name)
+        problem = name_problem(event.value)
+        if problem is None:
+            self.dismiss(event.value.strip())
         else:
-            self.notify("姓名不能为空", severity="warning")
+            notify_plain(self, problem, severity="warning")
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -158,8 +160,8 @@ class ResumeDialog(ModalScreen["str | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(f"「{self.title_text}」有一次未完成的演练"), classes="title")
-            yield Static(Content(self.detail))
+            yield Label(Plain(f"「{self.title_text}」有一次未完成的演练"), classes="title")
+            yield Static(Plain(self.detail))
             with Horizontal(classes="buttons"):
                 yield Button("重新开始(r)", id="new")
                 yield Button("继续(c)", id="resume", variant="primary")

@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -14,6 +13,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ..plain import Plain, notify_plain, plain_text
 from ..records import Records
 
 ENDING_NAMES = {"resolved": "问题化解", "referred": "引导至正确渠道", "dissatisfied": "不满离开",
@@ -31,7 +31,7 @@ def trend_chart(values: list[int]) -> Content:
         level = min(len(BLOCKS) - 1, max(0, value) * len(BLOCKS) // 101)
         style = "$text-success" if value >= 80 else "$text-warning" if value >= 50 else "$text-error"
         parts.append((BLOCKS[level] * 2, style))  # two cells per session: visible, and square-ish
-    return Content.assemble(*parts)
+    return Plain.assemble(*parts)
 
 
 def trend_series(summaries: list[Any]) -> list[tuple[str, str, list[int]]]:
@@ -79,13 +79,13 @@ class HistoryScreen(Screen[None]):
         try:
             return list(self.records.history(None if self.everyone else self.trainee))
         except Exception as error:
-            self.notify(f"记录无法读取：{error}", severity="error", markup=False)
+            notify_plain(self, f"记录无法读取：{error}", severity="error")
             return []
 
     def compose(self) -> ComposeResult:
         summaries = self._summaries()
         who = "全部学员" if self.everyone else f"学员 {self.trainee}"
-        yield Static(Content(f"历史记录 · {who} · 共 {len(summaries)} 次"), id="history-status")
+        yield Static(Plain(f"历史记录 · {who} · 共 {len(summaries)} 次"), id="history-status")
         if not summaries:
             yield Static("还没有演练记录。完成一次演练后，这里会显示各维度的变化趋势。", id="no-history")
             yield Footer()
@@ -95,12 +95,12 @@ class HistoryScreen(Screen[None]):
                 if not values:
                     continue
                 with Horizontal(classes="trend"):
-                    yield Static(Content(label), classes="trend-label")
+                    yield Static(Plain(label), classes="trend-label")
                     # The newest sessions, as many as fit in the chart's 40 cells.
                     yield Static(trend_chart(values[-20:]), id=f"trend-{dim_id}", classes="trend-chart")
                     change = values[-1] - values[-2] if len(values) > 1 else 0
                     arrow = f" {'↑' if change > 0 else '↓'}{abs(change)}" if change else ""
-                    yield Static(Content(f"最近 {values[-1]}{arrow}"), classes="trend-value")
+                    yield Static(Plain(f"最近 {values[-1]}{arrow}"), classes="trend-value")
         yield self._table(summaries)
         yield Footer()
 
@@ -112,7 +112,7 @@ class HistoryScreen(Screen[None]):
                 dims.setdefault(dim_id, label)
         columns = ["时间", *(["学员"] if self.everyone else []), "场景", "结局", "总分", *dims.values()]
         for column in columns:
-            table.add_column(Text(column))
+            table.add_column(plain_text(column))
         for summary in summaries:
             scores = {d: s for d, _, s in summary.dimensions}
             ending = ENDING_NAMES.get(summary.ending_kind or "", "未完成")
@@ -122,7 +122,7 @@ class HistoryScreen(Screen[None]):
                    "—" if summary.total is None else str(summary.total),
                    *("—" if scores.get(d) is None else str(scores[d]) for d in dims)]
             # rich Text, not str: DataTable parses str cells as markup, and titles are authored.
-            table.add_row(*(Text(cell) for cell in row), key=str(summary.id))
+            table.add_row(*(plain_text(cell) for cell in row), key=str(summary.id))
         return table
 
     def action_toggle_everyone(self) -> None:

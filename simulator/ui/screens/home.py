@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..library import ScenarioEntry, difficulty_stars
 from ..messages import OpenScenario
+from ..plain import Plain, notify_plain
 from ..widgets.mode_switch import ModeSwitch
 
 MODE_NOTES = {
@@ -33,7 +34,7 @@ def entry_row(entry: ScenarioEntry, best: int | None) -> Content:
     """「★★☆ 最佳85  讨薪的老周」: the fixed-width parts first, so a long title wraps on its own."""
     score = f"最佳{best}" if best is not None else "未练习"
     padding = " " * max(1, 8 - cell_len(score))
-    return Content.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ",
+    return Plain.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ",
                             (score, "$text-success" if best is not None else "dim"), padding,
                             entry.title)  # authored: plain text, never markup
 
@@ -112,11 +113,11 @@ class HomeScreen(Screen[None]):
 
     def _update_mode(self) -> None:
         self.query_one(ModeSwitch).mode = self.mode
-        self.query_one("#mode-note", Static).update(Content(MODE_NOTES[self.mode]))
+        self.query_one("#mode-note", Static).update(Plain(MODE_NOTES[self.mode]))
 
     def _update_brand(self) -> None:
         who = f"学员：{self.trainee}" if self.trainee else ""
-        self.query_one("#brand", Static).update(Content.assemble(("接访演练", "bold"), "  ", who,
+        self.query_one("#brand", Static).update(Plain.assemble(("接访演练", "bold"), "  ", who,
                                                                  ("  ctrl+p 搜索场景", "$text-muted")))
 
     def _fill(self) -> None:
@@ -132,7 +133,7 @@ class HomeScreen(Screen[None]):
         entries = sorted(self.entries, key=lambda e: (e.category, e.difficulty, e.title))
         for category, group in groupby(entries, key=lambda e: e.category):
             members = list(group)
-            option_list.add_option(Option(Content(f"{category}（{len(members)}）"), disabled=True))
+            option_list.add_option(Option(Plain(f"{category}（{len(members)}）"), disabled=True))
             option_list.add_options(Option(entry_row(e, self.best.get(e.id)), id=e.ref) for e in members)
         try:
             option_list.highlighted = option_list.get_option_index(keep) if keep else 1
@@ -163,21 +164,21 @@ class HomeScreen(Screen[None]):
             return
         best = self.best.get(entry.id)
         lines = [
-            Content.styled(entry.title, "bold"),
-            Content.assemble(entry.category, "  ", (difficulty_stars(entry.difficulty), "$text-warning")),
-            Content(""),
+            Plain.styled(entry.title, "bold"),
+            Plain.assemble(entry.category, "  ", (difficulty_stars(entry.difficulty), "$text-warning")),
+            Plain(""),
         ]
         if entry.problem:
-            lines += [Content.styled("该场景无法加载：", "bold $text-error"), Content(entry.problem)]
+            lines += [Plain.styled("该场景无法加载：", "bold $text-error"), Plain(entry.problem)]
         else:
             if entry.persona:
-                lines.append(Content.assemble(("来访人：", "bold"), entry.persona))
+                lines.append(Plain.assemble(("来访人：", "bold"), entry.persona))
             if entry.background:
-                lines.append(Content(entry.background))
+                lines.append(Plain(entry.background))
             if entry.summary:
-                lines += [Content(""), Content.assemble(("训练要点：", "bold"), entry.summary)]
-            lines += [Content(""), Content.assemble(("最佳成绩：", "bold"), str(best) if best is not None else "尚无")]
-        detail.update(Content("\n").join(lines))
+                lines += [Plain(""), Plain.assemble(("训练要点：", "bold"), entry.summary)]
+            lines += [Plain(""), Plain.assemble(("最佳成绩：", "bold"), str(best) if best is not None else "尚无")]
+        detail.update(Plain("\n").join(lines))
 
     # ------------------------------------------------------------ messages up
 
@@ -194,7 +195,7 @@ class HomeScreen(Screen[None]):
 
     def _start(self, entry: ScenarioEntry) -> None:
         if entry.problem:
-            self.notify(f"该场景无法加载：{entry.problem}", severity="error", markup=False)
+            notify_plain(self, f"该场景无法加载：{entry.problem}", severity="error")
             return
         self.post_message(OpenScenario(entry, self.mode))
 

@@ -18,13 +18,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..plain import Plain, notify_plain
 from ..records import SessionRecorder
 from ..widgets.author_tools import AuthorTools
 from ..widgets.diagnostics import DiagnosticsPanel
@@ -133,7 +133,7 @@ class PlayScreen(Screen[None]):
                 yield AuthorTools(self.session, self._preview, id="preview")
             with Vertical(id="side"):
                 persona = scenario.persona
-                yield Static(Content(f"{persona.name}：{persona.background}"), id="persona")
+                yield Static(Plain(f"{persona.name}：{persona.background}"), id="persona")
                 yield MeterPanel(readings(self.session), id="meters")
                 if self.mode == "exam":
                     yield Static("考试模式：不提示、不回退，全部反馈在结束后的总结里。", id="exam-note")
@@ -172,7 +172,7 @@ class PlayScreen(Screen[None]):
         # (The record keeper locks itself: writing from this worker thread is safe.)
         warning = self.recorder.save(new) if kind not in ("start", "reload") else ""
         if warning:
-            self.app.call_from_thread(self.notify, Content(warning), severity="warning")
+            self.app.call_from_thread(notify_plain, self, warning, severity="warning")
         self.post_message(self.Advanced(new, prompt, kind, replaced, note))
 
     def _step(self, step: Step, kind: str, replaced: TurnResult | None = None) -> None:
@@ -201,7 +201,7 @@ class PlayScreen(Screen[None]):
             if message.kind == "rewind":
                 self.replaced = message.replaced
                 panel.result, panel.hint, panel.note = None, None, ""
-                self.notify(f"已回到第 {self.session.turn} 轮，请重新回答。")
+                notify_plain(self, f"已回到第 {self.session.turn} 轮，请重新回答。")
             elif answered and last is not None:
                 panel.hint = None
                 panel.replaced = self.replaced if self.replaced and self.replaced.turn == last.turn else None
@@ -218,7 +218,7 @@ class PlayScreen(Screen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.busy = False
-        self.notify(message.text, severity="error", timeout=6, markup=False)
+        notify_plain(self, message.text, severity="error", timeout=6)
         self._update_inputs()
         self._next_reload()
 
@@ -233,7 +233,7 @@ class PlayScreen(Screen[None]):
         turn = "已结束" if session.finished else f"第 {session.turn} 轮"
         who = f" · 学员 {self.trainee}" if self.trainee else ""
         text = f"{session.scenario.title} · {MODE_LABELS.get(self.mode, self.mode)} · {turn}{who}"
-        self.query_one("#status", Static).update(Content(text))
+        self.query_one("#status", Static).update(Plain(text))
 
     def _update_inputs(self) -> None:
         """Show the reply box, the options, or the debrief button, as the moment requires."""
@@ -248,7 +248,7 @@ class PlayScreen(Screen[None]):
         finish.set_class(not finished, "-hidden")
         if use_choices:
             choices.clear_options()
-            choices.add_options([Option(Content(f"{i + 1}. {o.text}"), id=f"option-{i}")
+            choices.add_options([Option(Plain(f"{i + 1}. {o.text}"), id=f"option-{i}")
                                  for i, o in enumerate(options)])
             choices.highlighted = 0
             choices.focus()
@@ -381,7 +381,7 @@ class PlayScreen(Screen[None]):
         """Everything the new content may have changed besides the transcript."""
         session = self.session
         persona = session.scenario.persona
-        self.query_one("#persona", Static).update(Content(f"{persona.name}：{persona.background}"))
+        self.query_one("#persona", Static).update(Plain(f"{persona.name}：{persona.background}"))
         last = session.last
         self.query_one(MeterPanel).reset(readings(session, last.changes if last else ()), reasons=self.mode != "exam")
         if self.mode != "exam":
@@ -391,5 +391,5 @@ class PlayScreen(Screen[None]):
             panel.hint = hint_for(session) if panel.hint is not None and not session.finished else None
             panel.note = self._option_note(last) if last else ""
             panel.result = last
-        self.notify(note, title="重新加载", severity="warning" if dropped else "information",
-                    timeout=10 if dropped else 3, markup=False)
+        notify_plain(self, note, title="重新加载", severity="warning" if dropped else "information",
+                    timeout=10 if dropped else 3)
