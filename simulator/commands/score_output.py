@@ -34,6 +34,8 @@ def score_json(score: TurnScore, reply_id: Any = None) -> dict[str, Any]:
         "dimensions": {d.dimension: d.score for d in score.dimensions},
         "hits": _spans(score.hits),
         "flags": _spans(score.flags),
+        # Criteria not judged because their regex ran out of the reply's time budget (see validate SC325).
+        **({"timeouts": list(score.overrun)} if score.overrun else {}),
     }
 
 

@@ -15,6 +15,7 @@ from typing import NamedTuple, Protocol
 
 from ..content.citations import Citation
 from ..content.model import Criterion, Rubric
+from .budget import BudgetExceeded, reply_budget
 from .checks import Compiled, Reply, compile_check
 from .examples import case_examples, exemplars
 from .lexicon import Expander
@@ -79,6 +80,7 @@ class TurnScore:
     dimensions: tuple[DimensionScore, ...]
     total: int
     capped_by: str | None
+    overrun: tuple[str, ...] = ()  # criteria whose check ran out of the reply's time budget (not fired)
 
     @property
     def hits(self) -> tuple[CriterionResult, ...]:
@@ -135,14 +137,23 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) 
     expects = set(turn.expects if turn is not None else rubric.default_expects)
     answers = tuple(normalize(a).text for a in turn.model_answers) if turn is not None else ()
     subject = Reply(normalized.text, answers)
+    overrun: list[str] = []
+    verdicts = []
+    with reply_budget():
+        for criterion, check in zip(rubric.criteria, compiled.checks):
+            try:
+                verdicts.append(check(subject))
+            except BudgetExceeded:  # a hostile pattern: its criterion is not fired, and the score says so
+                overrun.append(criterion.id)
+                verdicts.append((False, []))
     results = tuple(
-        _judge(criterion, check(subject), reply, normalized, criterion.id in expects)
-        for criterion, check in zip(rubric.criteria, compiled.checks)
+        _judge(criterion, verdict, reply, normalized, criterion.id in expects)
+        for criterion, verdict in zip(rubric.criteria, verdicts)
     )
     if turn is not None:
         results = _with_case_examples(compiled, turn, results)
     dimensions, total, capped_by = turn_total(rubric, results)
-    return TurnScore(reply, results, dimensions, total, capped_by)
+    return TurnScore(reply, results, dimensions, total, capped_by, tuple(overrun))
 
 
 def _with_case_examples(compiled: CompiledRubric, turn: Turn,
