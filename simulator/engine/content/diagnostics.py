@@ -21,6 +21,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC014": ("error", "不支持的格式版本"),
     "SC015": ("error", "未知的检查类型"),
     "SC016": ("error", "文件无法读取或不是场景/评分标准"),
+    "SC017": ("error", "文字中含有控制字符"),
     # scenario graph
     "SC101": ("error", "跳转到不存在的节点"),
     "SC102": ("warning", "节点从起点不可达"),
@@ -44,6 +45,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC211": ("error", "路径测试引用了不存在的节点或结局"),
     "SC212": ("warning", "缺少愤怒、信任、升级风险等基本状态变量"),
     "SC230": ("warning", "称呼与来访人的年纪不符"),
+    "SC220": ("error", "台词模板超出限制或使用了不支持的写法"),
     # rubric
     "SC301": ("error", "正则表达式无法编译"),
     "SC302": ("warning", "在中文旁使用了 \\b"),
@@ -63,6 +65,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC322": ("warning", "正则表达式过长（超过 300 个字符）"),
     "SC323": ("warning", "词族缺少必中例句或近似说法"),
     "SC324": ("warning", "词族或间隔没有被用到"),
+    "SC325": ("error", "正则表达式可能灾难性回溯"),
     # cited facts and persona consistency
     "SC401": ("error", "引用的法规没有收录"),
     "SC402": ("error", "法规摘录中没有引用的条款"),
