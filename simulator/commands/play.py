@@ -42,13 +42,13 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
         return run_app(settings, trainee=args.trainee, play=(scenario, rubric), mode=args.mode)
 
     from ..engine.play.session import Session
-    from .records import start_recording
+    from .records import recording
     from .script import play_script, read_script
 
     replies = read_script(args.script)
     if args.trainee:
-        session, record = start_recording(settings.data_dir, args.trainee, scenario, rubric, args.new)
-        return play_script(session, replies, args.format, sys.stdout, record)
+        with recording(settings.data_dir, args.trainee, scenario, rubric, args.new) as (session, record):
+            return play_script(session, replies, args.format, sys.stdout, record)
     return play_script(Session.start(scenario, rubric), replies, args.format, sys.stdout)
 
 

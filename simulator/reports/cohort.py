@@ -2,14 +2,17 @@
 
 Only the conversation as it stands counts (turns taken back by a rewind do not); a session's
 dimension scores are those the store keeps for it, averaged over sessions that assessed them.
+The figures are sums and counts kept while the sessions stream past, so a report on 100,000
+sessions needs no more memory than one on a hundred.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.content.model import ENDING_LABELS
-from ..store.records import SessionRecord
+from ..store.records import SessionRecord, TurnRecord
 
 WEAKEST = 10
 OUTCOMES = (*ENDING_LABELS, "active", "abandoned")
@@ -73,82 +76,106 @@ class Cohort:
     branches: tuple[Branches, ...]
 
 
-def _mean(values: list[int]) -> float | None:
-    return sum(values) / len(values) if values else None
+class _Group:
+    """Running sums for one trainee or one scenario."""
 
+    def __init__(self) -> None:
+        self.sessions = self.finished = 0
+        self.dims: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # dimension -> [sum, count]
+        self.totals = [0, 0]
+        self.title = ""
+        self.outcomes: Counter[str] = Counter()
+        self.steps: Counter[tuple[str, str]] = Counter()
 
-def _row(name: str, scenario_id: str, records: list[SessionRecord], dims: tuple[tuple[str, str], ...]) -> Row:
-    per_dim: dict[str, list[int]] = defaultdict(list)
-    for record in records:
+    def add(self, record: SessionRecord) -> None:
+        self.sessions += 1
+        self.finished += record.status == "finished"
         for dim, _, score in record.dimensions:
             if score is not None:
-                per_dim[dim].append(score)
-    totals = [r.total for r in records if r.total is not None]
-    return Row(name, scenario_id, len(records), sum(r.status == "finished" for r in records),
-               tuple(_mean(per_dim[d]) for d, _ in dims), _mean(totals))
+                self.dims[dim][0] += score
+                self.dims[dim][1] += 1
+        if record.total is not None:
+            self.totals[0] += record.total
+            self.totals[1] += 1
+        self.title = record.scenario_title
+
+    def row(self, name: str, scenario_id: str, dims: tuple[tuple[str, str], ...]) -> Row:
+        def mean(pair: list[int]) -> float | None:
+            return pair[0] / pair[1] if pair[1] else None
+
+        return Row(name, scenario_id, self.sessions, self.finished,
+                   tuple(mean(self.dims[d]) if d in self.dims else None for d, _ in dims), mean(self.totals))
 
 
-def _weakest(records: list[SessionRecord]) -> tuple[Weak, ...]:
-    failures: Counter[str] = Counter()
-    chances: Counter[str] = Counter()
-    about: dict[str, tuple[str, str, str, str]] = {}
-    dim_labels = {d: label for r in records for d, label, _ in r.dimensions}
-    turns = [turn for record in records for turn in record.conversation]
-    for turn in turns:  # labels and sources first: any criterion that failed has a finding somewhere
+class _Criteria:
+    """Running counts of each criterion's failures and chances, and what to call it."""
+
+    def __init__(self) -> None:
+        self.failures: Counter[str] = Counter()
+        self.chances: Counter[str] = Counter()
+        self.found: dict[str, tuple[str, str, str, str]] = {}  # from a finding: label, dimension, kind, source
+        self.judged: dict[str, tuple[str, str, str, str]] = {}  # from a verdict alone
+
+    def add(self, turn: TurnRecord) -> None:
         for finding in turn.hits + turn.flags + turn.missed:
-            about.setdefault(finding.criterion, (finding.label, dim_labels.get(finding.dimension, finding.dimension),
-                                                 finding.kind, finding.source_ref))
-    for turn in turns:
+            self.found.setdefault(finding.criterion, (finding.label, finding.dimension, finding.kind,
+                                                      finding.source_ref))
         for criterion, dimension, kind, fired, expected in turn.verdicts:
             if kind == "credit" and expected:
-                chances[criterion] += 1
-                failures[criterion] += not fired
+                self.chances[criterion] += 1
+                self.failures[criterion] += not fired
             elif kind == "fault":
-                chances[criterion] += 1
-                failures[criterion] += fired
-            about.setdefault(criterion, (criterion, dim_labels.get(dimension, dimension), kind, ""))
-    weak = [
-        Weak(c, *about[c][:3], failures[c], chances[c], failures[c] / chances[c], about[c][3])
-        for c in chances if failures[c]
-    ]
-    weak.sort(key=lambda w: (-w.rate, -w.failures, w.criterion))
-    return tuple(weak[:WEAKEST])
+                self.chances[criterion] += 1
+                self.failures[criterion] += fired
+            self.judged.setdefault(criterion, (criterion, dimension, kind, ""))
+
+    def weakest(self, dim_labels: dict[str, str]) -> tuple[Weak, ...]:
+        weak = []
+        for c in self.chances:
+            if self.failures[c]:
+                label, dim, kind, source = self.found.get(c) or self.judged[c]
+                weak.append(Weak(c, label, dim_labels.get(dim, dim), kind, self.failures[c], self.chances[c],
+                                 self.failures[c] / self.chances[c], source))
+        weak.sort(key=lambda w: (-w.rate, -w.failures, w.criterion))
+        return tuple(weak[:WEAKEST])
 
 
-def _endings(scenario_id: str, title: str, records: list[SessionRecord]) -> Endings:
-    counts = Counter(r.ending_kind or r.status for r in records)
-    return Endings(scenario_id, title, len(records),
-                   tuple((k, OUTCOME_LABELS[k], counts[k]) for k in OUTCOMES if counts[k]))
-
-
-def _branches(scenario_id: str, title: str, records: list[SessionRecord]) -> Branches:
-    steps: Counter[tuple[str, str]] = Counter(
-        (t.node, t.next_node) for r in records for t in r.conversation)
+def _branches(scenario_id: str, group: _Group) -> Branches:
     leaving: Counter[str] = Counter()
-    for (node, _), count in steps.items():
+    for (node, _), count in group.steps.items():
         leaving[node] += count
-    ordered = sorted(steps.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
-    return Branches(scenario_id, title,
+    ordered = sorted(group.steps.items(), key=lambda item: (item[0][0], -item[1], item[0][1]))
+    return Branches(scenario_id, group.title,
                     tuple(Step(node, target, count, count / leaving[node]) for (node, target), count in ordered))
 
 
-def cohort(records: list[SessionRecord]) -> Cohort:
+def cohort(records: Iterable[SessionRecord]) -> Cohort:
+    """The figures, added up one session at a time (memory holds the sums, not the sessions)."""
     dims: dict[str, str] = {}
+    trainees: dict[str, _Group] = defaultdict(_Group)
+    scenarios: dict[str, _Group] = defaultdict(_Group)
+    criteria = _Criteria()
+    count = 0
     for record in records:
+        count += 1
         for dim, label, _ in record.dimensions:
             dims.setdefault(dim, label)
+        trainees[record.trainee].add(record)
+        scenario = scenarios[record.scenario_id]
+        scenario.add(record)
+        scenario.outcomes[record.ending_kind or record.status] += 1
+        for turn in record.conversation:
+            criteria.add(turn)
+            scenario.steps[(turn.node, turn.next_node)] += 1
     dim_labels = tuple(dims.items())
-    by_trainee: dict[str, list[SessionRecord]] = defaultdict(list)
-    by_scenario: dict[str, list[SessionRecord]] = defaultdict(list)
-    for record in records:
-        by_trainee[record.trainee].append(record)
-        by_scenario[record.scenario_id].append(record)
-    titles = {sid: rs[-1].scenario_title for sid, rs in by_scenario.items()}
+    by_scenario = sorted(scenarios.items())
     return Cohort(
-        sessions=len(records), trainee_count=len(by_trainee), dimension_labels=dim_labels,
-        trainees=tuple(_row(name, "", rs, dim_labels) for name, rs in sorted(by_trainee.items())),
-        scenarios=tuple(_row(titles[sid], sid, rs, dim_labels) for sid, rs in sorted(by_scenario.items())),
-        weakest=_weakest(records),
-        endings=tuple(_endings(sid, titles[sid], rs) for sid, rs in sorted(by_scenario.items())),
-        branches=tuple(_branches(sid, titles[sid], rs) for sid, rs in sorted(by_scenario.items())),
+        sessions=count, trainee_count=len(trainees), dimension_labels=dim_labels,
+        trainees=tuple(group.row(name, "", dim_labels) for name, group in sorted(trainees.items())),
+        scenarios=tuple(group.row(group.title, sid, dim_labels) for sid, group in by_scenario),
+        weakest=criteria.weakest(dims),
+        endings=tuple(Endings(sid, group.title, group.sessions,
+                              tuple((k, OUTCOME_LABELS[k], group.outcomes[k]) for k in OUTCOMES if group.outcomes[k]))
+                      for sid, group in by_scenario),
+        branches=tuple(_branches(sid, group) for sid, group in by_scenario),
     )

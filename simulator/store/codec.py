@@ -13,7 +13,9 @@ Dims = tuple[tuple[str, str, int | None], ...]
 
 
 def _need(data: Any, key: str, types: type | tuple[type, ...], optional: bool = False) -> Any:
-    if not isinstance(data, dict) or (key not in data and not optional):
+    if not isinstance(data, dict):
+        raise StoreError(f"字段 {key} 所在的对象格式不对")
+    if key not in data and not optional:
         raise StoreError(f"缺少字段 {key}")
     value = data.get(key)
     if value is None and optional:
@@ -142,6 +144,7 @@ def session_json(s: SessionRecord) -> dict[str, Any]:
         **{k: getattr(s, k) for k in SESSION_TEXT + SESSION_OPTIONAL_TEXT},
         "total": s.total, "dimensions": dims_json(s.dimensions), "data": s.data,
         "turns": [turn_json(t) for t in s.turns], "rewinds": [rewind_json(r) for r in s.rewinds],
+        **({"copy_of": s.copy_of} if s.copy_of else {}),
     }
 
 
@@ -154,5 +157,5 @@ def session_from(d: Any, local_id: int | None = None) -> SessionRecord:
         id=local_id, **text, **optional, total=_need(d, "total", int, True),
         dimensions=dims_from(_list(d, "dimensions")), data=_need(d, "data", dict),
         turns=tuple(turn_from(t) for t in _list(d, "turns")),
-        rewinds=tuple(rewind_from(r) for r in _list(d, "rewinds")),
+        rewinds=tuple(rewind_from(r) for r in _list(d, "rewinds")), copy_of=_need(d, "copy_of", str, True),
     )

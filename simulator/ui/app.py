@@ -253,16 +253,29 @@ class JiefangApp(App[None]):
 
     @work(thread=True, group="open", exit_on_error=False)
     def _resume(self, scenario: Scenario, rubric: Rubric, saved: SavedSession) -> None:
-        """Restore a saved session by replaying its replies (scoring: so in a worker thread)."""
+        """Become the session's writer, then restore it by replaying its replies (scoring: so in a
+        worker thread). While another process writes it, start a new session instead."""
         from ..engine.play.scoring import ReplyTooLong
         from ..engine.play.session import ScenarioError, Session
 
+        mode = str(saved.data.get("mode", "practice"))
+        try:
+            claimed = self.records.claim(saved.id)
+        except Exception as error:  # records that cannot be written: play on, unrecorded
+            claimed, problem = None, f"记录无法读取：{error}"
+        else:
+            problem = "这次演练正在另一处进行（另一个终端或命令行），这里另开一次新的演练。"
+        if claimed is None:
+            self.call_from_thread(notify_plain, self, problem, severity="warning", timeout=8)
+            self.call_from_thread(self._open, scenario, rubric, mode)
+            return
+        saved = claimed
         try:
             session = Session.from_json(saved.data, scenario, rubric)
         except (ScenarioError, ReplyTooLong, KeyError, TypeError, ValueError) as error:
             self.call_from_thread(notify_plain, self, f"无法继续上次的演练（{error}），将重新开始。",
                                   severity="warning", timeout=8)
-            self.call_from_thread(self._open, scenario, rubric, str(saved.data.get("mode", "practice")))
+            self.call_from_thread(self._open, scenario, rubric, mode)
             return
         self.call_from_thread(self._open, scenario, rubric, session.mode, session, saved.id)
 
