@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from .codec import session_from, session_json
+from .codec import SESSION_OPTIONAL_TEXT, SESSION_TEXT, session_from
 from .imported import checked
 from .records import SessionRecord, StoreError
-from .store import Store, utc_now
+from .store import JSON_COLUMNS, TURN_COLUMNS, Store, resume_data, utc_now
 
 FORMAT = "jiefang-records"
 VERSION = 2
@@ -41,8 +42,8 @@ def export_bundle(store: Store, path: Path, trainees: list[str] | None = None) -
     try:
         with partial.open("w", encoding="utf-8", newline="\n") as out:
             out.write(_line({"format": FORMAT, "version": VERSION, "exported_at": utc_now()}))
-            for record in store.sessions(trainees):
-                out.write(_line(session_json(record)))
+            for line in store.each(_stored_line, trainees):
+                out.write(line)
                 count += 1
         os.replace(partial, path)
     except OSError as error:
@@ -52,6 +53,28 @@ def export_bundle(store: Store, path: Path, trainees: list[str] | None = None) -
         partial.unlink(missing_ok=True)
         raise
     return count
+
+
+def _stored_line(db: sqlite3.Connection, row: sqlite3.Row) -> str:
+    """A session's bundle line straight from its rows: the JSON columns are copied as the store wrote
+    them (the same text `session_json` would produce), so exporting decodes only what it must."""
+    turns = db.execute(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = ? ORDER BY seq",
+                       (row["id"],)).fetchall()
+    rewinds = db.execute("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = ? ORDER BY seq",
+                         (row["id"],)).fetchall()
+    live = sorted((t for t in turns if t["rewound_at"] is None), key=lambda t: t["turn"])
+    head = {**{k: row[k] for k in SESSION_TEXT + SESSION_OPTIONAL_TEXT}, "total": row["total"],
+            "data": resume_data(json.loads(row["data"]), live), "rewinds": [dict(r) for r in rewinds],
+            **({"copy_of": row["copy_of"]} if row["copy_of"] else {})}
+    return (_line(head)[:-2] + ',"dimensions":' + row["dimensions"]
+            + ',"turns":[' + ",".join(map(_stored_turn, turns)) + "]}\n")
+
+
+def _stored_turn(turn: sqlite3.Row) -> str:
+    cells = [f'"{k}":' + (turn[k] if k in JSON_COLUMNS else "true" if k == "hint_used" and turn[k]
+                          else "false" if k == "hint_used" else json.dumps(turn[k], ensure_ascii=False))
+             for k in TURN_COLUMNS]
+    return "{" + ",".join(cells) + "}"
 
 
 @dataclass

@@ -20,16 +20,27 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..engine.content.controls import name_problem
-from .codec import dims_json, rewind_json, session_from, turn_json
-from .records import SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord, session_fields, turn_record
+from .codec import dims_json, rewind_json, stored_session, stored_turn, turn_json
+from .records import (
+    Rewind,
+    SavedSession,
+    SessionRecord,
+    SessionSummary,
+    StoreError,
+    TurnRecord,
+    session_fields,
+    turn_record,
+)
 from .schema import DB_NAME, connect, database_error
 from .writers import Writer
 
 if TYPE_CHECKING:
     from ..engine.play.session import Session, TurnResult
+
+T = TypeVar("T")
 
 TURN_COLUMNS = ("seq", "turn", "node", "prompt", "reply", "choice", "hint_used", "total", "capped_by",
                 "dimensions", "hits", "flags", "missed", "verdicts", "changes", "state", "next_node",
@@ -40,7 +51,7 @@ SESSION_COLUMNS = ("uuid", "trainee_id", "scenario_id", "scenario_title", "rubri
                    "status", "started_at", "updated_at", "finished_at", "ending_node", "ending_kind",
                    "ending_title", "ending_summary", "closing_line", "total", "dimensions", "data", "copy_of")
 SESSION_SELECT = "SELECT s.*, t.name AS trainee FROM sessions s JOIN trainees t ON t.id = s.trainee_id"
-PAGE = 500  # sessions read per query when streaming
+PAGE = 100  # sessions read per query when streaming
 MAX_ROW_ID = 2**63 - 1
 
 
@@ -55,11 +66,6 @@ def stamp(moment: datetime) -> str:
 
 def dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def _decoded(row: sqlite3.Row) -> dict[str, Any]:
-    # A Row iterates over its values; its column names come from keys().
-    return {k: (json.loads(row[k]) if k in JSON_COLUMNS else row[k]) for k in row.keys()}  # noqa: SIM118
 
 
 def resume_data(header: dict[str, Any], turns: Iterable[sqlite3.Row | TurnRecord]) -> dict[str, Any]:
@@ -256,8 +262,13 @@ class Store:
 
     def sessions(self, trainees: Iterable[str] | None = None, since: str | None = None,
                  copies: bool = True) -> Iterator[SessionRecord]:
-        """Full records, oldest first, one at a time (memory holds one session, not the store),
-        optionally for some trainees, from a UTC timestamp on, and without imported copies."""
+        """Full records, oldest first, one at a time (memory holds one page of sessions, not the
+        store), optionally for some trainees, from a UTC timestamp on, and without imported copies."""
+        return self.each(self._record, trainees, since, copies)
+
+    def each(self, build: Callable[[sqlite3.Connection, sqlite3.Row], T], trainees: Iterable[str] | None = None,
+             since: str | None = None, copies: bool = True) -> Iterator[T]:
+        """`build(db, row)` for each selected session row, oldest first, a page at a time (keyset paging)."""
         names = [t.strip() for t in trainees] if trainees else []
         where, params = [], []
         if names:
@@ -273,11 +284,12 @@ class Store:
             query = (SESSION_SELECT + " WHERE (s.started_at, s.id) > (?, ?)" + "".join(f" AND {w}" for w in where)
                      + f" ORDER BY s.started_at, s.id LIMIT {PAGE}")
             with self._read() as db:
-                page = [self._record(db, r) for r in db.execute(query, [*after, *params]).fetchall()]
+                rows = db.execute(query, [*after, *params]).fetchall()
+                page = [build(db, row) for row in rows]
             yield from page
-            if len(page) < PAGE:
+            if len(rows) < PAGE:
                 return
-            after = (page[-1].started_at, page[-1].id or 0)
+            after = (rows[-1]["started_at"], rows[-1]["id"])
 
     # ------------------------------------------------------------ internals
 
@@ -384,13 +396,11 @@ class Store:
 
     @staticmethod
     def _record(db: sqlite3.Connection, row: sqlite3.Row) -> SessionRecord:
-        data = _decoded(row)
+        """A session as this store wrote it (trusted: decoded without re-checking every field)."""
         turns = db.execute(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = ? ORDER BY seq",
                            (row["id"],)).fetchall()
         rewinds = db.execute("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = ? ORDER BY seq",
                              (row["id"],)).fetchall()
-        data["turns"] = [_decoded(t) for t in turns]
-        data["rewinds"] = [dict(r) for r in rewinds]
         live = sorted((t for t in turns if t["rewound_at"] is None), key=lambda t: t["turn"])
-        data["data"] = resume_data(data["data"], live)
-        return session_from(data, local_id=row["id"])
+        return stored_session(row, [stored_turn(t) for t in turns], [Rewind(*r) for r in rewinds],
+                              resume_data(json.loads(row["data"]), live))
