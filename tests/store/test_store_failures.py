@@ -46,10 +46,10 @@ def test_a_full_disk_says_so_and_keeps_what_was_saved(tmp_path, loop_content):
         session_id = store.begin("小王", session)
         pages = store._db.execute("PRAGMA page_count").fetchone()[0]
         store._db.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: SQLITE_FULL
+        for _ in range(20):
+            session = session.answer("你好" * 900)
         with pytest.raises(StoreError) as raised:
-            for reply in ["你好" * 900] * 20:
-                session = session.answer(reply)
-                store.record_turn(session_id, session)
+            store.record_turn(session_id, session)  # twenty long turns at once: more pages than there are
         assert "磁盘已满" in str(raised.value) and "rollback" not in str(raised.value)
         assert store.session(session_id).conversation[0].reply == "您别着急"  # still readable, nothing lost
 
