@@ -116,6 +116,8 @@ class HistoryScreen(Screen[None]):
         for summary in summaries:
             scores = {d: s for d, _, s in summary.dimensions}
             ending = ENDING_NAMES.get(summary.ending_kind or "", "未完成")
+            if summary.copy_of:  # an imported record kept beside the one it conflicted with
+                ending += "（导入副本）"
             row = [local_time(summary.started_at),
                    *([summary.trainee] if self.everyone else []),
                    clip(summary.scenario_title, 20), ending,
