@@ -21,6 +21,7 @@ from .literals import Alternation, CharSet, Group, Lit, Node, Repeat, ZeroWidth,
 
 ANY = None  # a first-character set that may hold any character
 LONG_REPEAT = 50  # a bounded repeat this long costs like an unbounded one
+FEW = 4  # a repeat of at most this many turns multiplies the work by a constant, whatever it repeats
 
 
 def _children(node: Node | Alternation) -> list[Node]:
@@ -172,10 +173,12 @@ def _degree(node: Node | Alternation) -> int | None:
         return 0 if node.body is None else _degree(node.body)
     if isinstance(node, Repeat):
         inner = _degree(node.item)
-        if node.maximum is not None and node.maximum <= 1:
-            return inner
+        if inner is None:
+            return None
+        if node.maximum is not None and node.maximum <= FEW:
+            return inner * node.maximum  # (国家|有关){0,2}: a few turns of a choice, a constant factor
         if inner != 0 or _varies(node.item) or _has_choice(node.item):
-            return None  # a repeat of something that can match in several ways: no small bound
+            return None  # many turns of something that can match in several ways: no small bound
         return 1 if node.maximum is None or node.maximum > LONG_REPEAT else 0
     return 0
 
