@@ -90,8 +90,8 @@ def simulator() -> str:
     return str(script) if script.exists() else "simulator"
 
 
-def in_pty(command: list[str], keys: list[tuple[bytes, float]], env: dict[str, str] | None = None) -> str:
-    """Run `command` on a pseudo-terminal, typing each key after waiting its seconds; all it wrote."""
+def in_pty(command: list[str], keys: list[tuple[bytes, str]], env: dict[str, str] | None = None) -> str:
+    """Run `command` on a pseudo-terminal; type each key once the screen shows its text; all it wrote."""
     import fcntl
     import pty
     import termios
@@ -104,10 +104,15 @@ def in_pty(command: list[str], keys: list[tuple[bytes, float]], env: dict[str, s
     os.close(child)
     shown = b""
     try:
-        for key, wait in keys:
-            shown += _read_for(main, wait)
+        for key, awaited in keys:
+            shown += _read_for(main, 60, awaited.encode())
+            time.sleep(1)  # let the screen settle (a busy machine draws slowly)
+            shown += _read_for(main, 0.5)
             os.write(main, key)
-        shown += _read_for(main, 5)
+        deadline = time.monotonic() + 60
+        while process.poll() is None and time.monotonic() < deadline:
+            shown += _read_for(main, 0.5)
+        shown += _read_for(main, 0.5)
     finally:
         if process.poll() is None:
             process.kill()
@@ -127,11 +132,27 @@ def hostile_file(tmp_path):
     return path
 
 
+@pytest.fixture
+def hostile_say(tmp_path):
+    """A playable scenario whose first line renders a window-title command: the template writes
+    the escapes, so the loader's SC017 (control characters in the file) cannot see them."""
+    (tmp_path / "scenarios").mkdir()
+    (tmp_path / "rubrics").mkdir()
+    for rubric in (SCENARIOS.parent / "rubrics").glob("*.yaml"):
+        (tmp_path / "rubrics" / rubric.name).write_text(rubric.read_text(encoding="utf-8"), encoding="utf-8")
+    line = "我在工地干了一年，一分钱没拿到！你们今天必须给我个说法！"
+    path = tmp_path / "scenarios" / "hostile_say.yaml"
+    path.write_text((SCENARIOS / "wages.yaml").read_text(encoding="utf-8").replace(
+        f"say: {line}", "say: '{{ \"\\x1b]0;PWNED\\x07\" }}" + line + "'"), encoding="utf-8")
+    return path
+
+
 posix_only = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pty")
 
 
 @posix_only
-def test_the_command_line_prints_no_escape_byte_for_hostile_paths_names_and_replies(tmp_path, hostile_file):
+def test_the_command_line_prints_no_escape_byte_for_hostile_paths_names_and_replies(tmp_path, hostile_file,
+                                                                                     hostile_say):
     replies = tmp_path / "replies.txt"
     replies.write_text(f"您先别着急{OSC_TITLE}，慢慢说\n\x1b[2J清屏\n".replace("\\n", "\n"), encoding="utf-8")
     outputs = [
@@ -141,20 +162,35 @@ def test_the_command_line_prints_no_escape_byte_for_hostile_paths_names_and_repl
         in_pty([simulator(), "--data-dir", str(tmp_path), "play", str(SCENARIOS / "wages.yaml"),
                 "--trainee", f"小王{OSC_TITLE}", "--script", str(replies)], []),
         in_pty([simulator(), "--data-dir", str(tmp_path), "play", str(hostile_file), "--script", str(replies)], []),
+        in_pty([simulator(), "--data-dir", str(tmp_path), "play", str(hostile_say), "--script", str(replies),
+                "--trainee", "小王"], []),
+        in_pty([simulator(), "--data-dir", str(tmp_path), "report", "1", "--format", "md"], []),
+        in_pty([simulator(), "--data-dir", str(tmp_path), "history"], []),
     ]
     for shown in outputs:
         assert "\x1b" not in shown and "\x07" not in shown and "\x9b" not in shown, shown
     assert "课件␛]0;PWNED␇" in outputs[0]  # the path, shown visibly
     assert "[第 1 轮]" in outputs[1] and "您先别着急，慢慢说" in outputs[1]  # the reply, cleaned at entry
     assert "控制字符" in outputs[2]  # a name with control characters is refused
+    assert "␛]0;PWNED␇我在工地干了一年" in outputs[4]  # an authored line that renders escapes, visibly
+    assert "PWNED" in outputs[5] and "小王" in outputs[6]  # the report to stdout and the history, too
 
 
 @posix_only
 def test_the_tui_shows_a_hostile_path_visibly_and_never_as_a_command(tmp_path, hostile_file):
     """`play --watch` on a file that does not load: the waiting screen shows its path and errors."""
     shown = in_pty([simulator(), "--data-dir", str(tmp_path), "play", "--watch", str(hostile_file)],
-                   [(b"\x11", 10)], env={"SIMULATOR_THEME": "textual-dark"})  # ctrl+q after 10 s
+                   [(b"\x11", "wages.yaml:21:1")], env={"SIMULATOR_THEME": "textual-dark"})  # then ctrl+q
     assert "等待场景可用" in shown  # the screen did draw
     assert "\x1b]0;PWNED" not in shown and "PWNED\x07" not in shown
     screen = re.sub(r"\x1b\[[0-9;?<>$]*[a-zA-Z]", "", shown)  # the text drawn, without Textual's own CSI
     assert "课件␛]0;PWNED␇/wages.yaml" in screen  # the path in the status line and the errors, visibly
+
+
+@posix_only
+def test_the_tui_shows_an_authored_line_that_renders_escapes_visibly(tmp_path, hostile_say):
+    shown = in_pty([simulator(), "--data-dir", str(tmp_path), "play", str(hostile_say), "--trainee", "小王"],
+                   [(b"\x11", "PWNED")], env={"SIMULATOR_THEME": "textual-dark"})  # ctrl+q once the line shows
+    assert "练习模式" in shown and "\x1b]0;PWNED" not in shown and "PWNED\x07" not in shown
+    screen = re.sub(r"\x1b\[[0-9;?<>$]*[a-zA-Z]", "", shown)
+    assert "␛]0;PWNED␇我在工地" in screen  # in the transcript, visibly
