@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..engine.content.controls import name_problem
-from .codec import dims_json, rewind_json, stored_session, stored_turn, turn_json
+from .codec import dims_json, stored_session, stored_turn, turn_json
 from .records import (
     Rewind,
     SavedSession,
@@ -362,9 +362,6 @@ class Store:
     def _insert_turn(self, db: sqlite3.Connection, session_id: int, turn: TurnRecord) -> None:
         data = turn_json(turn)
         self._insert(db, "turns", {"session_id": session_id, **{k: data[k] for k in TURN_COLUMNS}})
-
-    def _insert_rewind(self, db: sqlite3.Connection, session_id: int, rewind: Any) -> None:
-        self._insert(db, "rewinds", {"session_id": session_id, **rewind_json(rewind)})
 
     def _session_row(self, db: sqlite3.Connection, record: SessionRecord, copy_of: str | None = None) -> dict[str, Any]:
         return {

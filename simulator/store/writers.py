@@ -7,8 +7,9 @@ stops with a one-line StoreError when another process holds it. So a second term
 and the command line at once, can never displace or mark rewound turns the first one recorded.
 
 A lease is free when no row holds it, when its holder is a process on this host that is gone
-(killed, crashed), or when it was not extended for LEASE_SECONDS (a holder on another host; the
-store is meant to move to PostgreSQL, where the same rows and statements work). Closing a store
+(killed, crashed; a live one keeps it however long the trainee thinks), or when it was not
+extended for LEASE_SECONDS (a holder on another host, or on Windows; the store is meant to move
+to PostgreSQL, where the same rows and statements work). Closing a store
 or finishing a session gives the lease back.
 """
 from __future__ import annotations
@@ -26,8 +27,8 @@ LEASE_SECONDS = 15 * 60
 
 
 def _alive(pid: int) -> bool:
-    if os.name == "nt":  # os.kill(pid, 0) would send CTRL_C_EVENT there: leave it to the lease's age
-        return True
+    """Whether a process of this host exists (POSIX; on Windows os.kill(pid, 0) would send CTRL_C_EVENT,
+    so there the lease's age decides)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -49,8 +50,8 @@ class Writer:
         """Whether `row`, a session's lease, is held by a live writer other than this one."""
         if row is None or row["token"] == self.token:
             return False
-        if row["host"] == self.host and not _alive(row["pid"]):
-            return False
+        if row["host"] == self.host and os.name != "nt":
+            return _alive(row["pid"])  # however long the trainee thinks, a live process keeps its session
         seen = datetime.fromisoformat(row["seen_at"])
         return datetime.fromisoformat(now) - seen < timedelta(seconds=LEASE_SECONDS)
 

@@ -93,6 +93,8 @@ def test_a_second_writer_in_the_same_process_is_refused_until_the_first_lets_go(
         session = Session.start(*loop_content).answer("您别着急")
         session_id = first.begin("小王", session)
         assert second.unfinished("小王") == [] and second.claim(session_id) is None
+        first._db.execute("UPDATE session_writers SET seen_at = '2020-01-01T00:00:00.000+00:00'")
+        assert second.claim(session_id) is None  # a live process keeps it however long the trainee thinks
         with pytest.raises(StoreError, match="正在另一处进行"):
             second.record_turn(session_id, session.rewind(1).answer("你好"))  # would have marked turn 1 rewound
         second.abandon(session_id)  # refused quietly: it is not this store's to set aside
