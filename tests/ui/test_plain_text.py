@@ -98,7 +98,8 @@ def in_pty(command: list[str], keys: list[tuple[bytes, str]], env: dict[str, str
 
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 200, 0, 0))  # rows, columns
-    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, close_fds=True,
+    # Its own session: nothing the program does to its terminal or process group reaches pytest.
+    process = subprocess.Popen(command, stdin=child, stdout=child, stderr=child, close_fds=True, start_new_session=True,
                                env={**{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
                                     "TERM": "xterm-256color", **(env or {})})
     os.close(child)
