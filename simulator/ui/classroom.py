@@ -120,6 +120,9 @@ class ClassroomRecords:
     def abandon(self, session_id: int) -> None:
         self.records.abandon(session_id)
 
+    def claim(self, session_id: int) -> SavedSession | None:
+        return self.records.claim(session_id)
+
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
         linked = self.link.linked()
         return [s for s in self.records.unfinished(trainee, scenario_id) if s.id in linked]
