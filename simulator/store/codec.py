@@ -173,7 +173,8 @@ def session_from(d: Any, local_id: int | None = None) -> SessionRecord:
 def _finding_of(f: dict[str, Any]) -> Finding:
     return Finding(f["criterion"], f["label"], f["dimension"], f["kind"], f["expected"],
                    tuple((e["start"], e["end"], e["text"]) for e in f["evidence"]), f["message"], f["example"],
-                   f["source_ref"], f["source_quote"])
+                   f["source_ref"], f["source_quote"],
+                   tuple((c["ref"], c["quote"]) for c in f.get("citations", ())))  # older rows have none
 
 
 def stored_turn(row: Any) -> TurnRecord:
