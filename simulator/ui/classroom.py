@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual.widgets import Input, TextArea
 
 from .library import ScenarioEntry, ScenarioSource
+from .plain import notify_plain
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -195,8 +196,8 @@ class ClassroomWatch:
         if before is None:
             return
         if rules.exam != before.exam:
-            app.notify("本班已锁定为考核模式：此后打开的场景不提示、不回退。" if rules.exam
-                       else "考核锁定已解除，可以选择练习模式。", title="教员通知", timeout=8, markup=False)
+            notify_plain(app, "本班已锁定为考核模式：此后打开的场景不提示、不回退。" if rules.exam
+                         else "考核锁定已解除，可以选择练习模式。", title="教员通知", timeout=8)
         if rules.assigned != before.assigned:
             app.notify("教员布置了新的场景。", title="教员通知", timeout=8, markup=False)
             self.relist()
