@@ -100,11 +100,15 @@ class BundleReader:
             raise StoreError(f"无法读取记录包 {self.path}：不是 UTF-8 文本") from None
 
     def _lines(self, source: IO[str]) -> Iterator[SessionRecord]:
-        for number, line in enumerate(source, 2):
-            if not line.strip():
-                continue
-            if len(line) >= MAX_LINE:
+        number = 1
+        while line := source.readline(MAX_LINE):  # a hostile line of gigabytes is never held whole
+            number += 1
+            if len(line) >= MAX_LINE and not line.endswith("\n"):
+                while (rest := source.readline(MAX_LINE)) and not rest.endswith("\n"):
+                    pass
                 self.refused.append(f"第 {number} 行：过长")
+                continue
+            if not line.strip():
                 continue
             record = self._record(_parse(line), f"第 {number} 行")
             if record is not None:

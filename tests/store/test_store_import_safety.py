@@ -154,3 +154,34 @@ def test_a_bundle_of_the_first_format_still_imports(victim, tmp_path, run_cli):
     old = {"format": "jiefang-records", "version": 1, "exported_at": header["exported_at"], "sessions": [session]}
     (tmp_path / "old.json").write_text(json.dumps(old, ensure_ascii=False, indent=1), encoding="utf-8")
     assert "新增 1 条" in run_cli("import", str(tmp_path / "old.json"), data_dir=tmp_path / "there").stderr
+
+
+def test_an_overlong_line_is_refused_without_being_held_whole_and_the_next_line_imported(victim, tmp_path,
+                                                                                         monkeypatch):
+    from simulator.store import bundle
+
+    _, genuine = victim
+    header, session = lines(genuine)
+    good = json.dumps(session, ensure_ascii=False)
+    limit = len(good) + 100  # the real limit is 64 M characters
+    monkeypatch.setattr(bundle, "MAX_LINE", limit)
+    path = tmp_path / "b.jsonl"
+    path.write_text("\n".join([json.dumps(header), '{"uuid": "' + "x" * 10 * limit + '"}', good]) + "\n",
+                    encoding="utf-8")
+    asked: list[int] = []
+
+    class Spy:  # the file, counting what the reader asks for
+        def __init__(self, inner):
+            self.inner = inner
+
+        def readline(self, size=-1):
+            asked.append(size)
+            return self.inner.readline(size)
+
+    reader = bundle.BundleReader(path)
+    with path.open(encoding="utf-8") as source:
+        source.readline()  # the header, as __iter__ reads it
+        records = list(reader._lines(Spy(source)))
+    assert reader.refused == ["第 2 行：过长"]
+    assert [r.uuid for r in records] == [session["uuid"]]
+    assert len(asked) > 10 and all(0 < size <= limit for size in asked)  # never a whole line at once
