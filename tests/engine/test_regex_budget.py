@@ -17,6 +17,7 @@ from simulator.engine.content.library import require_rubric
 from simulator.engine.content.loader import load_file, load_text
 from simulator.engine.play.backtracking import catastrophic, degree
 from simulator.engine.play.budget import Guarded
+from simulator.engine.play.lexicon import Expander
 from simulator.engine.play.scoring import compile_rubric, score_reply
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,10 +37,12 @@ def standard_rubric():
 
 
 def standard_patterns() -> list[str]:
+    """Every regex the scorer runs for the standard rubric: its own and those built from its lexicon."""
     rubric = standard_rubric()
+    expander = Expander(rubric.lexicon)
     found = []
     for criterion in rubric.criteria:
-        for check, _ in walk_checks(criterion.check, ()):
+        for check, _ in walk_checks(expander.expand(criterion.check), ()):
             pattern = getattr(check, "regex", None) or getattr(check, "not_regex", None)
             if pattern:
                 found.append(pattern)
