@@ -84,19 +84,29 @@ def test_other_content_under_a_victims_uuid_is_kept_beside_it_as_a_marked_copy(v
     assert snapshot(here) == after
 
 
-def test_a_forged_total_alone_changes_nothing_because_totals_come_from_the_turns(victim, tmp_path, run_cli):
+def test_a_forged_total_changes_nothing_here_and_elsewhere_cannot_exceed_what_the_turns_earn(victim, tmp_path,
+                                                                                            run_cli):
     here, genuine = victim
     header, session = lines(genuine)
     before = snapshot(here)
-    forged = session["total"] // 2
-    write(tmp_path / "forged.jsonl", [header, {**session, "total": forged,
-                                               "dimensions": [{**d, "score": forged} for d in session["dimensions"]]}])
+    forged = {**session, "total": session["total"] // 2,
+              "dimensions": [{**d, "score": 100} for d in session["dimensions"]]}
+    write(tmp_path / "forged.jsonl", [header, forged])
     assert "已有 1 条" in run_cli("import", str(tmp_path / "forged.jsonl"), data_dir=here).stderr
     assert snapshot(here) == before
+    # Elsewhere: turns that earned half as much, claiming a total of 100. The session score counts the
+    # scenario's full length, which the store cannot see, so the turns and the ending give an upper
+    # bound; a stated total above it is cut to it, and the dimensions come from the turns alone.
+    halved = [{**t, "total": t["total"] // 2, "dimensions": [{**d, "score": (d["score"] or 0) // 2}
+                                                             for d in t["dimensions"]]} for t in session["turns"]]
+    inflated = {**forged, "total": 100, "turns": halved}
+    write(tmp_path / "inflated.jsonl", [header, inflated])
     there = tmp_path / "there"
-    run_cli("import", str(tmp_path / "forged.jsonl"), data_dir=there)
-    with Store.open(there) as store:  # a new session is taken in with the scores its turns earn
-        assert store.session(session["uuid"]).total == session["total"] != forged
+    run_cli("import", str(tmp_path / "inflated.jsonl"), data_dir=there)
+    with Store.open(there) as store:
+        record = store.session(session["uuid"])
+    assert session["total"] == 100 and record.total is not None and record.total < 100
+    assert all(score is not None and score < 100 for _, _, score in record.dimensions)
 
 
 def test_the_genuine_bundle_imports_once_and_again_changes_nothing(victim, tmp_path, run_cli):
