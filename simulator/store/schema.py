@@ -1,7 +1,8 @@
 """The SQLite file: where it lives, how it is opened, and its versioned schema.
 
 The schema version is `PRAGMA user_version`; `MIGRATIONS[n]` takes a database from version n to
-n + 1. Version 2 adds the classroom's tables (serve/); version 3 the writer lease
+n + 1. Version 2 adds the classroom's tables (serve/); version 3 a session's purpose and the
+options a beginner-mode turn showed; version 4 the writer lease
 (`session_writers`: the one process allowed to add turns to a session, see store.py),
 `sessions.copy_of` (an imported record kept beside the one it conflicts with) and a unique index
 that allows one live turn per turn number. Migrations run inside one `BEGIN IMMEDIATE`
@@ -130,7 +131,13 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (class_id, trainee_id)
         )""",
     ),
-    # 2 -> 3: one writer per session (a lease row), imported copies, at most one live turn per number
+    # 2 -> 3: who a session is for (trainees practising, or instructors' and authors' runs), and
+    # the options a beginner-mode turn showed, in the order shown
+    (
+        "ALTER TABLE sessions ADD COLUMN purpose TEXT NOT NULL DEFAULT 'training'",
+        "ALTER TABLE turns ADD COLUMN options TEXT NOT NULL DEFAULT '[]'",
+    ),
+    # 3 -> 4: one writer per session (a lease row), imported copies, at most one live turn per number
     (
         """CREATE TABLE session_writers (
             session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
@@ -141,7 +148,7 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         )""",
         "CREATE INDEX session_writers_by_token ON session_writers (token)",
         "ALTER TABLE sessions ADD COLUMN copy_of TEXT",
-        # Two writers at once could leave two live turns with one number before version 3: keep the first.
+        # Two writers at once could leave two live turns with one number before version 4: keep the first.
         """UPDATE turns SET rewound_at = recorded_at WHERE rewound_at IS NULL AND EXISTS (
             SELECT 1 FROM turns AS first WHERE first.session_id = turns.session_id AND first.turn = turns.turn
             AND first.rewound_at IS NULL AND first.seq < turns.seq)""",
