@@ -195,7 +195,7 @@ def _score(data: dict[str, Any]) -> TurnScore:
 
 def run_tests(paths: Sequence[Path], rubric_dirs: Sequence[Path], show_metrics: bool, out: IO[str]) -> int:
     """Every rubric's golden replies and every scenario's path tests under `paths`; the exit code."""
-    passed = failed = 0
+    passed = failed = known = 0
     labelled: list[Labelled] = []
     rubrics: dict[Path, Rubric | None] = {}
     judged: list[Rubric] = []  # rubrics with a learned layer, whose published figures --metrics prints
@@ -224,12 +224,13 @@ def run_tests(paths: Sequence[Path], rubric_dirs: Sequence[Path], show_metrics: 
             report = scenario_report
         passed += report.passed
         failed += len(report.failures)
+        known += len(report.known)
         _print_report(path, report, out)
     if show_metrics:
         _print_metrics(labelled, out)
         for rubric in judged:
             print_judge_figures(rubric, labelled, out)
-    out.write(f"golden: {passed} passed, {failed} failed\n")
+    out.write(f"golden: {passed} passed, {failed} failed" + (f", {known} known failures" if known else "") + "\n")
     return 1 if failed else 0
 
 
@@ -249,6 +250,8 @@ def _scenario_report(scenario: Scenario, path: Path, rubric_dirs: Sequence[Path]
 def _print_report(path: Path, report: Report, out: IO[str]) -> None:
     for failure in report.failures:
         out.write(f"FAIL {path} [{failure.where}] {failure.message}\n")
+    for failure in report.known:
+        out.write(f"KNOWN {path} [{failure.where}] {failure.message}\n")
 
 
 def _print_metrics(labelled: list[Labelled], out: IO[str]) -> None:

@@ -39,6 +39,7 @@ class Report:
     passed: int
     failures: tuple[Failure, ...]
     labelled: tuple[Labelled, ...] = ()
+    known: tuple[Failure, ...] = ()  # tests marked known_failure that still fail as their reason says
 
 
 def describe(result: CriterionResult) -> str:
@@ -127,24 +128,34 @@ def family_examples(rubric: Rubric) -> tuple[int, list[Failure]]:
 
 
 def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:
-    passed, failures = 0, []
+    """Every path test; a test marked known_failure must still fail (strict, like pytest's xfail):
+    when it passes, that is reported so the mark is removed."""
+    passed, failures, known = 0, [], []
     scorer = compile_rubric(rubric)
     officers: dict[str, Session] = {}  # test name -> its finished session, for the tests that play an officer
-    for test in scenario.tests:
-        played = _play(scenario, scorer, test)
-        problem = played if isinstance(played, str) else _path_problem(played, test)
-        if problem is None:
+
+    def outcome(where: str, problem: str | None, reason: str) -> None:
+        nonlocal passed
+        if reason and problem is not None:
+            known.append(Failure(where, f"{problem} — known: {reason}"))
+        elif reason:
+            failures.append(Failure(where, f"passes now, but is marked known_failure ({reason}): remove the mark"))
+        elif problem is None:
             passed += 1
         else:
-            failures.append(Failure(f"path {test.name}", problem))
+            failures.append(Failure(where, problem))
+
+    for test in scenario.tests:
+        played = _play(scenario, scorer, test)
+        outcome(f"path {test.name}", played if isinstance(played, str) else _path_problem(played, test),
+                test.known_failure)
         if test.officer is not None and isinstance(played, Session):
             officers[test.name] = played
-    ranking = _excellent_ranks_first(scenario, officers)
-    if ranking is not None:
-        failures.append(Failure("officers", ranking))
-    elif any(t.officer == "excellent" for t in scenario.tests):
-        passed += 1
-    return Report(passed, tuple(failures))
+    excellent = next((t for t in scenario.tests if t.officer == "excellent"), None)
+    if excellent is not None:  # the ranking is known to fail only where the excellent playthrough is
+        ranking = _excellent_ranks_first(scenario, officers)
+        outcome("officers", ranking, excellent.known_failure if ranking is not None else "")
+    return Report(passed, tuple(failures), known=tuple(known))
 
 
 def _play(scenario: Scenario, scorer: CompiledRubric, test: PathTest) -> Session | str:
