@@ -19,8 +19,9 @@ from .output import table, write_output
 
 if TYPE_CHECKING:
     from ..engine.content.model import Rubric, Scenario
-    from ..engine.play.session import Session
+    from ..engine.play.session import Mode, Session
     from ..settings import Settings
+    from ..store.records import SessionSummary
     from ..store.store import Store
 
 
@@ -52,18 +53,23 @@ def parse_since(text: str | None) -> str | None:
 
 # ---------------------------------------------------------------- play --script --trainee
 
-def start_recording(directory: Path, trainee: str, scenario: Scenario, rubric: Rubric,
-                    fresh: bool) -> tuple[Session, Callable[[Session], None]]:
+def start_recording(directory: Path, trainee: str, scenario: Scenario, rubric: Rubric, fresh: bool, *,
+                    mode: Mode = "practice", purpose: str = "training",
+                    seed: int = 0) -> tuple[Session, Callable[[Session], None]]:
     """Resume the trainee's unfinished session (or begin one); returns it and a per-turn recorder."""
+    from ..engine.play.session import MODE_LABELS
+    from ..store.records import PURPOSE_LABELS
     from ..store.resume import resume_or_begin
     from ..store.store import Store
 
     with store_errors():
         store = Store.open(directory)
-        opened = resume_or_begin(store, trainee, scenario, rubric, fresh=fresh)
+        opened = resume_or_begin(store, trainee, scenario, rubric, mode, fresh, purpose=purpose, seed=seed)
     if opened.resumed is not None:
-        print(f"（继续 {trainee} 上次未完成的演练：记录 {opened.session_id}，已答 {opened.resumed.turns} 轮；"
-              "加 --new 可重新开始）", file=sys.stderr)
+        print(f"（继续 {trainee} 上次未完成的{MODE_LABELS[mode]}模式演练：记录 {opened.session_id}，"
+              f"已答 {opened.resumed.turns} 轮；加 --new 可重新开始）", file=sys.stderr)
+    if purpose != "training":
+        print(f"（本次记为{PURPOSE_LABELS[purpose]}，不计入学员的历史、统计与导出）", file=sys.stderr)
 
     def record(session: Session) -> None:
         with store_errors():
@@ -86,19 +92,26 @@ def _outcome(status: str, ending_kind: str | None, ending_title: str | None) -> 
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    from ..engine.play.session import MODE_LABELS
     from ..reports.views import local_time
+    from ..store.records import PURPOSE_LABELS
 
     out = sys.stdout
     with opened_store(settings.data_dir) as store:
-        sessions = store.history(args.trainee)
+        sessions = store.history(args.trainee, trials=args.include_trials)
     if args.format == "json":
         out.write(json.dumps([s.json() for s in sessions], ensure_ascii=False, indent=2) + "\n")
         return 0
     if not sessions:
         out.write(f"{args.trainee}还没有演练记录。\n" if args.trainee else "还没有演练记录。\n")
         return 0
-    table([["编号", "开始时间", "学员", "场景", "结局", "总分", "轮数"]] + [
-        [str(s.id), local_time(s.started_at), s.trainee, s.scenario_title,
+
+    def mode(s: SessionSummary) -> str:
+        shown = MODE_LABELS.get(s.mode, s.mode)
+        return shown if s.purpose == "training" else f"{shown}·{PURPOSE_LABELS.get(s.purpose, s.purpose)}"
+
+    table([["编号", "开始时间", "学员", "场景", "模式", "结局", "总分", "轮数"]] + [
+        [str(s.id), local_time(s.started_at), s.trainee, s.scenario_title, mode(s),
          _outcome(s.status, s.ending_kind, s.ending_title), "—" if s.total is None else str(s.total), str(s.turns)]
         for s in sessions
     ], out)
@@ -123,9 +136,10 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     trainees, since, target = args.trainee, args.since, args.output
     start = parse_since(since)
     with opened_store(settings.data_dir) as store:
-        records = store.sessions(trainees, start)
+        records = store.sessions(trainees, start, trials=args.include_trials)
     filters = "；".join(part for part in (
-        f"学员：{'、'.join(trainees)}" if trainees else "", f"自 {since} 起" if since else "") if part)
+        f"学员：{'、'.join(trainees)}" if trainees else "", f"自 {since} 起" if since else "",
+        "含教员试玩与编写预览" if args.include_trials else "") if part)
     if args.format == "csv":
         text = render_cohort_csv(records)
         if target and target != "-":
@@ -142,7 +156,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from ..store.bundle import export_bundle
 
     with opened_store(settings.data_dir) as store:
-        count = export_bundle(store, Path(args.output), args.trainee)
+        count = export_bundle(store, Path(args.output), args.trainee, trials=args.include_trials)
     print(f"已导出 {count} 条演练记录到 {args.output}", file=sys.stderr)
     return 0
 

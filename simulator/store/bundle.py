@@ -23,9 +23,10 @@ def bundle(records: Iterable[SessionRecord], exported_at: str | None = None) -> 
             "sessions": [session_json(r) for r in records]}
 
 
-def export_bundle(store: Store, path: Path, trainees: list[str] | None = None) -> int:
-    """Write the sessions (of some trainees, or all) to `path`; returns how many."""
-    records = store.sessions(trainees)
+def export_bundle(store: Store, path: Path, trainees: list[str] | None = None, trials: bool = False) -> int:
+    """Write the sessions (of some trainees, or all; `trials`: instructors' and authors' runs too) to
+    `path`; returns how many."""
+    records = store.sessions(trainees, trials=trials)
     text = json.dumps(bundle(records), ensure_ascii=False, indent=1)
     try:
         path.write_text(text + "\n", encoding="utf-8")

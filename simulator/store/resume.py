@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine.content.model import Rubric, Scenario
-from ..engine.play.session import Mode, ScenarioError, Session
+from ..engine.play.session import MODE_LABELS, Mode, ScenarioError, Session
 from .records import SavedSession, StoreError
 from .store import Store
 
@@ -26,16 +26,25 @@ def restore(saved: SavedSession, scenario: Scenario, rubric: Rubric) -> Session:
 
 
 def resume_or_begin(store: Store, trainee: str, scenario: Scenario, rubric: Rubric,
-                    mode: Mode = "practice", fresh: bool = False) -> Opened:
-    """Continue the trainee's latest unfinished session of this scenario, or begin a new one.
+                    mode: Mode = "practice", fresh: bool = False, *, purpose: str = "training",
+                    seed: int = 0) -> Opened:
+    """Continue the trainee's latest unfinished session of this scenario (run for the same
+    purpose), or begin a new one with `seed` (the order options are shown in).
 
-    With `fresh`, unfinished sessions of this scenario are set aside (kept, marked abandoned).
+    A session continues only in the mode it started in: an exam left unfinished is not finished
+    as practice. Asking for another mode is a StoreError that says what to do. With `fresh`,
+    unfinished sessions of this scenario are set aside (kept, marked abandoned).
     """
-    pending = store.unfinished(trainee, scenario.id)
+    pending = [saved for saved in store.unfinished(trainee, scenario.id) if saved.purpose == purpose]
     if pending and not fresh:
         saved = pending[0]
+        if saved.mode != mode:
+            was = MODE_LABELS.get(saved.mode, saved.mode)
+            raise StoreError(f"{trainee} 在「{scenario.title}」有一次未完成的{was}模式演练（记录 {saved.id}，"
+                             f"已答 {saved.turns} 轮），只能以{was}模式继续：继续请加 --mode {saved.mode}，"
+                             "放弃它重新开始请加 --new")
         return Opened(restore(saved, scenario, rubric), saved.id, saved)
     for saved in pending:
         store.abandon(saved.id)
-    session = Session.start(scenario, rubric, mode)
-    return Opened(session, store.begin(trainee, session), None)
+    session = Session.start(scenario, rubric, mode, seed=seed)
+    return Opened(session, store.begin(trainee, session, purpose), None)

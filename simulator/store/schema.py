@@ -126,6 +126,12 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             PRIMARY KEY (class_id, trainee_id)
         )""",
     ),
+    # 2 -> 3: who a session is for (trainees practising, or instructors' and authors' runs), and
+    # the options a beginner-mode turn showed, in the order shown
+    (
+        "ALTER TABLE sessions ADD COLUMN purpose TEXT NOT NULL DEFAULT 'training'",
+        "ALTER TABLE turns ADD COLUMN options TEXT NOT NULL DEFAULT '[]'",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

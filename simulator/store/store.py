@@ -19,7 +19,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .codec import dims_json, rewind_json, session_from, turn_json
-from .records import SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord, session_fields, turn_record
+from .records import (
+    PURPOSES,
+    SavedSession,
+    SessionRecord,
+    SessionSummary,
+    StoreError,
+    TurnRecord,
+    session_fields,
+    turn_record,
+)
 from .schema import DB_NAME, connect
 
 if TYPE_CHECKING:
@@ -27,12 +36,13 @@ if TYPE_CHECKING:
 
 TURN_COLUMNS = ("seq", "turn", "node", "prompt", "reply", "choice", "hint_used", "total", "capped_by",
                 "dimensions", "hits", "flags", "missed", "verdicts", "changes", "state", "next_node",
-                "ending_kind", "model_answers", "recorded_at", "rewound_at")
+                "ending_kind", "model_answers", "recorded_at", "rewound_at", "options")
 JSON_COLUMNS = frozenset({"dimensions", "hits", "flags", "missed", "verdicts", "changes", "state",
-                          "model_answers", "data"})
+                          "model_answers", "data", "options"})
 SESSION_COLUMNS = ("uuid", "trainee_id", "scenario_id", "scenario_title", "rubric_id", "persona", "mode",
                    "status", "started_at", "updated_at", "finished_at", "ending_node", "ending_kind",
-                   "ending_title", "ending_summary", "closing_line", "total", "dimensions", "data")
+                   "ending_title", "ending_summary", "closing_line", "total", "dimensions", "data", "purpose")
+TRAINING_ONLY = " AND s.purpose = 'training'"  # what trainee history, reports and exports count by default
 SESSION_SELECT = "SELECT s.*, t.name AS trainee FROM sessions s JOIN trainees t ON t.id = s.trainee_id"
 
 
@@ -43,6 +53,11 @@ def utc_now() -> str:
 def stamp(moment: datetime) -> str:
     """The one timestamp format the store uses (UTC, milliseconds), so strings sort by time."""
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _check_purpose(purpose: str) -> None:
+    if purpose not in PURPOSES:
+        raise StoreError(f"未知的演练用途 {purpose}")
 
 
 def _dump(value: Any) -> str:
@@ -121,10 +136,11 @@ class Store:
 
     # ------------------------------------------------------------ Records protocol
 
-    def begin(self, trainee: str, session: Session) -> int:
+    def begin(self, trainee: str, session: Session, purpose: str = "training") -> int:
         name = trainee.strip()
         if not name:
             raise StoreError("学员姓名不能为空")
+        _check_purpose(purpose)
         now = self._now()
         with self._write() as db:
             trainee_id = self._trainee_id(db, name, now)
@@ -134,6 +150,7 @@ class Store:
                 "scenario_title": session.scenario.title, "rubric_id": session.rubric.id,
                 "persona": session.scenario.persona.name, "mode": session.mode, "started_at": now,
                 "updated_at": now, "finished_at": None, **fields, "dimensions": dims_json(fields["dimensions"]),
+                "purpose": purpose,
             }
             session_id = self._insert(db, "sessions", row)
             self._sync(db, session_id, session, now)
@@ -146,6 +163,11 @@ class Store:
     def finish(self, session_id: int, session: Session) -> None:
         self.record_turn(session_id, session)
 
+    def set_purpose(self, session_id: int, purpose: str) -> None:
+        _check_purpose(purpose)
+        with self._write() as db:
+            db.execute("UPDATE sessions SET purpose = ? WHERE id = ?", (purpose, session_id))
+
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
         query = (SESSION_SELECT + " WHERE t.name = ? AND s.status = 'active'"
                  + (" AND s.scenario_id = ?" if scenario_id else "") + " ORDER BY s.updated_at DESC, s.id DESC")
@@ -153,26 +175,33 @@ class Store:
         with self._read() as db:
             return [
                 SavedSession(r["id"], r["uuid"], r["trainee"], r["scenario_id"], r["scenario_title"],
-                             r["started_at"], r["updated_at"], self._count_turns(db, r["id"]), json.loads(r["data"]))
+                             r["started_at"], r["updated_at"], self._count_turns(db, r["id"]), json.loads(r["data"]),
+                             r["purpose"])
                 for r in db.execute(query, params).fetchall()
             ]
 
-    def history(self, trainee: str | None = None) -> list[SessionSummary]:
-        """Sessions newest first (all trainees when `trainee` is None)."""
-        query = SESSION_SELECT + (" WHERE t.name = ?" if trainee else "") + " ORDER BY s.started_at DESC, s.id DESC"
+    def history(self, trainee: str | None = None, trials: bool = False) -> list[SessionSummary]:
+        """Sessions newest first (all trainees when `trainee` is None); `trials` adds instructors'
+        and authors' runs."""
+        query = (SESSION_SELECT + " WHERE 1 = 1" + (" AND t.name = ?" if trainee else "")
+                 + ("" if trials else TRAINING_ONLY) + " ORDER BY s.started_at DESC, s.id DESC")
         with self._read() as db:
             rows = db.execute(query, (trainee.strip(),) if trainee else ()).fetchall()
             return [self._summary(db, r) for r in rows]
 
-    def best_scores(self, trainee: str) -> dict[str, int]:
+    def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
         """Scenario id -> best total over the trainee's finished sessions."""
         with self._lock:
             rows = self._db.execute(
                 "SELECT s.scenario_id, MAX(s.total) FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
-                "WHERE t.name = ? AND s.status = 'finished' AND s.total IS NOT NULL GROUP BY s.scenario_id",
+                "WHERE t.name = ? AND s.status = 'finished' AND s.total IS NOT NULL"
+                + ("" if trials else TRAINING_ONLY) + " GROUP BY s.scenario_id",
                 (trainee.strip(),),
             ).fetchall()
         return dict(rows)
+
+    def record(self, session_id: int) -> SessionRecord:
+        return self.session(session_id)
 
     # ------------------------------------------------------------ beyond the protocol
 
@@ -209,10 +238,12 @@ class Store:
             row = db.execute(SESSION_SELECT + " WHERE s.id = ?", (session_id,)).fetchone()
             return self._record(db, row)
 
-    def sessions(self, trainees: Iterable[str] | None = None, since: str | None = None) -> list[SessionRecord]:
-        """Full records, oldest first, optionally for some trainees and from a UTC timestamp on."""
+    def sessions(self, trainees: Iterable[str] | None = None, since: str | None = None,
+                 trials: bool = False) -> list[SessionRecord]:
+        """Full records, oldest first, optionally for some trainees and from a UTC timestamp on;
+        trainees practising only, unless `trials` adds instructors' and authors' runs."""
         names = [t.strip() for t in trainees] if trainees else []
-        query = SESSION_SELECT + " WHERE 1 = 1"
+        query = SESSION_SELECT + " WHERE 1 = 1" + ("" if trials else TRAINING_ONLY)
         params: list[Any] = []
         if names:
             query += f" AND t.name IN ({', '.join('?' * len(names))})"
@@ -324,6 +355,7 @@ class Store:
             row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"], row["started_at"],
             row["status"], row["ending_kind"], row["ending_title"], row["total"],
             tuple((d["id"], d["label"], d["score"]) for d in dims), self._count_turns(db, row["id"]),
+            row["mode"], row["purpose"],
         )
 
     @staticmethod

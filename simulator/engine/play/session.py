@@ -7,17 +7,19 @@ and the replies, rewinding is taking a prefix and resuming is replaying.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..content.citations import node_citations
-from ..content.model import Ending, Node, Rubric, Scenario
+from ..content.model import Ending, Node, Option, Rubric, Scenario
 from .expr import compile_condition, render
 from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
 from .totals import SessionScore, full_length, session_score
 
 Mode = Literal["practice", "exam", "choice"]
 MODES: dict[str, Mode] = {"practice": "practice", "exam": "exam", "choice": "choice"}  # names as typed values
+MODE_LABELS: dict[str, str] = {"practice": "练习", "exam": "考试", "choice": "初学"}
 Value = int | bool
 SCHEMA = "jiefang-session/1"
 
@@ -50,6 +52,20 @@ def _with_citations(score: TurnScore, scenario: Scenario, node_id: str) -> TurnS
 
 def _initial_state(scenario: Scenario) -> tuple[tuple[str, Value], ...]:
     return tuple((name, var.initial) for name, var in scenario.state.items())
+
+
+def new_seed() -> int:
+    """A fresh seed for a session a trainee starts (the UI and the command line pick one each time)."""
+    return random.SystemRandom().randrange(2**31)
+
+
+def option_order(seed: int, node_id: str, count: int) -> tuple[int, ...]:
+    """The order a session shows a node's options in: authored indices, shuffled by the session's
+    seed and the node, so a replay (and a report) shows what the trainee saw. Authors list the best
+    option first; shown in that order, beginner mode would be a matter of pressing 1."""
+    order = list(range(count))
+    random.Random(f"{seed}:{node_id}").shuffle(order)  # a str seed hashes the same on every platform
+    return tuple(order)
 
 
 @dataclass(frozen=True)
@@ -91,16 +107,18 @@ class Session:
     history: tuple[TurnResult, ...] = ()
     mode: Mode = "practice"
     hint_pending: bool = field(default=False)
+    seed: int = 0  # shuffles the options of every node (beginner mode); recorded with the session
 
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
     def start(cls, scenario: Scenario, rubric: Rubric, mode: Mode = "practice", *,
-              scorer: CompiledRubric | None = None) -> Session:
-        """The first moment of a conversation; `scorer` reuses a compiled `rubric` (many sessions, one rubric)."""
+              scorer: CompiledRubric | None = None, seed: int = 0) -> Session:
+        """The first moment of a conversation; `scorer` reuses a compiled `rubric` (many sessions, one rubric);
+        `seed` decides the order options are shown in (callers pick a random one per session)."""
         if scorer is None or scorer.rubric is not rubric:
             scorer = compile_rubric(rubric)
-        return cls(scenario, rubric, scorer, scenario.start, _initial_state(scenario), (), mode)
+        return cls(scenario, rubric, scorer, scenario.start, _initial_state(scenario), (), mode, seed=seed)
 
     @property
     def current(self) -> Node:
@@ -136,6 +154,11 @@ class Session:
     @property
     def last(self) -> TurnResult | None:
         return self.history[-1] if self.history else None
+
+    def shown_options(self, node_id: str | None = None) -> tuple[tuple[int, Option], ...]:
+        """A node's options (default: the current one's) as this session shows them: (authored index, option)."""
+        node = self.scenario.nodes[node_id or self.node]
+        return tuple((i, node.options[i]) for i in option_order(self.seed, node_id or self.node, len(node.options)))
 
     def use_hint(self) -> Session:
         return replace(self, hint_pending=True)
@@ -173,7 +196,8 @@ class Session:
         return replace(self, node=target, state=state, history=(*self.history, turn), hint_pending=False)
 
     def choose(self, index: int) -> Session:
-        """Beginner mode: answer with one of the node's reply options, scored like typed text."""
+        """Beginner mode: answer with the node's option at authored `index`, scored like typed text
+        (`shown_options` says which index is at which place on the screen)."""
         options = self.current.options
         if not 0 <= index < len(options):
             raise ScenarioError(f"没有第 {index + 1} 个选项")
@@ -218,6 +242,7 @@ class Session:
             "turns": [{"reply": r.reply, "choice": r.choice, "hint": r.hint_used} for r in self.history],
             "hint_pending": self.hint_pending,
             "node": self.node,
+            "seed": self.seed,
         }
 
     @classmethod
@@ -229,7 +254,10 @@ class Session:
         mode = MODES.get(data.get("mode", "practice"))
         if mode is None:
             raise ScenarioError(f"未知的模式：{data.get('mode')}")
-        session = cls.start(scenario, rubric, mode, scorer=scorer)
+        seed = data.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise ScenarioError(f"会话记录中的 seed 不是整数：{seed!r}")
+        session = cls.start(scenario, rubric, mode, scorer=scorer, seed=seed)
         for turn in data.get("turns", []):
             if turn.get("hint"):
                 session = session.use_hint()
