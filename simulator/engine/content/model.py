@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationInfo, model_validator
 from typing_extensions import TypeAliasType
 
 SCHEMA_VERSION = 1
@@ -258,6 +259,38 @@ class ScoreRange(Frozen):
     max: float = Field(100, ge=0, le=100)
 
 
+Rule = Literal["rubric", "learned", "either", "both"]
+RULES: tuple[Rule, ...] = ("rubric", "learned", "either", "both")
+
+
+class LearnedLayer(Frozen):
+    """The learned layer beside the rubric's checks, and how the two combine per criterion."""
+
+    weights: str = Field(description="学习模型的权重文件（相对本评分标准文件所在目录），由 simulator train 生成；"
+                                     "各评分项的阈值也记在其中")
+    figures: str = Field("", description="评测结果文件（bench/bench_judge.py 生成）："
+                                         "封存测试集与留一轮交叉验证上的数字，simulator test --metrics 显示")
+    rules: dict[str, Rule] = Field(
+        default_factory=dict,
+        description="评分项编号 → 组合规则：rubric 只看本文件的检查条件；learned 只看学习模型；"
+                    "either 任一判定触发即触发；both 两者都判定才触发。未列出的评分项只看检查条件")
+    _folder: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _remember_folder(self, info: ValidationInfo) -> LearnedLayer:
+        # Set by the loader: the rubric file's folder, against which `weights` and `figures` resolve.
+        if isinstance(info.context, dict) and info.context.get("folder"):
+            self._folder = str(info.context["folder"])
+        return self
+
+    def path(self, name: str) -> Path:
+        """A file this block names, resolved against the rubric file's folder (else as given)."""
+        return Path(self._folder) / name if self._folder else Path(name)
+
+    def rule(self, criterion: str) -> Rule:
+        return self.rules.get(criterion, "rubric")
+
+
 class Rubric(Frozen):
     schema_version: int = Field(description="格式版本，目前为 1")
     id: str = Field(pattern=IDENT, description="评分标准编号")
@@ -268,6 +301,8 @@ class Rubric(Frozen):
     default_expects: tuple[str, ...] = Field(
         (), description="无场景上下文时（simulator score）期望的加分项")
     criteria: tuple[Criterion, ...] = Field(description="评分项")
+    learned: LearnedLayer | None = Field(
+        None, description="学习模型：与检查条件并用，按评分项写明组合规则（省略则只用检查条件）")
     tests: tuple[RubricTest, ...] = Field((), description="整体黄金测试")
 
     @cached_property
