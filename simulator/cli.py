@@ -16,6 +16,7 @@ from pathlib import Path
 from .commands.authoring import cmd_coverage, cmd_graph, cmd_list, cmd_new, cmd_schema, cmd_validate
 from .commands.classroom import cmd_class, cmd_serve
 from .commands.errors import UserError
+from .commands.output import visible_output
 from .commands.play import cmd_home, cmd_play
 from .commands.records import cmd_cohort, cmd_export, cmd_history, cmd_import, cmd_report
 from .commands.scoring import cmd_calibrate, cmd_score, cmd_test
@@ -180,16 +181,17 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     """Run one command; `settings` replaces the environment's (tests pass their own folders)."""
     args = build_parser().parse_args(argv)
     handler = HANDLERS[args.command or "home"]
-    try:
-        if settings is None:
-            settings = Settings.from_environment(os.environ, data_dir=args.data_dir)
-        elif args.data_dir:
-            settings = replace(settings, data_dir=Path(args.data_dir).expanduser())
-        return handler(args, settings)
-    except UserError as error:
-        print(f"simulator: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+    with visible_output():  # every line printed below passes the one terminal filter
+        try:
+            if settings is None:
+                settings = Settings.from_environment(os.environ, data_dir=args.data_dir)
+            elif args.data_dir:
+                settings = replace(settings, data_dir=Path(args.data_dir).expanduser())
+            return handler(args, settings)
+        except UserError as error:
+            print(f"simulator: {error}", file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            return 130
+        except BrokenPipeError:
+            return 0

@@ -33,6 +33,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .engine.content.controls import MAX_NAME_CHARS, clean_name
+
 if TYPE_CHECKING:  # the engine loads pydantic: not on the TUI's start-up path
     from .engine.content.library import Library
     from .engine.content.references import References
@@ -100,13 +102,13 @@ class Settings:
             content_dir=folder(CONTENT_DIR, user_data / "content"),
             data_dir=Path(data_dir).expanduser() if data_dir else folder(DATA_DIR, user_data),
             cache_dir=folder(CACHE_DIR, Path(platformdirs.user_cache_dir(APP_NAME))),
-            trainee=variable(TRAINEE),
+            trainee=clean_name(variable(TRAINEE))[:MAX_NAME_CHARS],  # a name as typed into the TUI would be
             theme=variable(THEME) or terminal_theme(environ.get("COLORFGBG", "")),
             bundled_editable=is_source_checkout(bundled),
             bench=bench,
             classroom=variable(CLASS),
             instructor_token=variable(INSTRUCTOR_TOKEN),
-            login=login_name(),
+            login=clean_name(login_name())[:MAX_NAME_CHARS] or DEFAULT_TRAINEE,
         )
 
     # ------------------------------------------------------------ content

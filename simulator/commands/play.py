@@ -10,7 +10,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from .errors import content_errors
+from .errors import UserError, content_errors
 
 if TYPE_CHECKING:
     from ..settings import Settings
@@ -30,6 +30,13 @@ def purpose_of(args: argparse.Namespace) -> str:
 
 
 def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
+    if args.trainee is not None:
+        from ..engine.content.controls import name_problem
+
+        problem = name_problem(args.trainee)
+        if problem:
+            raise UserError(f"--trainee：{problem}")
+        args.trainee = args.trainee.strip()
     if args.watch and not args.script:
         return _play_watched(args, settings)
     from ..engine.check.ready import load_scenario_and_rubric
@@ -46,14 +53,14 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
                        instructor=args.instructor, seed=args.seed)
 
     from ..engine.play.session import Session
-    from .records import start_recording
+    from .records import recording
     from .script import play_script, read_script
 
     replies = read_script(args.script)
     if args.trainee:
-        session, record = start_recording(settings.data_dir, args.trainee, scenario, rubric, args.new,
-                                          mode=mode, purpose=purpose_of(args), seed=seed)
-        return play_script(session, replies, args.format, sys.stdout, record)
+        with recording(settings.data_dir, args.trainee, scenario, rubric, args.new,
+                       mode=mode, purpose=purpose_of(args), seed=seed) as (session, record):
+            return play_script(session, replies, args.format, sys.stdout, record)
     return play_script(Session.start(scenario, rubric, mode, seed=seed), replies, args.format, sys.stdout)
 
 

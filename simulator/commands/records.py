@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ..engine.play.session import Mode, Session
     from ..settings import Settings
     from ..store.records import SessionSummary
+    from ..store.resume import Opened
     from ..store.store import Store
 
 
@@ -53,21 +54,30 @@ def parse_since(text: str | None) -> str | None:
 
 # ---------------------------------------------------------------- play --script --trainee
 
-def start_recording(directory: Path, trainee: str, scenario: Scenario, rubric: Rubric, fresh: bool, *,
-                    mode: Mode = "practice", purpose: str = "training",
-                    seed: int = 0) -> tuple[Session, Callable[[Session], None]]:
-    """Resume the trainee's unfinished session (or begin one); returns it and a per-turn recorder."""
+@contextmanager
+def recording(directory: Path, trainee: str, scenario: Scenario, rubric: Rubric, fresh: bool, *,
+              mode: Mode = "practice", purpose: str = "training",
+              seed: int = 0) -> Iterator[tuple[Session, Callable[[Session], None]]]:
+    """Resume the trainee's unfinished session (or begin one): it and a per-turn recorder; the
+    store is closed (and the session's writer lease given back) when the block ends."""
+    from ..store.resume import resume_or_begin
+
+    with opened_store(directory) as store:
+        with store_errors():
+            opened = resume_or_begin(store, trainee, scenario, rubric, mode, fresh, purpose=purpose, seed=seed)
+        yield opened.session, _recorder(store, opened, purpose)
+
+
+def _recorder(store: Store, opened: Opened, purpose: str) -> Callable[[Session], None]:
     from ..engine.play.session import MODE_LABELS
     from ..store.records import PURPOSE_LABELS
-    from ..store.resume import resume_or_begin
-    from ..store.store import Store
 
-    with store_errors():
-        store = Store.open(directory)
-        opened = resume_or_begin(store, trainee, scenario, rubric, mode, fresh, purpose=purpose, seed=seed)
     if opened.resumed is not None:
-        print(f"（继续 {trainee} 上次未完成的{MODE_LABELS[mode]}模式演练：记录 {opened.session_id}，"
-              f"已答 {opened.resumed.turns} 轮；加 --new 可重新开始）", file=sys.stderr)
+        print(f"（继续 {opened.resumed.trainee} 上次未完成的{MODE_LABELS[opened.resumed.mode]}模式演练："
+              f"记录 {opened.session_id}，已答 {opened.resumed.turns} 轮；加 --new 可重新开始）", file=sys.stderr)
+    elif opened.busy:
+        print(f"（这名学员在这个场景还有演练正在另一处进行，那边的记录不受影响；"
+              f"这里另开一次：记录 {opened.session_id}）", file=sys.stderr)
     if purpose != "training":
         print(f"（本次记为{PURPOSE_LABELS[purpose]}，不计入学员的历史、统计与导出）", file=sys.stderr)
 
@@ -78,17 +88,19 @@ def start_recording(directory: Path, trainee: str, scenario: Scenario, rubric: R
             else:
                 store.record_turn(opened.session_id, session)
 
-    return opened.session, record
+    return record
 
 
 # ---------------------------------------------------------------- history
 
-def _outcome(status: str, ending_kind: str | None, ending_title: str | None) -> str:
+def _outcome(status: str, ending_kind: str | None, ending_title: str | None, copy_of: str | None = None) -> str:
     from ..engine.content.model import ENDING_LABELS
 
     if ending_kind:
-        return f"{ending_title}（{ENDING_LABELS.get(ending_kind, ending_kind)}）"
-    return {"active": "未完成", "abandoned": "已放弃"}.get(status, status)
+        shown = f"{ending_title}（{ENDING_LABELS.get(ending_kind, ending_kind)}）"
+    else:
+        shown = {"active": "未完成", "abandoned": "已放弃"}.get(status, status)
+    return f"{shown} [导入副本，与 {copy_of[:8]} 冲突]" if copy_of else shown
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
@@ -112,7 +124,8 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 
     table([["编号", "开始时间", "学员", "场景", "模式", "结局", "总分", "轮数"]] + [
         [str(s.id), local_time(s.started_at), s.trainee, s.scenario_title, mode(s),
-         _outcome(s.status, s.ending_kind, s.ending_title), "—" if s.total is None else str(s.total), str(s.turns)]
+         _outcome(s.status, s.ending_kind, s.ending_title, s.copy_of),
+         "—" if s.total is None else str(s.total), str(s.turns)]
         for s in sessions
     ], out)
     return 0
@@ -135,17 +148,18 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
 
     trainees, since, target = args.trainee, args.since, args.output
     start = parse_since(since)
-    with opened_store(settings.data_dir) as store:
-        records = store.sessions(trainees, start, trials=args.include_trials)
     filters = "；".join(part for part in (
         f"学员：{'、'.join(trainees)}" if trainees else "", f"自 {since} 起" if since else "",
         "含教员试玩与编写预览" if args.include_trials else "") if part)
-    if args.format == "csv":
-        text = render_cohort_csv(records)
-        if target and target != "-":
-            text = "\ufeff" + text  # so spreadsheet programs read the file as UTF-8
-    else:
-        text = render_cohort_html(records, filters)
+    with opened_store(settings.data_dir) as store:
+        # streamed: the cohort adds them up one by one
+        records = store.sessions(trainees, start, copies=False, trials=args.include_trials)
+        if args.format == "csv":
+            text = render_cohort_csv(records)
+            if target and target != "-":
+                text = "\ufeff" + text  # so spreadsheet programs read the file as UTF-8
+        else:
+            text = render_cohort_html(records, filters)
     write_output(text, target)
     return 0
 
@@ -162,12 +176,21 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    from ..store.bundle import read_bundle
+    from ..store.bundle import BundleReader
+    from ..store.merge import merge
 
-    with store_errors():
-        records = read_bundle(Path(args.file))
+    reader = BundleReader(Path(args.file))
     with opened_store(settings.data_dir) as store:
-        result = store.merge(records)
-    print(f"已导入 {args.file} 到 {settings.data_dir}：新增 {result.added} 条，更新 {result.updated} 条，"
-          f"已有 {result.unchanged} 条", file=sys.stderr)
-    return 0
+        result = merge(store, reader)  # the bundle is read one session at a time while merging
+    err = sys.stderr
+    print(f"已导入 {args.file} 到 {settings.data_dir}：新增 {result.added} 条，续接 {result.continued} 条，"
+          f"已有 {result.unchanged} 条" + (f"，冲突 {len(result.copies)} 条" if result.copies else ""), file=err)
+    if result.copies:
+        shown = "、".join(uid[:8] for uid in result.copies[:5]) + ("等" if len(result.copies) > 5 else "")
+        print(f"  冲突的记录（与本机记录 {shown} 编号相同、内容不同）已另存为导入副本，本机原记录未改动；"
+              "可用 simulator history 查看", file=err)
+    for reason in reader.refused[:10]:
+        print(f"  未导入 {reason}", file=err)
+    if len(reader.refused) > 10:
+        print(f"  ……另有 {len(reader.refused) - 10} 条未导入", file=err)
+    return 1 if reader.refused else 0

@@ -49,6 +49,8 @@ def score_json(score: TurnScore, reply_id: Any = None) -> dict[str, Any]:
         "dimensions": {d.dimension: d.score for d in score.dimensions},
         "hits": _spans(score.hits),
         "flags": _spans(score.flags),
+        # Criteria not judged because their regex ran out of the reply's time budget (see validate SC325).
+        **({"timeouts": list(score.overrun)} if score.overrun else {}),
     }
 
 
@@ -145,15 +147,34 @@ def _score_line(item: tuple[int, str]) -> tuple[str, bool]:
         return "", True
     reply_id = None
     try:
-        data = json.loads(line)
+        data = json.loads(line, parse_constant=_not_json)
         if not isinstance(data, dict) or not isinstance(data.get("reply"), str):
             raise ValueError('每行应为 {"reply": "..."}')
         reply_id = data.get("id")
+        if not _plain_id(reply_id):
+            reply_id = None
+            raise ValueError("id 不能是无穷大或非数（NaN）")
         result, ok = score_json(_score(data), reply_id), True
+    except RecursionError:
+        result, ok = {"id": None, "line": number, "error": f"第 {number} 行的 JSON 嵌套过深"}, False
     except (ValueError, ReplyTooLong, WeightsError) as error:
         message = f"第 {number} 行不是合法 JSON" if isinstance(error, json.JSONDecodeError) else str(error)
         result, ok = {"id": reply_id, "line": number, "error": message}, False
-    return json.dumps(result, ensure_ascii=False) + "\n", ok
+    # allow_nan=False: whatever got through, the output line stays valid JSON
+    return json.dumps(result, ensure_ascii=False, allow_nan=False) + "\n", ok
+
+
+def _not_json(name: str) -> None:
+    raise ValueError(f"{name} 不是合法的 JSON 值")
+
+
+def _plain_id(value: Any) -> bool:
+    """Whether an id can be echoed as valid JSON (1e999 reads as infinity, which JSON cannot write)."""
+    try:
+        json.dumps(value, allow_nan=False)
+    except ValueError:
+        return False
+    return True
 
 
 def _score(data: dict[str, Any]) -> TurnScore:

@@ -1,6 +1,6 @@
 """`simulator play SCENARIO --script FILE`: answer each line of a script, printing text or JSON.
 
-With --trainee, `records.start_recording` supplies the session to continue and a recorder that
+With --trainee, `records.recording` supplies the session to continue and a recorder that
 writes every turn to the store before it is shown.
 """
 from __future__ import annotations

@@ -5,15 +5,18 @@ Only the conversation as it stands counts (turns taken back by a rewind do not);
 dimension scores are those the store keeps for it, averaged over sessions that assessed them.
 Nothing here shows an internal id: criteria by label, dialogue nodes by the petitioner's words
 there, endings by title. A trend line is one trainee on one scenario, never a mixture.
+The figures are sums and counts kept while the sessions stream past (and one total per session
+for the trend lines), so a report on 100,000 sessions never holds the sessions themselves.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ..engine.content.model import ENDING_LABELS
-from ..store.records import SessionRecord
+from ..store.records import SessionRecord, TurnRecord
 from .charts import LineChart, heat, heat_ink, line_chart
 
 WEAKEST = 10
@@ -109,61 +112,83 @@ class Cohort:
     heat: Heat | None = None
 
 
-def _mean(values: list[int]) -> float | None:
-    return sum(values) / len(values) if values else None
+class _Group:
+    """Running sums for one trainee or one scenario."""
 
+    def __init__(self) -> None:
+        self.sessions = self.finished = 0
+        self.dims: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # dimension -> [sum, count]
+        self.totals = [0, 0]
+        self.title = ""
+        self.outcomes: Counter[str] = Counter()
+        self.steps: Counter[tuple[str, str]] = Counter()
+        self.places: dict[str, str] = {}  # node -> the petitioner's words there, or the ending's title
+        self.first_turn: dict[str, int] = {}  # node -> the earliest turn it was answered at
+        self.attempts: dict[str, list[int]] = defaultdict(list)  # a trainee's totals per scenario, in order
+        self.criteria: _Criteria | None = None  # a trainee's own failures and chances (the heat map)
 
-def _row(name: str, scenario_id: str, records: list[SessionRecord], dims: tuple[tuple[str, str], ...]) -> Row:
-    per_dim: dict[str, list[int]] = defaultdict(list)
-    for record in records:
+    def add(self, record: SessionRecord) -> None:
+        self.sessions += 1
+        self.finished += record.status == "finished"
         for dim, _, score in record.dimensions:
             if score is not None:
-                per_dim[dim].append(score)
-    totals = [r.total for r in records if r.total is not None]
-    return Row(name, scenario_id, len(records), sum(r.status == "finished" for r in records),
-               tuple(_mean(per_dim[d]) for d, _ in dims), _mean(totals))
+                self.dims[dim][0] += score
+                self.dims[dim][1] += 1
+        if record.total is not None:
+            self.totals[0] += record.total
+            self.totals[1] += 1
+        self.title = record.scenario_title
 
+    def row(self, name: str, scenario_id: str, dims: tuple[tuple[str, str], ...]) -> Row:
+        def mean(pair: list[int]) -> float | None:
+            return pair[0] / pair[1] if pair[1] else None
 
-def _tally(records: list[SessionRecord]) -> tuple[Counter[str], Counter[str]]:
-    """Per criterion: the turns it was failed at (a credit missed, a fault committed), and the turns it could be."""
-    failures: Counter[str] = Counter()
-    chances: Counter[str] = Counter()
-    for record in records:
+        return Row(name, scenario_id, self.sessions, self.finished,
+                   tuple(mean(self.dims[d]) if d in self.dims else None for d, _ in dims), mean(self.totals))
+
+    def walk(self, record: SessionRecord) -> None:
+        """A scenario's branches: the steps taken, and the words that name each point."""
+        if record.ending_node and record.ending_title:
+            self.places.setdefault(record.ending_node, f"结局：{record.ending_title}")
         for turn in record.conversation:
-            for criterion, _, kind, fired, expected in turn.verdicts:
-                if kind == "credit" and expected:
-                    chances[criterion] += 1
-                    failures[criterion] += not fired
-                elif kind == "fault":
-                    chances[criterion] += 1
-                    failures[criterion] += fired
-    return failures, chances
+            self.steps[(turn.node, turn.next_node)] += 1
+            self.places.setdefault(turn.node, excerpt(turn.prompt))
+            self.first_turn[turn.node] = min(self.first_turn.get(turn.node, turn.turn), turn.turn)
 
 
-def _weakest(records: list[SessionRecord]) -> tuple[Weak, ...]:
-    about: dict[str, tuple[str, str, str, str]] = {}
-    dim_labels = {d: label for r in records for d, label, _ in r.dimensions}
-    turns = [turn for record in records for turn in record.conversation]
-    for turn in turns:  # labels and sources: any criterion that was failed has a finding somewhere
-        for finding in turn.hits + turn.flags + turn.missed:
-            about.setdefault(finding.criterion, (finding.label, dim_labels.get(finding.dimension, finding.dimension),
-                                                 finding.kind, finding.source_ref))
-    failures, chances = _tally(records)
-    for turn in turns:
-        for criterion, dimension, kind, _, _ in turn.verdicts:
-            about.setdefault(criterion, ("（未命名的评分项）", dim_labels.get(dimension, dimension), kind, ""))
-    weak = [
-        Weak(c, *about[c][:3], failures[c], chances[c], failures[c] / chances[c], about[c][3])
-        for c in chances if failures[c]
-    ]
-    weak.sort(key=lambda w: (-w.rate, -w.failures, w.criterion))
-    return tuple(weak[:WEAKEST])
+class _Criteria:
+    """Running counts of each criterion's failures and chances, and what to call it."""
 
+    def __init__(self) -> None:
+        self.failures: Counter[str] = Counter()
+        self.chances: Counter[str] = Counter()
+        self.found: dict[str, tuple[str, str, str, str]] = {}  # from a finding: label, dimension, kind, source
+        self.judged: dict[str, tuple[str, str, str, str]] = {}  # from a verdict alone
 
-def _endings(scenario_id: str, title: str, records: list[SessionRecord]) -> Endings:
-    counts = Counter(r.ending_kind or r.status for r in records)
-    return Endings(scenario_id, title, len(records),
-                   tuple((k, OUTCOME_LABELS[k], counts[k]) for k in OUTCOMES if counts[k]))
+    def add(self, turn: TurnRecord, names: bool = True) -> None:
+        if names:
+            for finding in turn.hits + turn.flags + turn.missed:
+                self.found.setdefault(finding.criterion, (finding.label, finding.dimension, finding.kind,
+                                                          finding.source_ref))
+        for criterion, dimension, kind, fired, expected in turn.verdicts:
+            if kind == "credit" and expected:
+                self.chances[criterion] += 1
+                self.failures[criterion] += not fired
+            elif kind == "fault":
+                self.chances[criterion] += 1
+                self.failures[criterion] += fired
+            if names:
+                self.judged.setdefault(criterion, ("（未命名的评分项）", dimension, kind, ""))
+
+    def weakest(self, dim_labels: dict[str, str]) -> tuple[Weak, ...]:
+        weak = []
+        for c in self.chances:
+            if self.failures[c]:
+                label, dim, kind, source = self.found.get(c) or self.judged[c]
+                weak.append(Weak(c, label, dim_labels.get(dim, dim), kind, self.failures[c], self.chances[c],
+                                 self.failures[c] / self.chances[c], source))
+        weak.sort(key=lambda w: (-w.rate, -w.failures, w.criterion))
+        return tuple(weak[:WEAKEST])
 
 
 def excerpt(line: str) -> str:
@@ -172,52 +197,32 @@ def excerpt(line: str) -> str:
     return f"「{words[:EXCERPT]}…」" if len(words) > EXCERPT else f"「{words}」"
 
 
-def _places(records: list[SessionRecord]) -> dict[str, str]:
-    """Every node of a scenario the records saw, in words: the petitioner's line there, or the ending's title."""
-    places: dict[str, str] = {}
-    for record in records:
-        if record.ending_node and record.ending_title:
-            places.setdefault(record.ending_node, f"结局：{record.ending_title}")
-        for turn in record.conversation:
-            places.setdefault(turn.node, excerpt(turn.prompt))
-    return places
-
-
-def _branches(scenario_id: str, title: str, records: list[SessionRecord]) -> Branches:
-    steps: Counter[tuple[str, str]] = Counter(
-        (t.node, t.next_node) for r in records for t in r.conversation)
+def _branches(scenario_id: str, group: _Group) -> Branches:
     leaving: Counter[str] = Counter()
-    for (node, _), count in steps.items():
+    for (node, _), count in group.steps.items():
         leaving[node] += count
-    places = _places(records)
-    first_turn: dict[str, int] = {}
-    for record in records:
-        for turn in record.conversation:
-            first_turn[turn.node] = min(first_turn.get(turn.node, turn.turn), turn.turn)
-    ordered = sorted(steps.items(), key=lambda item: (first_turn.get(item[0][0], 0), item[0][0], -item[1], item[0][1]))
-    return Branches(scenario_id, title, tuple(
-        Step(node, target, count, count / leaving[node], places.get(node, "（一段对话）"),
-             places.get(target, "（没有人答到这里）")) for (node, target), count in ordered))
+    first = group.first_turn
+    ordered = sorted(group.steps.items(), key=lambda item: (first.get(item[0][0], 0), item[0][0], -item[1], item[0][1]))
+    return Branches(scenario_id, group.title, tuple(
+        Step(node, target, count, count / leaving[node], group.places.get(node, "（一段对话）"),
+             group.places.get(target, "（没有人答到这里）")) for (node, target), count in ordered))
 
 
-def _trend(trainee: str, records: list[SessionRecord], titles: dict[str, str]) -> Trend:
+def _trend(trainee: str, group: _Group, titles: dict[str, str]) -> Trend:
     """A chart per trainee: a line per scenario, the totals of its sessions in the order played."""
-    per_scenario: dict[str, list[int]] = defaultdict(list)
-    for record in records:  # oldest first, as the store lists them
-        if record.total is not None:
-            per_scenario[record.scenario_id].append(record.total)
-    longest = max((len(v) for v in per_scenario.values()), default=1)
-    series = [(titles[sid], values) for sid, values in sorted(per_scenario.items(), key=lambda i: titles[i[0]])]
+    longest = max((len(v) for v in group.attempts.values()), default=1)
+    series = [(titles[sid], values) for sid, values in sorted(group.attempts.items(), key=lambda i: titles[i[0]])]
     return Trend(trainee, line_chart(series, [f"第{n}次" for n in range(1, longest + 1)], plot_height=100,
                                        legend_columns=1))
 
 
-def _heat(by_trainee: dict[str, list[SessionRecord]], weakest: tuple[Weak, ...]) -> Heat | None:
-    if not weakest or not by_trainee:
+def _heat(trainees: dict[str, _Group], weakest: tuple[Weak, ...]) -> Heat | None:
+    if not weakest or not trainees:
         return None
     rows = []
-    for name, records in sorted(by_trainee.items()):
-        failures, chances = _tally(records)
+    for name, group in sorted(trainees.items()):
+        assert group.criteria is not None
+        failures, chances = group.criteria.failures, group.criteria.chances
         cells = []
         for weak in weakest:
             rate = failures[weak.criterion] / chances[weak.criterion] if chances[weak.criterion] else None
@@ -226,26 +231,43 @@ def _heat(by_trainee: dict[str, list[SessionRecord]], weakest: tuple[Weak, ...])
     return Heat(weakest, tuple(rows))
 
 
-def cohort(records: list[SessionRecord]) -> Cohort:
+def cohort(records: Iterable[SessionRecord]) -> Cohort:
+    """The figures, added up one session at a time (memory holds the sums, not the sessions)."""
     dims: dict[str, str] = {}
-    for record in records:
+    trainees: dict[str, _Group] = defaultdict(_Group)
+    scenarios: dict[str, _Group] = defaultdict(_Group)
+    criteria = _Criteria()
+    count = 0
+    for record in records:  # oldest first, as the store lists them
+        count += 1
         for dim, label, _ in record.dimensions:
             dims.setdefault(dim, label)
+        trainee = trainees[record.trainee]
+        trainee.add(record)
+        if trainee.criteria is None:
+            trainee.criteria = _Criteria()
+        if record.total is not None:
+            trainee.attempts[record.scenario_id].append(record.total)
+        scenario = scenarios[record.scenario_id]
+        scenario.add(record)
+        scenario.outcomes[record.ending_kind or record.status] += 1
+        scenario.walk(record)
+        for turn in record.conversation:
+            criteria.add(turn)
+            trainee.criteria.add(turn, names=False)
     dim_labels = tuple(dims.items())
-    by_trainee: dict[str, list[SessionRecord]] = defaultdict(list)
-    by_scenario: dict[str, list[SessionRecord]] = defaultdict(list)
-    for record in records:
-        by_trainee[record.trainee].append(record)
-        by_scenario[record.scenario_id].append(record)
-    titles = {sid: rs[-1].scenario_title for sid, rs in by_scenario.items()}
-    weakest = _weakest(records)
+    by_scenario = sorted(scenarios.items())
+    titles = {sid: group.title for sid, group in by_scenario}
+    weakest = criteria.weakest(dims)
     return Cohort(
-        sessions=len(records), trainee_count=len(by_trainee), dimension_labels=dim_labels,
-        trainees=tuple(_row(name, "", rs, dim_labels) for name, rs in sorted(by_trainee.items())),
-        scenarios=tuple(_row(titles[sid], sid, rs, dim_labels) for sid, rs in sorted(by_scenario.items())),
+        sessions=count, trainee_count=len(trainees), dimension_labels=dim_labels,
+        trainees=tuple(group.row(name, "", dim_labels) for name, group in sorted(trainees.items())),
+        scenarios=tuple(group.row(group.title, sid, dim_labels) for sid, group in by_scenario),
         weakest=weakest,
-        endings=tuple(_endings(sid, titles[sid], rs) for sid, rs in sorted(by_scenario.items())),
-        branches=tuple(_branches(sid, titles[sid], rs) for sid, rs in sorted(by_scenario.items())),
-        trends=tuple(_trend(name, rs, titles) for name, rs in sorted(by_trainee.items())),
-        heat=_heat(by_trainee, weakest),
+        endings=tuple(Endings(sid, group.title, group.sessions,
+                              tuple((k, OUTCOME_LABELS[k], group.outcomes[k]) for k in OUTCOMES if group.outcomes[k]))
+                      for sid, group in by_scenario),
+        branches=tuple(_branches(sid, group) for sid, group in by_scenario),
+        trends=tuple(_trend(name, group, titles) for name, group in sorted(trainees.items())),
+        heat=_heat(trainees, weakest),
     )

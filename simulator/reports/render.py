@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
@@ -78,7 +79,7 @@ def render_session_md(source: SessionRecord | Session, trainee: str = "") -> str
     return md_environment().get_template("session.md.j2").render(v=view)
 
 
-def render_cohort_html(records: list[SessionRecord], filters: str = "") -> str:
+def render_cohort_html(records: Iterable[SessionRecord], filters: str = "") -> str:
     return html_environment().get_template("cohort.html.j2").render(c=cohort(records), filters=filters,
                                                                      generated=_now())
 
@@ -86,7 +87,7 @@ def render_cohort_html(records: list[SessionRecord], filters: str = "") -> str:
 CSV_HEADER = ("类别", "学员", "场景", "项目", "名称", "次数", "数值")
 
 
-def render_cohort_csv(records: list[SessionRecord]) -> str:
+def render_cohort_csv(records: Iterable[SessionRecord]) -> str:
     """The cohort report as one long table (one fact per row), for a spreadsheet."""
     report: Cohort = cohort(records)
     out = io.StringIO()

@@ -8,7 +8,7 @@ from typing import Any
 
 from .records import Records, SavedSession, SessionRecord, SessionSummary, StoreError, TurnRecord, record_from_session
 
-_LAZY = {"Store": "store", "MergeResult": "store", "SCHEMA_VERSION": "schema"}
+_LAZY = {"Store": "store", "MergeResult": "merge", "SCHEMA_VERSION": "schema"}
 
 
 def __getattr__(name: str) -> Any:

@@ -1,59 +1,170 @@
-"""Moving records between PCs: a JSON bundle of whole sessions, keyed by their UUIDs.
+"""Moving records between PCs: a bundle of whole sessions, written and read one session at a time.
 
-Importing is idempotent: a session already present with the same or a newer `updated_at` is left
-alone, so importing one bundle twice adds nothing; a newer copy of a session replaces the older.
+Format 2 is JSON Lines: a first line `{"format": "jiefang-records", "version": 2, "exported_at": ...}`,
+then one session per line, so exporting and importing hold one session in memory, however large
+the store. Format 1 (one JSON document, written by earlier versions) still imports.
+
+Every record is checked (`imported.checked`) before `merge` sees it; a record that fails is
+reported with its line and left out, the others are imported. What a bundle can and cannot
+change is written up for operators in docs/records.md.
 """
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from .codec import session_from, session_json
+from .codec import SESSION_OPTIONAL_TEXT, SESSION_TEXT, session_from
+from .imported import checked
 from .records import SessionRecord, StoreError
-from .store import Store, utc_now
+from .store import JSON_COLUMNS, TURN_COLUMNS, Store, resume_data, utc_now
 
 FORMAT = "jiefang-records"
-VERSION = 1
+VERSION = 2
+MAX_LINE = 64 * 1024 * 1024  # characters in one session's line
 
 
-def bundle(records: Iterable[SessionRecord], exported_at: str | None = None) -> dict[str, Any]:
-    return {"format": FORMAT, "version": VERSION, "exported_at": exported_at or utc_now(),
-            "sessions": [session_json(r) for r in records]}
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def export_bundle(store: Store, path: Path, trainees: list[str] | None = None, trials: bool = False) -> int:
     """Write the sessions (of some trainees, or all; `trials`: instructors' and authors' runs too) to
-    `path`; returns how many."""
-    records = store.sessions(trainees, trials=trials)
-    text = json.dumps(bundle(records), ensure_ascii=False, indent=1)
+    `path`, streaming; returns how many.
+
+    The file appears complete or not at all: it is written beside `path` and renamed at the end.
+    """
+    partial = path.with_name(path.name + ".part")
+    count = 0
     try:
-        path.write_text(text + "\n", encoding="utf-8")
+        with partial.open("w", encoding="utf-8", newline="\n") as out:
+            out.write(_line({"format": FORMAT, "version": VERSION, "exported_at": utc_now()}))
+            for line in store.each(_stored_line, trainees, trials=trials):
+                out.write(line)
+                count += 1
+        os.replace(partial, path)
     except OSError as error:
+        partial.unlink(missing_ok=True)
         raise StoreError(f"无法写入 {path}：{error.strerror or error}") from None
-    return len(records)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return count
+
+
+def _stored_line(db: sqlite3.Connection, row: sqlite3.Row) -> str:
+    """A session's bundle line straight from its rows: the JSON columns are copied as the store wrote
+    them (the same text `session_json` would produce), so exporting decodes only what it must."""
+    turns = db.execute(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = ? ORDER BY seq",
+                       (row["id"],)).fetchall()
+    rewinds = db.execute("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = ? ORDER BY seq",
+                         (row["id"],)).fetchall()
+    live = sorted((t for t in turns if t["rewound_at"] is None), key=lambda t: t["turn"])
+    head = {**{k: row[k] for k in SESSION_TEXT + SESSION_OPTIONAL_TEXT}, "total": row["total"],
+            "purpose": row["purpose"], "data": resume_data(json.loads(row["data"]), live),
+            "rewinds": [dict(r) for r in rewinds],
+            **({"copy_of": row["copy_of"]} if row["copy_of"] else {})}
+    return (_line(head)[:-2] + ',"dimensions":' + row["dimensions"]
+            + ',"turns":[' + ",".join(map(_stored_turn, turns)) + "]}\n")
+
+
+def _stored_turn(turn: sqlite3.Row) -> str:
+    cells = [f'"{k}":' + (turn[k] if k in JSON_COLUMNS else "true" if k == "hint_used" and turn[k]
+                          else "false" if k == "hint_used" else json.dumps(turn[k], ensure_ascii=False))
+             for k in TURN_COLUMNS]
+    return "{" + ",".join(cells) + "}"
+
+
+@dataclass
+class BundleReader:
+    """The sessions of a bundle file, one at a time; records that fail their checks are noted, not yielded."""
+
+    path: Path
+    refused: list[str] = field(default_factory=list)  # "第 N 行：why"
+
+    def __iter__(self) -> Iterator[SessionRecord]:
+        try:
+            with self.path.open(encoding="utf-8-sig") as source:
+                first = source.readline(MAX_LINE)
+                header = _parse(first)
+                if isinstance(header, dict) and header.get("format") == FORMAT and header.get("version") == VERSION:
+                    yield from self._lines(source)
+                    return
+                source.seek(0)
+                yield from self._document(source)
+        except OSError as error:
+            raise StoreError(f"无法读取记录包 {self.path}：{error.strerror or error}") from None
+        except UnicodeDecodeError:
+            raise StoreError(f"无法读取记录包 {self.path}：不是 UTF-8 文本") from None
+
+    def _lines(self, source: IO[str]) -> Iterator[SessionRecord]:
+        number = 1
+        while line := source.readline(MAX_LINE):  # a hostile line of gigabytes is never held whole
+            number += 1
+            if len(line) >= MAX_LINE and not line.endswith("\n"):
+                while (rest := source.readline(MAX_LINE)) and not rest.endswith("\n"):
+                    pass
+                self.refused.append(f"第 {number} 行：过长")
+                continue
+            if not line.strip():
+                continue
+            record = self._record(_parse(line), f"第 {number} 行")
+            if record is not None:
+                yield record
+
+    def _document(self, source: IO[str]) -> Iterator[SessionRecord]:
+        """Format 1: the whole file is one JSON document (as earlier versions wrote it)."""
+        data = _parse(source.read())
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise StoreError(f"无法读取记录包 {self.path}：不是接访演练的记录包")
+        if data.get("version") != 1:
+            raise StoreError(f"无法读取记录包 {self.path}：版本 {str(data.get('version'))[:20]} 不受支持，请升级本程序")
+        sessions = data.get("sessions")
+        if not isinstance(sessions, list):
+            raise StoreError(f"无法读取记录包 {self.path}：缺少 sessions 列表")
+        for index, item in enumerate(sessions, 1):
+            record = self._record(item, f"第 {index} 条记录")
+            if record is not None:
+                yield record
+
+    def _record(self, item: Any, where: str) -> SessionRecord | None:
+        if isinstance(item, _Unreadable):
+            self.refused.append(f"{where}：{item.why}")
+            return None
+        try:
+            return checked(session_from(item))
+        except StoreError as error:
+            self.refused.append(f"{where}：{error}")
+            return None
+
+
+@dataclass(frozen=True)
+class _Unreadable:
+    why: str
+
+
+def _parse(text: str) -> Any:
+    """JSON, or why not (a syntax error; nesting past the parser's depth limit)."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except RecursionError:
+        return _Unreadable("JSON 嵌套过深")
+    except ValueError:  # JSONDecodeError, and NaN / Infinity
+        return _Unreadable("不是合法的 JSON")
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 def read_bundle(path: Path) -> list[SessionRecord]:
-    """The sessions in a bundle file, or StoreError saying in one line why it cannot be read."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except OSError as error:
-        raise StoreError(f"无法读取记录包 {path}：{error.strerror or error}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise StoreError(f"无法读取记录包 {path}：不是 JSON 文件") from None
-    if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise StoreError(f"无法读取记录包 {path}：不是接访演练的记录包")
-    if data.get("version") != VERSION:
-        raise StoreError(f"无法读取记录包 {path}：版本 {data.get('version')} 不受支持，请升级本程序")
-    sessions = data.get("sessions")
-    if not isinstance(sessions, list):
-        raise StoreError(f"无法读取记录包 {path}：缺少 sessions 列表")
-    records = []
-    for index, item in enumerate(sessions, 1):
-        try:
-            records.append(session_from(item))
-        except StoreError as error:
-            raise StoreError(f"无法读取记录包 {path}：第 {index} 条记录 {error}") from None
+    """All the sessions of a small bundle at once (tests); StoreError if any record is refused."""
+    reader = BundleReader(path)
+    records = list(reader)
+    if reader.refused:
+        raise StoreError(f"无法读取记录包 {path}：{reader.refused[0]}")
     return records

@@ -64,6 +64,7 @@ class SessionSummary:
     turns: int
     mode: str = "practice"
     purpose: str = "training"
+    copy_of: str | None = None  # an imported copy: the UUID of the session it conflicted with
 
     def json(self) -> dict[str, Any]:
         return {
@@ -71,7 +72,7 @@ class SessionSummary:
             "scenario_title": self.scenario_title, "started_at": self.started_at, "mode": self.mode,
             "purpose": self.purpose, "status": self.status, "ending": self.ending_kind,
             "ending_title": self.ending_title, "dimensions": {d: s for d, _, s in self.dimensions},
-            "total": self.total, "turns": self.turns,
+            "total": self.total, "turns": self.turns, "copy_of": self.copy_of,
         }
 
 
@@ -104,7 +105,14 @@ class Records(Protocol):
         ...
 
     def abandon(self, session_id: int) -> None:
-        """Set an unfinished session aside: kept in history, no longer offered to resume."""
+        """Set an unfinished session aside: kept in history, no longer offered to resume.
+
+        Does nothing to a session another process is writing."""
+        ...
+
+    def claim(self, session_id: int) -> SavedSession | None:
+        """Become the one writer of an unfinished session: its state as kept now, or None when
+        another process (a second terminal, the command line) is writing it."""
         ...
 
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
@@ -217,6 +225,7 @@ class SessionRecord:
     turns: tuple[TurnRecord, ...]  # every recorded turn, rewound ones included
     rewinds: tuple[Rewind, ...]
     purpose: str = "training"
+    copy_of: str | None = None  # an imported copy: the UUID of the session it conflicted with
 
     @property
     def conversation(self) -> tuple[TurnRecord, ...]:
@@ -231,7 +240,7 @@ class SessionRecord:
         return SessionSummary(
             self.id or 0, self.uuid, self.trainee, self.scenario_id, self.scenario_title, self.started_at,
             self.status, self.ending_kind, self.ending_title, self.total, self.dimensions,
-            len(self.conversation), self.mode, self.purpose,
+            len(self.conversation), self.mode, self.purpose, self.copy_of,
         )
 
 
@@ -286,7 +295,7 @@ def session_fields(session: Session) -> dict[str, Any]:
         "closing_line": closing,
         "total": session.total(),
         "dimensions": tuple((k, labels[k], v) for k, v in session.dimension_scores().items()),
-        "data": session.to_json(),
+        "data": session.to_json(turns=False),  # the store keeps the replies in its turns
     }
 
 
@@ -301,5 +310,5 @@ def record_from_session(session: Session, trainee: str = "", started_at: str = "
         session.scenario.persona.name, session.mode, fields["status"], started_at, now,
         now if session.finished else None, fields["ending_node"], fields["ending_kind"],
         fields["ending_title"], fields["ending_summary"], fields["closing_line"], fields["total"],
-        fields["dimensions"], fields["data"], turns, (), purpose,
+        fields["dimensions"], session.to_json(), turns, (), purpose,
     )

@@ -1,8 +1,13 @@
 """The SQLite file: where it lives, how it is opened, and its versioned schema.
 
 The schema version is `PRAGMA user_version`; `MIGRATIONS[n]` takes a database from version n to
-n + 1. Migrations run inside one `BEGIN IMMEDIATE` transaction, so two processes opening a fresh
-file at once cannot both create the tables. WAL mode lets readers work while one process writes;
+n + 1. Version 2 adds the classroom's tables (serve/); version 3 a session's purpose and the
+options a beginner-mode turn showed; version 4 the writer lease
+(`session_writers`: the one process allowed to add turns to a session, see store.py),
+`sessions.copy_of` (an imported record kept beside the one it conflicts with) and a unique index
+that allows one live turn per turn number. Migrations run inside one `BEGIN IMMEDIATE`
+transaction, so two processes opening a fresh file at once cannot both create the tables. WAL
+mode lets readers work while one process writes;
 `busy_timeout` makes a second writer wait its turn instead of failing.
 """
 from __future__ import annotations
@@ -132,6 +137,23 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "ALTER TABLE sessions ADD COLUMN purpose TEXT NOT NULL DEFAULT 'training'",
         "ALTER TABLE turns ADD COLUMN options TEXT NOT NULL DEFAULT '[]'",
     ),
+    # 3 -> 4: one writer per session (a lease row), imported copies, at most one live turn per number
+    (
+        """CREATE TABLE session_writers (
+            session_id INTEGER PRIMARY KEY REFERENCES sessions(id) ON DELETE CASCADE,
+            token TEXT NOT NULL,
+            host TEXT NOT NULL,
+            pid INTEGER NOT NULL,
+            seen_at TEXT NOT NULL
+        )""",
+        "CREATE INDEX session_writers_by_token ON session_writers (token)",
+        "ALTER TABLE sessions ADD COLUMN copy_of TEXT",
+        # Two writers at once could leave two live turns with one number before version 4: keep the first.
+        """UPDATE turns SET rewound_at = recorded_at WHERE rewound_at IS NULL AND EXISTS (
+            SELECT 1 FROM turns AS first WHERE first.session_id = turns.session_id AND first.turn = turns.turn
+            AND first.rewound_at IS NULL AND first.seq < turns.seq)""",
+        "CREATE UNIQUE INDEX turns_live ON turns (session_id, turn) WHERE rewound_at IS NULL",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -149,8 +171,29 @@ def connect(path: str | os.PathLike[str]) -> sqlite3.Connection:
         db.execute("PRAGMA foreign_keys = ON")
         _patiently(lambda: migrate(db))
     except sqlite3.DatabaseError as error:
-        raise StoreError(f"无法打开记录库 {path}：{error}") from None
+        raise database_error(path, error, "无法打开记录库") from None
     return db
+
+
+CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+
+
+def database_error(path: str | os.PathLike[str], error: sqlite3.Error, doing: str = "记录库出错") -> StoreError:
+    """SQLite's error as one line that says what happened to the records and what to do."""
+    name = getattr(error, "sqlite_errorname", "") or ""
+    text = str(error)
+    if name.startswith(CORRUPT) or "malformed" in text or "not a database" in text:
+        return StoreError(f"{doing}：记录库 {path} 已损坏（{text}）。请先复制备份该文件，再用 sqlite3 的 "
+                          ".recover 抢救，或用 --data-dir 换一个目录重新开始")
+    if name.startswith("SQLITE_FULL") or "disk is full" in text:
+        return StoreError(f"{doing}：磁盘已满，无法写入 {path}。请腾出磁盘空间后再试；已保存的记录不受影响")
+    if name.startswith("SQLITE_READONLY") or "readonly" in text:
+        return StoreError(f"{doing}：记录库 {path} 只读。请检查文件权限，或用 --data-dir 换一个可写的目录")
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in text:
+        return StoreError(f"{doing}：记录库 {path} 被其他程序长时间占用，请稍后再试")
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk I/O" in text:
+        return StoreError(f"{doing}：读写 {path} 出错（{text}）。请检查磁盘，或用 --data-dir 换一个目录")
+    return StoreError(f"{doing}：{path}：{text}")
 
 
 def _patiently(step: Callable[[], object]) -> None:

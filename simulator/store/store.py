@@ -1,9 +1,14 @@
 """Store: the SQLite record keeper (implements the Records protocol, plus what reports need).
 
 Every write is one `BEGIN IMMEDIATE` transaction committed before the method returns, so a turn
-that `record_turn` accepted survives the process being killed the next moment. `record_turn`
-compares the recorded conversation with the Session's history: turns the Session no longer has
-were rewound (they stay, marked, and a rewind row says when), turns it has in addition are added.
+that `record_turn` accepted survives the process being killed the next moment. A session has one
+writer (`writers.Writer`, a lease row checked inside each write), so `record_turn` can trust the
+stored conversation to be its own: it compares only the last stored turn with the Session, and
+appends the new one. Turns the Session no longer has were rewound by the trainee (they stay,
+marked, and a rewind row says when). The cost of recording a turn does not grow with the
+session, and reading many sessions (export, cohort) streams them one at a time.
+
+SQLite's own failures (a corrupt file, a full disk) come out as StoreError with what to do.
 """
 from __future__ import annotations
 
@@ -12,15 +17,16 @@ import sqlite3
 import threading
 import uuid as uuidlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from .codec import dims_json, rewind_json, session_from, turn_json
+from ..engine.content.controls import name_problem
+from .codec import dims_json, stored_session, stored_turn, turn_json
 from .records import (
     PURPOSES,
+    Rewind,
     SavedSession,
     SessionRecord,
     SessionSummary,
@@ -29,10 +35,13 @@ from .records import (
     session_fields,
     turn_record,
 )
-from .schema import DB_NAME, connect
+from .schema import DB_NAME, connect, database_error
+from .writers import Writer
 
 if TYPE_CHECKING:
-    from ..engine.play.session import Session
+    from ..engine.play.session import Session, TurnResult
+
+T = TypeVar("T")
 
 TURN_COLUMNS = ("seq", "turn", "node", "prompt", "reply", "choice", "hint_used", "total", "capped_by",
                 "dimensions", "hits", "flags", "missed", "verdicts", "changes", "state", "next_node",
@@ -41,9 +50,12 @@ JSON_COLUMNS = frozenset({"dimensions", "hits", "flags", "missed", "verdicts", "
                           "model_answers", "data", "options"})
 SESSION_COLUMNS = ("uuid", "trainee_id", "scenario_id", "scenario_title", "rubric_id", "persona", "mode",
                    "status", "started_at", "updated_at", "finished_at", "ending_node", "ending_kind",
-                   "ending_title", "ending_summary", "closing_line", "total", "dimensions", "data", "purpose")
+                   "ending_title", "ending_summary", "closing_line", "total", "dimensions", "data", "copy_of",
+                   "purpose")
 TRAINING_ONLY = " AND s.purpose = 'training'"  # what trainee history, reports and exports count by default
 SESSION_SELECT = "SELECT s.*, t.name AS trainee FROM sessions s JOIN trainees t ON t.id = s.trainee_id"
+PAGE = 100  # sessions read per query when streaming
+MAX_ROW_ID = 2**63 - 1
 
 
 def utc_now() -> str:
@@ -60,20 +72,18 @@ def _check_purpose(purpose: str) -> None:
         raise StoreError(f"未知的演练用途 {purpose}")
 
 
-def _dump(value: Any) -> str:
+def dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _decoded(row: sqlite3.Row) -> dict[str, Any]:
-    # A Row iterates over its values; its column names come from keys().
-    return {k: (json.loads(row[k]) if k in JSON_COLUMNS else row[k]) for k in row.keys()}  # noqa: SIM118
+def resume_data(header: dict[str, Any], turns: Iterable[sqlite3.Row | TurnRecord]) -> dict[str, Any]:
+    """`Session.to_json()` from the stored header and the live turns (the store keeps each reply once)."""
+    def get(t: Any, key: str) -> Any:
+        return t[key] if isinstance(t, sqlite3.Row) else getattr(t, key)
 
-
-@dataclass(frozen=True)
-class MergeResult:
-    added: int
-    updated: int
-    unchanged: int
+    return {**{k: v for k, v in header.items() if k != "turns"},
+            "turns": [{"reply": get(t, "reply"), "choice": get(t, "choice"), "hint": bool(get(t, "hint_used"))}
+                      for t in turns]}
 
 
 class Store:
@@ -84,6 +94,7 @@ class Store:
         self._now = now
         self._lock = threading.RLock()
         self._db = connect(path)
+        self.writer = Writer()
 
     @classmethod
     def open(cls, directory: str | Path, now: Callable[[], str] = utc_now) -> Store:
@@ -101,7 +112,10 @@ class Store:
         return ""
 
     def close(self) -> None:
+        """Give back this store's leases (other processes may continue its sessions), then close."""
         with self._lock:
+            with suppress(StoreError, sqlite3.Error), self._write() as db:
+                self.writer.release(db)
             self._db.close()
 
     def __enter__(self) -> Store:
@@ -115,31 +129,46 @@ class Store:
         with self._lock:
             try:
                 self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as error:
-                raise StoreError(f"记录库正忙或不可写：{error}") from None
+            except sqlite3.Error as error:
+                raise database_error(self.path, error, "无法写入记录") from None
             try:
                 yield self._db
                 self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
+            except BaseException as error:
+                self._rollback()
+                if isinstance(error, sqlite3.Error):  # the original failure, not "cannot rollback"
+                    raise database_error(self.path, error, "无法写入记录") from None
                 raise
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """One consistent snapshot for reads that span several queries."""
         with self._lock:
-            self._db.execute("BEGIN")
             try:
+                self._db.execute("BEGIN")
                 yield self._db
-            finally:
+            except sqlite3.Error as error:
+                self._rollback()
+                raise database_error(self.path, error, "无法读取记录") from None
+            except BaseException:
+                self._rollback()
+                raise
+            else:
                 self._db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        # SQLite may have rolled back already (a full disk, a corrupt page): then there is nothing to undo.
+        if self._db.in_transaction:
+            with suppress(sqlite3.Error):
+                self._db.execute("ROLLBACK")
 
     # ------------------------------------------------------------ Records protocol
 
     def begin(self, trainee: str, session: Session, purpose: str = "training") -> int:
+        problem = name_problem(trainee)
+        if problem:
+            raise StoreError(problem)
         name = trainee.strip()
-        if not name:
-            raise StoreError("学员姓名不能为空")
         _check_purpose(purpose)
         now = self._now()
         with self._write() as db:
@@ -153,12 +182,19 @@ class Store:
                 "purpose": purpose,
             }
             session_id = self._insert(db, "sessions", row)
+            self.writer.claim(db, session_id, now)
             self._sync(db, session_id, session, now)
             return session_id
 
     def record_turn(self, session_id: int, session: Session) -> None:
+        now = self._now()
         with self._write() as db:
-            self._sync(db, session_id, session, self._now())
+            if db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+                raise StoreError(f"没有这条演练记录：{session_id}")
+            self.writer.extend(db, session_id, now)
+            self._sync(db, session_id, session, now)
+            if session.finished:
+                self.writer.release(db, session_id)
 
     def finish(self, session_id: int, session: Session) -> None:
         self.record_turn(session_id, session)
@@ -168,17 +204,23 @@ class Store:
         with self._write() as db:
             db.execute("UPDATE sessions SET purpose = ? WHERE id = ?", (purpose, session_id))
 
-    def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
-        query = (SESSION_SELECT + " WHERE t.name = ? AND s.status = 'active'"
+    def claim(self, session_id: int) -> SavedSession | None:
+        """Become the session's one writer: its state as stored now, or None while another process writes it."""
+        with self._write() as db:
+            if not self.writer.claim(db, session_id, self._now()):
+                return None
+            row = db.execute(SESSION_SELECT + " WHERE s.id = ? AND s.status = 'active'", (session_id,)).fetchone()
+            return self._saved(db, row) if row is not None else None
+
+    def unfinished(self, trainee: str, scenario_id: str | None = None, busy: bool = False) -> list[SavedSession]:
+        """Unfinished sessions, newest first; those another live process is writing only with `busy`."""
+        query = (SESSION_SELECT + " WHERE t.name = ? AND s.status = 'active' AND s.copy_of IS NULL"
                  + (" AND s.scenario_id = ?" if scenario_id else "") + " ORDER BY s.updated_at DESC, s.id DESC")
         params = (trainee.strip(), scenario_id) if scenario_id else (trainee.strip(),)
+        now = self._now()
         with self._read() as db:
-            return [
-                SavedSession(r["id"], r["uuid"], r["trainee"], r["scenario_id"], r["scenario_title"],
-                             r["started_at"], r["updated_at"], self._count_turns(db, r["id"]), json.loads(r["data"]),
-                             r["purpose"])
-                for r in db.execute(query, params).fetchall()
-            ]
+            return [self._saved(db, r) for r in db.execute(query, params).fetchall()
+                    if busy or not self.writer.holds_elsewhere(self.writer.lease(db, r["id"]), now)]
 
     def history(self, trainee: str | None = None, trials: bool = False) -> list[SessionSummary]:
         """Sessions newest first (all trainees when `trainee` is None); `trials` adds instructors'
@@ -190,14 +232,12 @@ class Store:
             return [self._summary(db, r) for r in rows]
 
     def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
-        """Scenario id -> best total over the trainee's finished sessions."""
-        with self._lock:
-            rows = self._db.execute(
+        """Scenario id -> best total over the trainee's finished sessions (imported copies aside)."""
+        with self._read() as db:
+            rows = db.execute(
                 "SELECT s.scenario_id, MAX(s.total) FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
-                "WHERE t.name = ? AND s.status = 'finished' AND s.total IS NOT NULL"
-                + ("" if trials else TRAINING_ONLY) + " GROUP BY s.scenario_id",
-                (trainee.strip(),),
-            ).fetchall()
+                "WHERE t.name = ? AND s.status = 'finished' AND s.total IS NOT NULL AND s.copy_of IS NULL"
+                + ("" if trials else TRAINING_ONLY) + " GROUP BY s.scenario_id", (trainee.strip(),)).fetchall()
         return dict(rows)
 
     def record(self, session_id: int) -> SessionRecord:
@@ -206,30 +246,32 @@ class Store:
     # ------------------------------------------------------------ beyond the protocol
 
     def abandon(self, session_id: int) -> None:
-        """Set an unfinished session aside (it stays in history, no longer offered for resuming)."""
+        """Set an unfinished session aside (kept in history, no longer offered); not one another process writes."""
+        now = self._now()
         with self._write() as db:
-            db.execute("UPDATE sessions SET status = 'abandoned', updated_at = ? WHERE id = ? AND status = 'active'",
-                       (self._now(), session_id))
+            if self.writer.claim(db, session_id, now):
+                db.execute("UPDATE sessions SET status = 'abandoned', updated_at = ? "
+                           "WHERE id = ? AND status = 'active'", (now, session_id))
+                self.writer.release(db, session_id)
 
     def trainees(self) -> list[str]:
-        with self._lock:
-            return [r[0] for r in self._db.execute("SELECT name FROM trainees ORDER BY name").fetchall()]
+        with self._read() as db:
+            return [r[0] for r in db.execute("SELECT name FROM trainees ORDER BY name").fetchall()]
 
     def resolve(self, ref: str | int) -> int:
         """A session's local id from its id or (a unique prefix of) its UUID."""
         text = str(ref).strip()
-        with self._lock:
-            if text.isdigit():
-                row = self._db.execute("SELECT id FROM sessions WHERE id = ?", (int(text),)).fetchone()
+        with self._read() as db:
+            rows = []
+            if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ROW_ID:
+                row = db.execute("SELECT id FROM sessions WHERE id = ?", (int(text),)).fetchone()
                 rows = [row] if row else []
-            elif len(text) >= 4:
-                rows = self._db.execute("SELECT id FROM sessions WHERE uuid LIKE ? || '%'",
-                                        (text.lower().replace("%", "").replace("_", ""),)).fetchall()
-            else:
-                rows = []
+            if not rows and len(text) >= 4:  # a UUID prefix (which may be all digits)
+                rows = db.execute("SELECT id FROM sessions WHERE uuid LIKE ? || '%'",
+                                  (text.lower().replace("%", "").replace("_", ""),)).fetchall()
         if len(rows) != 1:
-            raise StoreError(f"没有这条演练记录：{text}（可用 simulator history 查看编号）" if not rows
-                             else f"编号 {text} 对应多条记录，请写得更长一些")
+            raise StoreError(f"没有这条演练记录：{text[:40]}（可用 simulator history 查看编号）" if not rows
+                             else f"编号 {text[:40]} 对应多条记录，请写得更长一些")
         return rows[0][0]
 
     def session(self, ref: str | int) -> SessionRecord:
@@ -239,72 +281,57 @@ class Store:
             return self._record(db, row)
 
     def sessions(self, trainees: Iterable[str] | None = None, since: str | None = None,
-                 trials: bool = False) -> list[SessionRecord]:
-        """Full records, oldest first, optionally for some trainees and from a UTC timestamp on;
+                 copies: bool = True, trials: bool = False) -> Iterator[SessionRecord]:
+        """Full records, oldest first, one at a time (memory holds one page of sessions, not the
+        store), optionally for some trainees, from a UTC timestamp on, and without imported copies;
         trainees practising only, unless `trials` adds instructors' and authors' runs."""
+        return self.each(self._record, trainees, since, copies, trials)
+
+    def each(self, build: Callable[[sqlite3.Connection, sqlite3.Row], T], trainees: Iterable[str] | None = None,
+             since: str | None = None, copies: bool = True, trials: bool = False) -> Iterator[T]:
+        """`build(db, row)` for each selected session row, oldest first, a page at a time (keyset paging)."""
         names = [t.strip() for t in trainees] if trainees else []
-        query = SESSION_SELECT + " WHERE 1 = 1" + ("" if trials else TRAINING_ONLY)
-        params: list[Any] = []
+        where, params = [] if trials else ["s.purpose = 'training'"], []
         if names:
-            query += f" AND t.name IN ({', '.join('?' * len(names))})"
+            where.append(f"t.name IN ({', '.join('?' * len(names))})")
             params += names
         if since:
-            query += " AND s.started_at >= ?"
+            where.append("s.started_at >= ?")
             params.append(since)
-        with self._read() as db:
-            rows = db.execute(query + " ORDER BY s.started_at, s.id", params).fetchall()
-            return [self._record(db, r) for r in rows]
-
-    def merge(self, records: Iterable[SessionRecord]) -> MergeResult:
-        """Add sessions from elsewhere by UUID: new ones are added, newer versions replace older ones."""
-        added = updated = unchanged = 0
-        with self._write() as db:
-            for record in records:
-                found = db.execute("SELECT id, updated_at FROM sessions WHERE uuid = ?", (record.uuid,)).fetchone()
-                if found is not None and found["updated_at"] >= record.updated_at:
-                    unchanged += 1
-                    continue
-                row = self._session_row(db, record)
-                if found is None:
-                    session_id = self._insert(db, "sessions", row)
-                    added += 1
-                else:
-                    session_id = found["id"]
-                    db.execute(f"UPDATE sessions SET {', '.join(f'{k} = ?' for k in row)} WHERE id = ?",
-                               [self._cell(k, v) for k, v in row.items()] + [session_id])
-                    db.execute("DELETE FROM turns WHERE session_id = ?", (session_id,))
-                    db.execute("DELETE FROM rewinds WHERE session_id = ?", (session_id,))
-                    updated += 1
-                for turn in record.turns:
-                    self._insert_turn(db, session_id, turn)
-                for rewind in record.rewinds:
-                    self._insert(db, "rewinds", {"session_id": session_id, **rewind_json(rewind)})
-        return MergeResult(added, updated, unchanged)
+        if not copies:
+            where.append("s.copy_of IS NULL")
+        after: tuple[str, int] = ("", 0)
+        while True:
+            query = (SESSION_SELECT + " WHERE (s.started_at, s.id) > (?, ?)" + "".join(f" AND {w}" for w in where)
+                     + f" ORDER BY s.started_at, s.id LIMIT {PAGE}")
+            with self._read() as db:
+                rows = db.execute(query, [*after, *params]).fetchall()
+                page = [build(db, row) for row in rows]
+            yield from page
+            if len(rows) < PAGE:
+                return
+            after = (rows[-1]["started_at"], rows[-1]["id"])
 
     # ------------------------------------------------------------ internals
 
     def _sync(self, db: sqlite3.Connection, session_id: int, session: Session, now: str) -> None:
-        if db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
-            raise StoreError(f"没有这条演练记录：{session_id}")
-        recorded = db.execute(
-            "SELECT turn, node, reply, choice, hint_used FROM turns WHERE session_id = ? AND rewound_at IS NULL "
-            "ORDER BY turn", (session_id,)).fetchall()
-        kept = 0
-        for row, result in zip(recorded, session.history):
-            if (row["node"], row["reply"], row["choice"], bool(row["hint_used"])) != (
-                    result.node, result.reply, result.choice, result.hint_used):
-                break
-            kept += 1
-        if kept < len(recorded):
+        """Make the stored conversation the Session's: mark turns it took back, append the new ones."""
+        history = session.history
+        recorded = db.execute("SELECT COALESCE(MAX(turn), 0) FROM turns WHERE session_id = ? AND rewound_at IS NULL",
+                              (session_id,)).fetchone()[0]
+        kept = recorded
+        if recorded and not (recorded <= len(history) and self._same(db, session_id, recorded, history[recorded - 1])):
+            kept = self._common_prefix(db, session_id, history)
+        if kept < recorded:  # the trainee went back: the only writer's Session no longer has these turns
             db.execute("UPDATE turns SET rewound_at = ? WHERE session_id = ? AND rewound_at IS NULL AND turn > ?",
                        (now, session_id, kept))
             seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM rewinds WHERE session_id = ?",
                              (session_id,)).fetchone()[0]
             self._insert(db, "rewinds", {"session_id": session_id, "seq": seq, "to_turn": kept + 1,
-                                         "from_turn": len(recorded), "at": now})
+                                         "from_turn": recorded, "at": now})
         seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = ?",
                          (session_id,)).fetchone()[0]
-        for offset, result in enumerate(session.history[kept:]):
+        for offset, result in enumerate(history[kept:]):
             self._insert_turn(db, session_id, turn_record(result, session, seq + offset, now))
         fields = session_fields(session)
         db.execute(
@@ -313,8 +340,28 @@ class Store:
             "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) END WHERE id = ?",
             (fields["status"], now, fields["ending_node"], fields["ending_kind"], fields["ending_title"],
              fields["ending_summary"], fields["closing_line"], fields["total"],
-             _dump(dims_json(fields["dimensions"])), _dump(fields["data"]), session.finished, now, session_id),
+             dump(dims_json(fields["dimensions"])), dump(fields["data"]), session.finished, now, session_id),
         )
+
+    @staticmethod
+    def _same(db: sqlite3.Connection, session_id: int, turn: int, result: TurnResult) -> bool:
+        row = db.execute("SELECT node, reply, choice, hint_used FROM turns WHERE session_id = ? AND turn = ? "
+                         "AND rewound_at IS NULL", (session_id, turn)).fetchone()
+        return row is not None and (row["node"], row["reply"], row["choice"], bool(row["hint_used"])) == (
+            result.node, result.reply, result.choice, result.hint_used)
+
+    @staticmethod
+    def _common_prefix(db: sqlite3.Connection, session_id: int, history: tuple[TurnResult, ...]) -> int:
+        """After a rewind: how many stored turns the Session still has (reads the conversation once)."""
+        kept = 0
+        rows = db.execute("SELECT node, reply, choice, hint_used FROM turns WHERE session_id = ? "
+                          "AND rewound_at IS NULL ORDER BY turn", (session_id,))
+        for row, result in zip(rows, history):
+            if (row["node"], row["reply"], row["choice"], bool(row["hint_used"])) != (
+                    result.node, result.reply, result.choice, result.hint_used):
+                break
+            kept += 1
+        return kept
 
     @staticmethod
     def _trainee_id(db: sqlite3.Connection, name: str, now: str) -> int:
@@ -323,7 +370,7 @@ class Store:
 
     @staticmethod
     def _cell(column: str, value: Any) -> Any:
-        return _dump(value) if column in JSON_COLUMNS else value
+        return dump(value) if column in JSON_COLUMNS else value
 
     def _insert(self, db: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
         columns = ", ".join(row)
@@ -337,11 +384,12 @@ class Store:
         data = turn_json(turn)
         self._insert(db, "turns", {"session_id": session_id, **{k: data[k] for k in TURN_COLUMNS}})
 
-    def _session_row(self, db: sqlite3.Connection, record: SessionRecord) -> dict[str, Any]:
+    def _session_row(self, db: sqlite3.Connection, record: SessionRecord, copy_of: str | None = None) -> dict[str, Any]:
         return {
             "uuid": record.uuid, "trainee_id": self._trainee_id(db, record.trainee, record.started_at),
-            **{k: getattr(record, k) for k in SESSION_COLUMNS[2:] if k not in ("dimensions",)},
+            **{k: getattr(record, k) for k in SESSION_COLUMNS[2:] if k not in ("dimensions", "data", "copy_of")},
             "dimensions": dims_json(record.dimensions),
+            "data": {k: v for k, v in record.data.items() if k != "turns"}, "copy_of": copy_of,
         }
 
     @staticmethod
@@ -349,22 +397,29 @@ class Store:
         return db.execute("SELECT COUNT(*) FROM turns WHERE session_id = ? AND rewound_at IS NULL",
                           (session_id,)).fetchone()[0]
 
+    def _saved(self, db: sqlite3.Connection, row: sqlite3.Row) -> SavedSession:
+        turns = db.execute("SELECT reply, choice, hint_used FROM turns WHERE session_id = ? AND rewound_at IS NULL "
+                           "ORDER BY turn", (row["id"],)).fetchall()
+        return SavedSession(row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"],
+                            row["started_at"], row["updated_at"], len(turns),
+                            resume_data(json.loads(row["data"]), turns), row["purpose"])
+
     def _summary(self, db: sqlite3.Connection, row: sqlite3.Row) -> SessionSummary:
         dims = json.loads(row["dimensions"])
         return SessionSummary(
             row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"], row["started_at"],
             row["status"], row["ending_kind"], row["ending_title"], row["total"],
             tuple((d["id"], d["label"], d["score"]) for d in dims), self._count_turns(db, row["id"]),
-            row["mode"], row["purpose"],
+            row["mode"], row["purpose"], row["copy_of"],
         )
 
     @staticmethod
     def _record(db: sqlite3.Connection, row: sqlite3.Row) -> SessionRecord:
-        data = _decoded(row)
+        """A session as this store wrote it (trusted: decoded without re-checking every field)."""
         turns = db.execute(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = ? ORDER BY seq",
                            (row["id"],)).fetchall()
         rewinds = db.execute("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = ? ORDER BY seq",
                              (row["id"],)).fetchall()
-        data["turns"] = [_decoded(t) for t in turns]
-        data["rewinds"] = [dict(r) for r in rewinds]
-        return session_from(data, local_id=row["id"])
+        live = sorted((t for t in turns if t["rewound_at"] is None), key=lambda t: t["turn"])
+        return stored_session(row, [stored_turn(t) for t in turns], [Rewind(*r) for r in rewinds],
+                              resume_data(json.loads(row["data"]), live))

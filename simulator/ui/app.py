@@ -21,11 +21,11 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App
 from textual.binding import Binding
-from textual.content import Content
 
 from .app_watch import WatchingApp
 from .library import ScenarioEntry, ScenarioSource
 from .messages import OpenScenario
+from .plain import notify_plain
 from .profile import Person, Profile, ProfileFile
 from .screens.home import HomeScreen
 
@@ -194,7 +194,7 @@ class JiefangApp(WatchingApp):
     def _save_profile(self, profile: Profile) -> None:
         problem = self.profiles.save(profile)
         if problem:
-            self.call_from_thread(self.notify, Content(problem), severity="warning", timeout=8)
+            self.call_from_thread(notify_plain, self, problem, severity="warning", timeout=8)
 
     @property
     def home(self) -> HomeScreen:
@@ -242,7 +242,7 @@ class JiefangApp(WatchingApp):
         try:
             entries = tuple(self.library.entries())
         except Exception as error:  # a broken library must still leave a usable app
-            self.call_from_thread(self.notify, Content(f"场景库无法读取：{error}"), severity="error")
+            self.call_from_thread(notify_plain, self, f"场景库无法读取：{error}", severity="error")
             entries = ()
         self.call_from_thread(self._library_loaded, entries)
 
@@ -258,7 +258,7 @@ class JiefangApp(WatchingApp):
                     unfinished.setdefault(saved.scenario_id, saved.mode)  # the newest first
             return best, unfinished
         except Exception as error:
-            self.call_from_thread(self.notify, Content(f"记录无法读取：{error}"), severity="warning")
+            self.call_from_thread(notify_plain, self, f"记录无法读取：{error}", severity="warning")
             return {}, {}
 
     def _library_loaded(self, entries: tuple[ScenarioEntry, ...]) -> None:
@@ -281,7 +281,7 @@ class JiefangApp(WatchingApp):
         problem = self.records.problem
         if problem and not self._told_problem:
             self._told_problem = True
-            self.call_from_thread(self.notify, Content(f"记录库无法打开，本次演练只保存在内存中：{problem}"),
+            self.call_from_thread(notify_plain, self, f"记录库无法打开，本次演练只保存在内存中：{problem}",
                                   severity="warning", timeout=8)
         self.call_from_thread(self.home.show_progress, best, unfinished)
 
@@ -297,7 +297,7 @@ class JiefangApp(WatchingApp):
             scenario, rubric = self.library.load(entry.ref)
             rubric = self.rubric or rubric
         except Exception as error:
-            self.call_from_thread(self.notify, Content(f"无法打开场景：{error}"), severity="error")
+            self.call_from_thread(notify_plain, self, f"无法打开场景：{error}", severity="error")
             return
         self.call_from_thread(self.open_scenario, scenario, rubric, mode)
 
@@ -350,16 +350,29 @@ class JiefangApp(WatchingApp):
 
     @work(thread=True, group="open", exit_on_error=False)
     def _resume(self, scenario: Scenario, rubric: Rubric, saved: SavedSession) -> None:
-        """Restore a saved session by replaying its replies (scoring: so in a worker thread)."""
+        """Become the session's writer, then restore it by replaying its replies (scoring: so in a
+        worker thread). While another process writes it, start a new session instead."""
         from ..engine.play.scoring import ReplyTooLong
         from ..engine.play.session import ScenarioError, Session
 
+        mode = str(saved.data.get("mode", "practice"))
+        try:
+            claimed = self.records.claim(saved.id)
+        except Exception as error:  # records that cannot be written: play on, unrecorded
+            claimed, problem = None, f"记录无法读取：{error}"
+        else:
+            problem = "这次演练正在另一处进行（另一个终端或命令行），这里另开一次新的演练。"
+        if claimed is None:
+            self.call_from_thread(notify_plain, self, problem, severity="warning", timeout=8)
+            self.call_from_thread(self._open, scenario, rubric, mode)
+            return
+        saved = claimed
         try:
             session = Session.from_json(saved.data, scenario, rubric)
         except (ScenarioError, ReplyTooLong, KeyError, TypeError, ValueError) as error:
-            self.call_from_thread(self.notify, Content(f"无法继续上次的演练（{error}），将重新开始。"),
+            self.call_from_thread(notify_plain, self, f"无法继续上次的演练（{error}），将重新开始。",
                                   severity="warning", timeout=8)
-            self.call_from_thread(self._open, scenario, rubric, str(saved.data.get("mode", "practice")))
+            self.call_from_thread(self._open, scenario, rubric, mode)
             return
         self.call_from_thread(self._open, scenario, rubric, session.mode, session, saved.id)
 

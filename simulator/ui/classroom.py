@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from textual.widgets import Input, TextArea
 
 from .library import ScenarioEntry, ScenarioSource
+from .plain import notify_plain
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -123,6 +124,9 @@ class ClassroomRecords:
     def abandon(self, session_id: int) -> None:
         self.records.abandon(session_id)
 
+    def claim(self, session_id: int) -> SavedSession | None:
+        return self.records.claim(session_id)
+
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
         linked = self.link.linked()
         return [s for s in self.records.unfinished(trainee, scenario_id) if s.id in linked]
@@ -198,8 +202,8 @@ class ClassroomWatch:
         if before is None:
             return
         if rules.exam != before.exam:
-            app.notify("本班已锁定为考核模式：此后打开的场景不提示、不回退。" if rules.exam
-                       else "考核锁定已解除，可以选择练习模式。", title="教员通知", timeout=8, markup=False)
+            notify_plain(app, "本班已锁定为考核模式：此后打开的场景不提示、不回退。" if rules.exam
+                         else "考核锁定已解除，可以选择练习模式。", title="教员通知", timeout=8)
         if rules.assigned != before.assigned:
             app.notify("教员布置了新的场景。", title="教员通知", timeout=8, markup=False)
             self.relist()

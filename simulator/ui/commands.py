@@ -16,6 +16,7 @@ from textual.fuzzy import Matcher
 
 from .library import ScenarioEntry
 from .messages import OpenScenario
+from .plain import Plain
 from .screens.home import HomeScreen
 
 VERBS = {"practice": "练习", "exam": "考试", "choice": "初学"}
@@ -28,7 +29,7 @@ def markup_literal(text: str) -> str:
 
 
 def literal_highlight(matcher: Matcher, candidate: str) -> Content:
-    content = Content(candidate)
+    content: Content = Plain(candidate)
     score, offsets = matcher.fuzzy_search.match(matcher.query, candidate)
     if score:
         for offset in offsets:
@@ -69,7 +70,7 @@ class ScenarioCommands(Provider):
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
             if title.startswith(VERBS["practice"]) or ("：" in title and not title.startswith(tuple(VERBS.values()))):
-                yield DiscoveryHit(Content(title), callback, text=title, help=help_text)
+                yield DiscoveryHit(Plain(title), callback, text=title, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

@@ -74,6 +74,9 @@ class LazyRecords:
     def abandon(self, session_id: int) -> None:
         self.target.abandon(session_id)
 
+    def claim(self, session_id: int) -> SavedSession | None:
+        return self.target.claim(session_id)
+
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
         return self.target.unfinished(trainee, scenario_id)
 

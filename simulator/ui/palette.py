@@ -10,10 +10,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.align import Align
-from rich.text import Text
 from textual.app import SystemCommand
 from textual.command import CommandList, CommandPalette
 from textual.widgets.option_list import Option
+
+from .plain import plain_text
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -36,8 +37,10 @@ class Palette(CommandPalette):
 
         def show() -> None:
             if search_value:
+                line = plain_text(NO_MATCHES)
+                line.style = "not bold"
                 self.query_one(CommandList).add_option(
-                    Option(Align.center(Text(NO_MATCHES, style="not bold")), disabled=True, id=self._NO_MATCHES))
+                    Option(Align.center(line), disabled=True, id=self._NO_MATCHES))
                 self._list_visible = True
             else:
                 self._list_visible = False

@@ -127,6 +127,11 @@ class MemoryRecords:
         """Set an unfinished session aside (as the store does): kept in history, no longer resumable."""
         self._rows[session_id].abandoned = True
 
+    def claim(self, session_id: int) -> SavedSession | None:
+        """This process is the only writer of memory: the session as kept, if still unfinished."""
+        return next((saved for saved in self.unfinished(self._rows[session_id].trainee) if saved.id == session_id),
+                    None)
+
     def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
         best: dict[str, int] = {}
         for row in self._rows.values():

@@ -1,7 +1,7 @@
 """Run as a script by the concurrency test: wait for a go-file, then record N turns for one trainee.
 
 Usage: concurrent_writer.py DATA_DIR TRAINEE COUNT GO_FILE
-Prints {"session", "started", "ended"}: when it began opening the store and when it finished writing.
+Prints {"session", "started", "ended"}: when both writers were ready to write, and when this one finished.
 """
 from __future__ import annotations
 
@@ -23,10 +23,14 @@ def main(data_dir: str, trainee: str, count: int, go: str) -> None:
     scenario, rubric, _ = load_scenario_and_rubric(str(LOOP), Library.at(LOOP.parent, LOOP.parent))
     while not Path(go).exists():
         time.sleep(0.002)
-    started = time.time()
     with Store.open(data_dir) as store:  # both writers create the fresh file at the same moment
         session = Session.start(scenario, rubric)
         session_id = store.begin(trainee, session)
+        # Recording is quick now: wait for the other writer too, so that both write at the same time.
+        Path(f"{go}-{trainee}").touch()
+        while len(list(Path(go).parent.glob(f"{Path(go).name}-*"))) < 2:
+            time.sleep(0.002)
+        started = time.time()
         for i in range(count):
             session = session.answer(REPLIES[i % len(REPLIES)])
             store.record_turn(session_id, session)

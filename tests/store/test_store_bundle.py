@@ -63,7 +63,7 @@ def test_export_then_import_reproduces_the_history_and_a_second_import_changes_n
     assert json.loads(run_cli("history", "--format", "json", data_dir=there).stdout) == copied
 
 
-def test_a_session_continued_elsewhere_replaces_the_older_copy(tmp_path, run_cli, loop_content):
+def test_a_session_continued_elsewhere_appends_its_new_turns(tmp_path, run_cli, loop_content):
     here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "records.json"
     run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="您别着急\n", data_dir=here)
     run_cli("export", "-o", str(bundle), data_dir=here)
@@ -71,7 +71,7 @@ def test_a_session_continued_elsewhere_replaces_the_older_copy(tmp_path, run_cli
     run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="我们会核实\n", data_dir=here)
     run_cli("export", "-o", str(bundle), data_dir=here)
     result = run_cli("import", str(bundle), data_dir=there)
-    assert "更新 1 条" in result.stderr
+    assert "续接 1 条" in result.stderr
     (summary,) = json.loads(run_cli("history", "--format", "json", data_dir=there).stdout)
     assert (summary["ending"], summary["turns"]) == ("resolved", 2)
     assert row_counts(there)["turns"] == 2
@@ -81,8 +81,9 @@ def test_export_for_one_trainee(tmp_path, run_cli, loop_content):
     here, bundle = tmp_path / "here", tmp_path / "one.json"
     fill(run_cli, here, loop_content)
     run_cli("export", "--trainee", "小李", "-o", str(bundle), data_dir=here)
-    data = json.loads(bundle.read_text(encoding="utf-8"))
-    assert data["format"] == "jiefang-records" and [s["trainee"] for s in data["sessions"]] == ["小李"]
+    header, *sessions = [json.loads(line) for line in bundle.read_text(encoding="utf-8").splitlines()]
+    assert (header["format"], header["version"]) == ("jiefang-records", 2)  # JSON Lines: one session a line
+    assert [s["trainee"] for s in sessions] == ["小李"]
 
 
 def test_unreadable_bundles_are_one_line_errors(tmp_path, run_cli):
@@ -90,7 +91,7 @@ def test_unreadable_bundles_are_one_line_errors(tmp_path, run_cli):
         "missing.json": None,
         "text.json": "not json",
         "other.json": json.dumps({"format": "something-else"}),
-        "broken.json": json.dumps({"format": "jiefang-records", "version": 1, "sessions": [{"uuid": "x"}]}),
+        "future.json": json.dumps({"format": "jiefang-records", "version": 9, "sessions": []}),
     }
     for name, content in cases.items():
         path = tmp_path / name
@@ -100,6 +101,18 @@ def test_unreadable_bundles_are_one_line_errors(tmp_path, run_cli):
         assert done.returncode == 1, name
         assert done.stderr.startswith("simulator: 无法读取记录包") and done.stderr.count("\n") == 1, done.stderr
     assert not (tmp_path / "data" / "records.sqlite3").exists() or row_counts(tmp_path / "data")["sessions"] == 0
+
+
+def test_a_bad_record_is_refused_by_line_and_the_others_are_imported(tmp_path, run_cli, loop_content):
+    here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "records.jsonl"
+    fill(run_cli, here, loop_content)
+    run_cli("export", "-o", str(bundle), data_dir=here)
+    lines = bundle.read_text(encoding="utf-8").splitlines()
+    lines.insert(2, json.dumps({"uuid": "x"}))
+    bundle.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = run_cli("import", str(bundle), data_dir=there, check=False)
+    assert done.returncode == 1 and "新增 3 条" in done.stderr
+    assert "未导入 第 3 行：缺少字段" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_export_to_an_unwritable_path_is_a_one_line_error(tmp_path, run_cli):

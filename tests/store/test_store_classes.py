@@ -99,9 +99,12 @@ def test_a_version_one_database_is_migrated_with_its_records(tmp_path, engine_co
     with Store(path) as store:
         session_id = store.begin("甲", Session.start(*engine_content).answer(CALM))
     db = sqlite3.connect(path)
-    for table in ("presence", "class_sessions", "class_assignments", "class_members", "classes"):
+    for table in ("presence", "class_sessions", "class_assignments", "class_members", "classes",
+                  "session_writers"):  # and what version 4 adds
         db.execute(f"DROP TABLE {table}")
-    db.execute("ALTER TABLE sessions DROP COLUMN purpose")  # added by later migrations (2 -> 3)
+    db.execute("DROP INDEX turns_live")  # 3 -> 4
+    db.execute("ALTER TABLE sessions DROP COLUMN copy_of")
+    db.execute("ALTER TABLE sessions DROP COLUMN purpose")  # 2 -> 3
     db.execute("ALTER TABLE turns DROP COLUMN options")
     db.execute("PRAGMA user_version = 1")
     db.commit()

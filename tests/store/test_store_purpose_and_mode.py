@@ -28,7 +28,7 @@ def test_trials_are_kept_but_left_out_unless_asked_for(store, engine_content):
     assert {(s.trainee, s.purpose) for s in store.history(trials=True)} == {
         ("小王", "training"), ("王老师", "instructor"), ("小王", "authoring")}
     assert [r.purpose for r in store.sessions()] == ["training"]
-    assert len(store.sessions(trials=True)) == 3
+    assert len(list(store.sessions(trials=True))) == 3
     assert store.best_scores("王老师") == {} and store.best_scores("王老师", trials=True) == {"engine_demo": 100}
     assert [s.purpose for s in store.history("小王", trials=True)] == ["authoring", "training"]
 
@@ -141,9 +141,10 @@ def test_instructor_runs_stay_out_of_history_cohort_and_export(make_settings, ca
     assert "王老师" in run(["cohort", "--format", "csv", "--include-trials"], settings, capsys)[1]
     bundle = tmp_path / "out.json"
     run(["export", "-o", str(bundle)], settings, capsys)
-    assert [s["trainee"] for s in json.loads(bundle.read_text(encoding="utf-8"))["sessions"]] == ["小王"]
+    sessions = lambda: [json.loads(line) for line in bundle.read_text(encoding="utf-8").splitlines()[1:]]
+    assert [s["trainee"] for s in sessions()] == ["小王"]
     run(["export", "-o", str(bundle), "--include-trials"], settings, capsys)
-    exported = {s["trainee"]: s["purpose"] for s in json.loads(bundle.read_text(encoding="utf-8"))["sessions"]}
+    exported = {s["trainee"]: s["purpose"] for s in sessions()}
     assert exported == {"小王": "training", "王老师": "instructor"}
 
 
@@ -159,3 +160,36 @@ def test_a_script_in_beginner_mode_chooses_options_by_number(make_settings, caps
     code, _, err = run(["play", str(UI_WAGES), "--mode", "choice", "--seed", "0", "--script", "-"], settings, capsys,
                        "7\n", monkeypatch)
     assert code == 1 and "只有 3 个选项" in err
+
+
+def test_a_bundle_carries_purpose_mode_seed_and_options_and_refuses_forged_ones(store, tmp_path):
+    """Export streams the rows as stored and import checks every field: purpose, mode, the
+    options' seed and the options shown survive the trip, and forged values are refused by line."""
+    from simulator.engine.check.ready import load_scenario_and_rubric
+    from simulator.engine.content.library import Library
+    from simulator.store.bundle import BundleReader, export_bundle
+    from simulator.store.merge import merge
+
+    scenario, rubric, _ = load_scenario_and_rubric(str(UI_WAGES), Library.at(DATA / "ui", DATA / "ui"))
+    session = Session.start(scenario, rubric, "choice", seed=7)
+    shown = session.shown_options()
+    session_id = store.begin("王老师", session, "instructor")
+    store.record_turn(session_id, session.choose(shown[1][0]))
+    path = tmp_path / "out.jsonl"
+    assert export_bundle(store, path) == 0  # an instructor's run stays home unless asked for
+    assert export_bundle(store, path, trials=True) == 1
+    with Store.open(tmp_path / "elsewhere") as there:
+        assert merge(there, BundleReader(path)).added == 1
+        [summary] = there.history(trials=True)
+        copied, original = there.session(summary.id), store.session(session_id)
+        assert (copied.purpose, copied.mode, copied.data["seed"]) == ("instructor", "choice", 7)
+        assert copied.conversation[0].options == original.conversation[0].options
+        assert [text for text, _, _ in copied.conversation[0].options] == [o.text for _, o in shown]
+        assert there.history() == []  # still a trial there
+    header, line = path.read_text(encoding="utf-8").splitlines()
+    for forged, why in ((line.replace('"purpose":"instructor"', '"purpose":"boss"'), "演练用途"),
+                        (line.replace('"seed":7', '"seed":"7"'), "seed"),
+                        (line.replace('"best":true', '"best":"yes"', 1), "best")):
+        path.write_text(header + "\n" + forged + "\n", encoding="utf-8")
+        reader = BundleReader(path)
+        assert list(reader) == [] and len(reader.refused) == 1 and why in reader.refused[0]

@@ -10,6 +10,7 @@ import pytest
 from uikit import DEADLINE, EMPATHY, SIZE, VERIFY, loaded, open_scenario, send, settle, text_of
 
 from simulator.engine.play.session import Session
+from simulator.ui.plain import Plain
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.play import PlayScreen
 from simulator.ui.widgets.author_tools import AuthorTools
@@ -155,7 +156,8 @@ async def test_export_writes_html_and_markdown_reports_into_the_reports_folder(m
             assert EMPATHY in seen and VERIFY in seen and LITERAL in seen  # the replies, as typed
         assert "&lt;i&gt;我们&lt;/i&gt;" in html.read_text(encoding="utf-8")  # escaped, never markup
         note = next(n for n in app._notifications if n.title == "导出报告")
-        assert note.markup is False and str(html) in note.message and str(md) in note.message
+        assert isinstance(note.message, Plain)  # text, never read as markup
+        assert str(html) in note.message.plain and str(md) in note.message.plain
         # A second export never overwrites the first.
         await pilot.press("e")
         await settle(pilot)
@@ -208,4 +210,4 @@ async def test_export_falls_back_to_the_current_directory_when_the_folder_cannot
         await settle(pilot)
         assert (tmp_path / "ui_wages-20250301-093000.md").is_file()
         note = next(n for n in app._notifications if n.title == "导出报告")
-        assert note.severity == "warning" and "已改存到当前目录" in note.message
+        assert note.severity == "warning" and "已改存到当前目录" in note.message.plain

@@ -80,6 +80,7 @@ async def test_practice_outside_the_class_is_not_offered_to_resume(store, klass,
     app = class_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, PlayScreen))
+        await settle(pilot)  # the screen has mounted (leaving mid-mount fails its handlers)
         assert app.screen.session.history == ()  # a fresh start, no resume dialog
 
 

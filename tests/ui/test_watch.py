@@ -13,6 +13,7 @@ from pathlib import Path
 
 from uikit import EMPATHY, POLL, SIZE, VERIFY, edit, send, settle, text_of, until, watched_copy
 
+from simulator.ui.plain import Plain
 from simulator.ui.screens.play import PlayScreen
 from simulator.ui.screens.waiting import WaitingScreen
 from simulator.ui.watch import ContentWatcher, replay
@@ -99,7 +100,7 @@ async def test_replay_keeps_the_turns_that_still_fit_and_says_so(make_app, tmp_p
         assert [r.reply for r in play.session.history] == [EMPATHY]
         assert "你们到底管不管" in transcript(app) and VERIFY not in transcript(app)
         note = next(n for n in app._notifications if n.title == "重新加载")
-        assert note.severity == "warning" and note.markup is False
+        assert note.severity == "warning" and isinstance(note.message, Plain)  # never read as markup
         assert "第 2 轮起无法按原回复重放" in str(note.message) and "保留前 1 轮" in str(note.message)
         assert "原在节点 facts" in str(note.message)
 

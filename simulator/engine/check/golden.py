@@ -80,7 +80,10 @@ def run_rubric(rubric: Rubric) -> Report:
             continue
         result = score.result(criterion_id)
         labelled.append(Labelled(criterion_id, reply, expected, result.fired))
-        if result.fired == expected:
+        if criterion_id in score.overrun:
+            failures.append(Failure(where, f"{criterion_id}: regex ran out of the scoring time budget "
+                                           f'(catastrophic backtracking? see simulator validate) in "{reply}"'))
+        elif result.fired == expected:
             passed += 1
         else:
             failures.append(Failure(where, f'{criterion_id}: expected {VERDICT[expected]}, '

@@ -1,9 +1,10 @@
-"""Checks of one authored regex (SC301-SC303, SC322), wherever it is written: a check or a family."""
+"""Checks of one authored regex (SC301-SC303, SC322, SC325), wherever it is written: a check or a family."""
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+from ..play.backtracking import catastrophic
 from .findings import Findings
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
@@ -39,5 +40,10 @@ def regex_problems(pattern: str, where: tuple, report: Findings) -> int:
                               where, pattern, at)
     if result.search("") is not None:
         report.add("SC303", f"正则表达式 {pattern!r} 能匹配空字符串，检查形同虚设", where)
+        return 1
+    reason = catastrophic(pattern)
+    if reason:
+        report.add("SC325", f"正则表达式 {pattern!r} 可能灾难性回溯（{reason}）：某些回复会让评分卡住，"
+                   "请改写，例如把 (a+)+ 写成 a+", where)
         return 1
     return 0

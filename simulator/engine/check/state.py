@@ -247,10 +247,24 @@ class StateChecker:
         if isinstance(names, expr.ExpressionError):
             self.report.add_template_line("SC205", f"台词模板{names}", where, names.line)
             return
-        for name in sorted(names - self.template_allowed):
+        unknown = sorted(names - self.template_allowed)
+        for name in unknown:
             hint = did_you_mean(name, self.template_allowed)
             self.report.add_inside("SC201", f"台词中的 '{name}' 没有在 state 中声明{hint}（可用 persona、state、turn）",
                                    where, source, _find_word(source, name))
+        if "{" in source and not unknown:
+            problem = expr.limit_problem(source, self._template_contexts())
+            if problem is not None:
+                self.report.add_template_line("SC220", f"台词模板超出限制：{problem}", where, problem.line)
+
+    def _template_contexts(self) -> list[dict]:
+        """The states a line is tried in: the initial one, and every variable at its highest and lowest."""
+        persona = self.scenario.persona.model_dump()
+        initial = {name: var.initial for name, var in self.scenario.state.items()}
+        high = {name: (var.bounds[1] if var.type == "int" else True) for name, var in self.scenario.state.items()}
+        low = {name: (var.bounds[0] if var.type == "int" else False) for name, var in self.scenario.state.items()}
+        return [{**values, "state": values, "persona": persona, "turn": turn}
+                for values, turn in ((initial, 1), (high, 100), (low, 1))]
 
     # ------------------------------------------------------------ content
 

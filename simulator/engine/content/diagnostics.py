@@ -21,6 +21,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC014": ("error", "不支持的格式版本"),
     "SC015": ("error", "未知的检查类型"),
     "SC016": ("error", "文件无法读取或不是场景/评分标准"),
+    "SC017": ("error", "文字中含有控制字符"),
     "SC018": ("error", "缩进与同一层的键不一致"),
     # scenario graph
     "SC101": ("error", "跳转到不存在的节点"),
@@ -46,6 +47,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC212": ("warning", "缺少愤怒、信任、升级风险等基本状态变量"),
     "SC213": ("warning", "台词中出现了像节点字段的行（缩进过深？）"),
     "SC230": ("warning", "称呼与来访人的年纪不符"),
+    "SC220": ("error", "台词模板超出限制或使用了不支持的写法"),
     # rubric
     "SC301": ("error", "正则表达式无法编译"),
     "SC302": ("warning", "在中文旁使用了 \\b"),
@@ -65,6 +67,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC322": ("warning", "正则表达式过长（超过 300 个字符）"),
     "SC323": ("warning", "词族缺少必中例句或近似说法"),
     "SC324": ("warning", "词族或间隔没有被用到"),
+    "SC325": ("error", "正则表达式可能灾难性回溯"),
     # rubric: the learned layer
     "SC330": ("error", "学习模型的权重文件无法加载"),
     "SC331": ("error", "组合规则引用了不存在的评分项"),

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .controls import has_controls
 from .diagnostics import Diagnostic
 from .model import CHECK_KEYS, SCHEMA_VERSION, Rubric, Scenario
 from .yaml_errors import syntax_diagnostic
@@ -249,6 +250,10 @@ def _compose(text: str, path: str) -> tuple[Any, Marks, list[Diagnostic]]:
             return [walk(item, where + (i,), depth + 1) for i, item in enumerate(node.value)]
         if isinstance(node, yaml.ScalarNode) and not node.style and node.value in NULLS:
             return None
+        if has_controls(node.value):
+            found.append(Diagnostic.of(
+                "SC017", "文字中含有控制字符（如 \\e、\\x1b）：终端会把它当作指令执行，请删除",
+                path, *marks.values[where]))
         return node.value
 
     return walk(node, (), 0), marks, found

@@ -48,11 +48,14 @@ class Opaque:
 class ZeroWidth:
     """An anchor or a lookaround: it matches no text of its own."""
 
+    body: Alternation | None = None  # a lookaround's pattern (the backtracking analysis reads it)
+
 
 @dataclass(frozen=True)
 class Repeat:
     minimum: int
     item: Node
+    maximum: int | None = None  # None: unbounded (*, +, {m,})
 
 
 @dataclass(frozen=True)
@@ -102,38 +105,41 @@ class _Parser:
     def quantified(self, atom: Node) -> Node:
         while True:
             char = self.peek()
+            maximum: int | None = None
             if char and char in QUANTIFIERS:
                 self.at += 1
-                minimum = 1 if char == "+" else 0
+                minimum, maximum = (1, None) if char == "+" else (0, 1) if char == "?" else (0, None)
             elif char == "{":
                 bounds = self.braces()
                 if bounds is None:
                     return atom
-                minimum = bounds
+                minimum, maximum = bounds
             else:
                 return atom
             if self.peek() and self.peek() in "?+":  # lazy or possessive
                 self.at += 1
             if isinstance(atom, ZeroWidth):
                 raise _Unknown("nothing to repeat")
-            atom = Repeat(minimum, atom)
+            atom = Repeat(minimum, atom, maximum)
 
-    def braces(self) -> int | None:
-        """`{m}`, `{m,}`, `{,n}`, `{m,n}`: the minimum; None when the brace is a literal `{`."""
+    def braces(self) -> tuple[int, int | None] | None:
+        """`{m}`, `{m,}`, `{,n}`, `{m,n}`: (minimum, maximum or None); None when `{` is a literal."""
         start = self.at
         self.at += 1
-        low = ""
+        low = high = ""
         while self.peek().isdigit() and self.peek().isascii():
             low += self.take()
-        if self.peek() == ",":
+        comma = self.peek() == ","
+        if comma:
             self.at += 1
             while self.peek().isdigit() and self.peek().isascii():
-                self.at += 1
+                high += self.take()
         if self.peek() != "}" or self.at == start + 1:
             self.at = start
             return None
         self.at += 1
-        return int(low) if low else 0
+        minimum = int(low) if low else 0
+        return minimum, (int(high) if high else None) if comma else minimum
 
     def atom(self) -> Node | None:
         char = self.take()
@@ -172,13 +178,11 @@ class _Parser:
                 pass
             return None
         if kind in "=!":
-            self.closed(self.alternation())
-            return ZeroWidth()
+            return ZeroWidth(self.lookaround())
         if kind == "<":
             if self.take() not in "=!":
                 raise _Unknown("unknown (?<")
-            self.closed(self.alternation())
-            return ZeroWidth()
+            return ZeroWidth(self.lookaround())
         if kind == "(":
             self.name(")")
             self.closed(self.alternation())
@@ -198,6 +202,12 @@ class _Parser:
             return None
         body = self.closed(Group(self.alternation()))
         return Opaque() if folds else body
+
+    def lookaround(self) -> Alternation:
+        body = self.alternation()
+        if self.take() != ")":
+            raise _Unknown("unbalanced group")
+        return body
 
     def closed(self, node: Node | Alternation) -> Node:
         if self.take() != ")":
@@ -280,6 +290,18 @@ class _Parser:
         return CharSet(None if negated or not chars else frozenset(chars))
 
 
+def parse(pattern: str) -> Alternation | None:
+    """The pattern's parse tree, or None where this parser does not model everything it uses."""
+    parser = _Parser(pattern)
+    try:
+        tree = parser.alternation()
+        if parser.at != len(pattern):
+            raise _Unknown("unbalanced group")
+    except _Unknown:
+        return None
+    return tree
+
+
 # ---------------------------------------------------------------- requirements
 
 @lru_cache(maxsize=4096)
@@ -289,12 +311,8 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
     Each part of a concatenation is required, so a reply must hold something from each. Only
     the most selective few are kept; [] when nothing can be told (for example under IGNORECASE).
     """
-    parser = _Parser(pattern)
-    try:
-        tree = parser.alternation()
-        if parser.at != len(pattern):
-            raise _Unknown("unbalanced group")
-    except _Unknown:
+    tree = parse(pattern)
+    if tree is None:
         return ()
     needs = [_simplest(need) for need in _alternation(tree)]
     return tuple(sorted(needs, key=_selectivity, reverse=True)[:MAX_GATES])

@@ -16,6 +16,7 @@ from typing import NamedTuple, Protocol
 
 from ..content.citations import Citation
 from ..content.model import Criterion, Node, Rubric
+from .budget import BudgetExceeded, reply_budget
 from .checks import Compiled, Reply, Spans, compile_check
 from .examples import case_examples, exemplars
 from .lexicon import Expander
@@ -82,6 +83,7 @@ class TurnScore:
     dimensions: tuple[DimensionScore, ...]
     total: int
     capped_by: str | None
+    overrun: tuple[str, ...] = ()  # criteria whose check ran out of the reply's time budget (not fired)
 
     @property
     def hits(self) -> tuple[CriterionResult, ...]:
@@ -191,9 +193,22 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, 
     expects = set(turn.expects if turn is not None else rubric.default_expects)
     answers = tuple(normalize(a).text for a in turn.model_answers) if turn is not None else ()
     subject = Reply(normalized.text, answers)
-    combination = compiled.combination()
-    verdicts = combined_verdicts(combination, compiled.checks, subject, normalized, context) \
-        if combination is not None else rubric_verdicts(compiled.checks, subject)
+    overrun: list[str] = []  # criteria whose check ran out of the reply's regex budget (a hostile pattern)
+
+    def guarded(criterion_id: str, check: Compiled) -> Compiled:
+        def run(reply_subject: Reply) -> tuple[bool, Spans]:
+            try:
+                return check(reply_subject)
+            except BudgetExceeded:  # its criterion is not fired, and the score says so
+                overrun.append(criterion_id)
+                return False, []
+        return run
+
+    checks = tuple(guarded(c.id, check) for c, check in zip(rubric.criteria, compiled.checks))
+    combination = compiled.combination()  # loads the weights on the first reply, outside the budget
+    with reply_budget():
+        verdicts = combined_verdicts(combination, checks, subject, normalized, context) \
+            if combination is not None else rubric_verdicts(checks, subject)
     results = tuple(
         _judge(criterion, verdict, reply, normalized, criterion.id in expects)
         for criterion, verdict in zip(rubric.criteria, verdicts)
@@ -201,7 +216,7 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, 
     if turn is not None:
         results = _with_case_examples(compiled, turn, results)
     dimensions, total, capped_by = turn_total(rubric, results)
-    return TurnScore(reply, results, dimensions, total, capped_by)
+    return TurnScore(reply, results, dimensions, total, capped_by, tuple(overrun))
 
 
 def _with_case_examples(compiled: CompiledRubric, turn: Turn,

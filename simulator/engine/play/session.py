@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..content.citations import node_citations
+from ..content.controls import cleaned
 from ..content.model import Ending, Node, Option, Rubric, Scenario
 from .expr import compile_condition, render
 from .scoring import CompiledRubric, NodeTurn, TurnScore, compile_rubric, node_turn, score_reply
@@ -22,6 +23,7 @@ MODES: dict[str, Mode] = {"practice": "practice", "exam": "exam", "choice": "cho
 MODE_LABELS: dict[str, str] = {"practice": "练习", "exam": "考试", "choice": "初学"}
 Value = int | bool
 SCHEMA = "jiefang-session/1"
+MAX_TURNS = 100_000  # a record claiming more turns than this is not one a trainee played
 
 
 class ScenarioError(ValueError):
@@ -116,6 +118,30 @@ class TurnResult:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Running sums over the turns answered, so a session's scores cost the same at turn 2,000 as at 2."""
+
+    turns: int = 0
+    total: int = 0
+    dimensions: tuple[tuple[str, int, int], ...] = ()  # (dimension, sum of scores, turns that assessed it)
+
+    def add(self, score: TurnScore) -> Tally:
+        sums = {d: (s, n) for d, s, n in self.dimensions}
+        for dim in score.dimensions:
+            if dim.score is not None:
+                total, count = sums.get(dim.dimension, (0, 0))
+                sums[dim.dimension] = (total + dim.score, count + 1)
+        return Tally(self.turns + 1, self.total + score.total, tuple((d, s, n) for d, (s, n) in sums.items()))
+
+    @classmethod
+    def of(cls, history: tuple[TurnResult, ...]) -> Tally:
+        tally = cls()
+        for result in history:
+            tally = tally.add(result.score)
+        return tally
+
+
+@dataclass(frozen=True)
 class Session:
     scenario: Scenario
     rubric: Rubric
@@ -125,6 +151,7 @@ class Session:
     history: tuple[TurnResult, ...] = ()
     mode: Mode = "practice"
     hint_pending: bool = field(default=False)
+    tally: Tally = field(default_factory=Tally, compare=False, repr=False)  # follows `history`
     seed: int = 0  # shuffles the options of every node (beginner mode); recorded with the session
 
     # ------------------------------------------------------------ lifecycle
@@ -177,9 +204,14 @@ class Session:
         return replace(self, hint_pending=True)
 
     def answer(self, reply: str, choice: int | None = None) -> Session:
-        """Score a reply at the current node and move on; returns the new Session."""
+        """Score a reply at the current node and move on; returns the new Session.
+
+        Control characters and escape sequences in the reply are dropped first: what is scored,
+        kept and shown is the text the trainee meant.
+        """
         if self.finished:
             raise ScenarioError("对话已经结束")
+        reply = cleaned(reply)
         node = self.current
         prompt = self.prompt
         score = _with_citations(score_reply(reply, self.scorer, node_turn(node), prompt), self.scenario, self.node)
@@ -206,7 +238,8 @@ class Session:
             self.turn, self.node, prompt, reply, choice, self.hint_pending, score, tuple(changes), state,
             target, self.scenario.nodes[target].ending,
         )
-        return replace(self, node=target, state=state, history=(*self.history, turn), hint_pending=False)
+        return replace(self, node=target, state=state, history=(*self.history, turn), hint_pending=False,
+                       tally=self.tally.add(score))
 
     def choose(self, index: int) -> Session:
         """Beginner mode: answer with the node's option at authored `index`, scored like typed text
@@ -222,17 +255,17 @@ class Session:
             raise ScenarioError(f"无法回到第 {turn} 轮")
         target = self.history[turn - 1]
         before = self.history[turn - 2].state if turn > 1 else _initial_state(self.scenario)
-        return replace(self, node=target.node, state=before, history=self.history[: turn - 1], hint_pending=False)
+        history = self.history[: turn - 1]
+        return replace(self, node=target.node, state=before, history=history, hint_pending=False,
+                       tally=Tally.of(history))
 
     # ------------------------------------------------------------ results
 
     def dimension_scores(self) -> dict[str, int | None]:
         """Per dimension, the mean over the turns that assessed it."""
-        scores: dict[str, int | None] = {}
-        for dim_id in self.rubric.dimensions:
-            seen = [s for r in self.history if (s := r.score.dimension(dim_id)) is not None]
-            scores[dim_id] = round(sum(seen) / len(seen)) if seen else None
-        return scores
+        sums = {d: (s, n) for d, s, n in self.tally.dimensions}
+        return {dim_id: round(sums[dim_id][0] / sums[dim_id][1]) if dim_id in sums else None
+                for dim_id in self.rubric.dimensions}
 
     def score(self) -> SessionScore:
         """The session's total and its parts: conduct over the full length, and the ending (see totals.py)."""
@@ -246,38 +279,46 @@ class Session:
 
     # ------------------------------------------------------------ persistence
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA,
-            "scenario": self.scenario.id,
-            "rubric": self.rubric.id,
-            "mode": self.mode,
-            "turns": [{"reply": r.reply, "choice": r.choice, "hint": r.hint_used} for r in self.history],
-            "hint_pending": self.hint_pending,
-            "node": self.node,
-            "seed": self.seed,
-        }
+    def to_json(self, turns: bool = True) -> dict[str, Any]:
+        """What `from_json` needs to rebuild this session; without `turns`, the part that does not
+        grow with the conversation (a store that keeps the turns itself adds them back)."""
+        data: dict[str, Any] = {"schema": SCHEMA, "scenario": self.scenario.id, "rubric": self.rubric.id,
+                                "mode": self.mode, "hint_pending": self.hint_pending, "node": self.node,
+                                "seed": self.seed}
+        if turns:
+            data["turns"] = [{"reply": r.reply, "choice": r.choice, "hint": r.hint_used} for r in self.history]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any], scenario: Scenario, rubric: Rubric, *,
                   scorer: CompiledRubric | None = None) -> Session:
-        """Rebuild a session by replaying its replies; checks it lands where it was saved."""
-        if data.get("schema") != SCHEMA or data.get("scenario") != scenario.id:
+        """Rebuild a session by replaying its replies; checks it lands where it was saved.
+
+        The data may come from elsewhere (a bundle, a damaged record): anything malformed is a
+        ScenarioError saying so, never another exception.
+        """
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA or data.get("scenario") != scenario.id:
             raise ScenarioError("会话记录与场景不符")
-        mode = MODES.get(data.get("mode", "practice"))
+        mode = MODES.get(data.get("mode", "practice")) if isinstance(data.get("mode", "practice"), str) else None
         if mode is None:
-            raise ScenarioError(f"未知的模式：{data.get('mode')}")
+            raise ScenarioError(f"未知的模式：{data.get('mode')!r}")
+        turns = data.get("turns", [])
+        if not isinstance(turns, list) or len(turns) > MAX_TURNS:
+            raise ScenarioError("会话记录中的轮次格式不对")
         seed = data.get("seed", 0)
         if not isinstance(seed, int) or isinstance(seed, bool):
             raise ScenarioError(f"会话记录中的 seed 不是整数：{seed!r}")
         session = cls.start(scenario, rubric, mode, scorer=scorer, seed=seed)
-        for turn in data.get("turns", []):
+        for number, turn in enumerate(turns, 1):
+            if not isinstance(turn, dict) or not isinstance(turn.get("reply", ""), str) \
+                    or not isinstance(turn.get("choice"), (int, type(None))) or isinstance(turn.get("choice"), bool):
+                raise ScenarioError(f"会话记录第 {number} 轮的格式不对")
             if turn.get("hint"):
                 session = session.use_hint()
             if turn.get("choice") is not None:
-                session = session.choose(int(turn["choice"]))
+                session = session.choose(turn["choice"])
             else:
-                session = session.answer(str(turn["reply"]))
+                session = session.answer(turn.get("reply", ""))
         if data.get("hint_pending"):
             session = session.use_hint()
         if data.get("node", session.node) != session.node:

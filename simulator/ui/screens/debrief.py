@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..plain import Plain, notify_plain
 from ..widgets.feedback import citation_lines, highlighted_reply, quoted, score_bar
 from .debrief_view import model_answer, moves, strongest, weakest
 from .play_view import MODE_LABELS
@@ -79,32 +80,32 @@ class DebriefScreen(Screen[None]):
 
         session = self.session
         scenario = session.scenario
-        yield Static(Content(f"总结 · {scenario.title} · {MODE_LABELS.get(session.mode, session.mode)}"),
+        yield Static(Plain(f"总结 · {scenario.title} · {MODE_LABELS.get(session.mode, session.mode)}"),
                      id="debrief-status")
         with VerticalScroll(id="report"):
             ending = session.ending
             if ending is not None:
-                lines = [Content.assemble(("结局：", "bold"), (ending.title, "bold"),
+                lines = [Plain.assemble(("结局：", "bold"), (ending.title, "bold"),
                                           f"（{ENDING_LABELS[ending.kind]}）")]
                 if ending.summary:
-                    lines.append(Content(ending.summary))
+                    lines.append(Plain(ending.summary))
                 if session.current.say:
-                    lines.append(Content.assemble((f"{scenario.persona.name}：", "bold"), self._closing_line()))
-                card = Static(Content("\n").join(lines), id="ending", classes="card")
+                    lines.append(Plain.assemble((f"{scenario.persona.name}：", "bold"), self._closing_line()))
+                card = Static(Plain("\n").join(lines), id="ending", classes="card")
                 card.set_class(ending.kind in GOOD_ENDINGS, "-good")
                 yield card
             yield Static(self._score_text(), id="scores", classes="card")
             yield Static("逐轮回顾：你的回复与示范回答", classes="section-title")
             for result in session.history:
-                head = Content.assemble(f"第 {result.turn} 轮  ", (f"{scenario.persona.name}：", "bold"),
+                head = Plain.assemble(f"第 {result.turn} 轮  ", (f"{scenario.persona.name}：", "bold"),
                                         result.prompt)
                 yield Static(head, classes="turn-head")
                 with Horizontal(classes="pair"):
-                    mine = Content.assemble(("你的回复", "bold"), f"  {result.score.total} 分",
+                    mine = Plain.assemble(("你的回复", "bold"), f"  {result.score.total} 分",
                                             ("（用了提示）" if result.hint_used else "", "$text-muted"),
                                             "\n", highlighted_reply(result.reply, result.score))
                     yield Static(mine, classes="mine")
-                    yield Static(Content.assemble(("示范回答", "bold $text-success"), "\n",
+                    yield Static(Plain.assemble(("示范回答", "bold $text-success"), "\n",
                                                   model_answer(session, result)), classes="model")
             yield Static("做得好", classes="section-title")
             yield Static(self._strong_text(), id="strong", classes="card")
@@ -127,52 +128,52 @@ class DebriefScreen(Screen[None]):
         session = self.session
         total = session.total()
         shown = str(total) if total is not None else "—"
-        lines = [Content.assemble(("本次总分 ", "bold"), (shown, "bold $text-accent")),
-                 Content.styled(session.score().explanation, "$text-muted")]
+        lines = [Plain.assemble(("本次总分 ", "bold"), (shown, "bold $text-accent")),
+                 Plain.styled(session.score().explanation, "$text-muted")]
         labels = {k: d.label for k, d in session.rubric.dimensions.items()}
         lines += [score_bar(labels[k], v, width=20, missing="这次未考察")
                   for k, v in session.dimension_scores().items()]
-        return Content("\n").join(lines)
+        return Plain("\n").join(lines)
 
     def _strong_text(self) -> Content:
         found = strongest(self.session)
         if not found:
-            return Content.styled("这次没有做到任何加分项。先从倾听开始：回应情绪、请对方慢慢说。", "$text-muted")
-        return Content("\n").join(
-            Content.assemble((f"✓{t.label}", "bold $text-success"), f"×{t.fired}：", quoted(tuple(t.words[:3])))
+            return Plain.styled("这次没有做到任何加分项。先从倾听开始：回应情绪、请对方慢慢说。", "$text-muted")
+        return Plain("\n").join(
+            Plain.assemble((f"✓{t.label}", "bold $text-success"), f"×{t.fired}：", quoted(tuple(t.words[:3])))
             for t in found)
 
     def _weak_text(self) -> Content:
         found = weakest(self.session)
         if not found:
-            return Content.styled("没有扣分项，也没有漏掉本轮期望的要点。", "$text-muted")
+            return Plain.styled("没有扣分项，也没有漏掉本轮期望的要点。", "$text-muted")
         lines: list[Content] = []
         for tally in found:
             if tally.kind == "fault":
-                lines.append(Content.assemble((f"✗{tally.label}", "bold $text-error"), f"×{tally.fired}：",
+                lines.append(Plain.assemble((f"✗{tally.label}", "bold $text-error"), f"×{tally.fired}：",
                                               quoted(tuple(tally.words[:3]))))
             else:
-                lines.append(Content.assemble((f"○{tally.label}", "bold $text-warning"), f"：漏了 {tally.missed} 次"))
+                lines.append(Plain.assemble((f"○{tally.label}", "bold $text-warning"), f"：漏了 {tally.missed} 次"))
             if tally.message:
-                lines.append(Content.assemble("  ", tally.message))
+                lines.append(Plain.assemble("  ", tally.message))
             if tally.example:
-                lines.append(Content.assemble(("  示范：", "bold"), tally.example))
+                lines.append(Plain.assemble(("  示范：", "bold"), tally.example))
             if tally.source_ref:
-                lines.append(Content.styled(f"  依据：{tally.source_ref}", "$text-muted"))
+                lines.append(Plain.styled(f"  依据：{tally.source_ref}", "$text-muted"))
             lines += citation_lines(tuple(tally.citations[:2]))
-        return Content("\n").join(lines)
+        return Plain("\n").join(lines)
 
     def _moves_text(self) -> Content:
         found = moves(self.session)
         if not found:
-            return Content.styled("来访人的状态没有变化。", "$text-muted")
-        lines = [Content.assemble((f"第 {m.turn} 轮  ", "bold"), m.reason,
+            return Plain.styled("来访人的状态没有变化。", "$text-muted")
+        lines = [Plain.assemble((f"第 {m.turn} 轮  ", "bold"), m.reason,
                                   ("" if isinstance(m.after, bool) else f"（{m.before} → {m.after}）", "$text-muted"))
                  for m in found]
         state = self.session.scenario.state
         final = "，".join(f"{state[k].label} {v}" for k, v in self.session.state if state[k].type == "int")
-        lines.append(Content.assemble(("最终：", "bold"), final))
-        return Content("\n").join(lines)
+        lines.append(Plain.assemble(("最终：", "bold"), final))
+        return Plain("\n").join(lines)
 
     def action_again(self) -> None:
         self.post_message(self.PlayAgain(self.session))
@@ -192,10 +193,10 @@ class DebriefScreen(Screen[None]):
                 record = self.records.record(self.record_id)
             done = export_session(record or self.session, self.trainee, self.reports_dir, self.clock())
         except Exception as error:  # a full disk or an unwritable directory: say so, keep the debrief
-            app.call_from_thread(self.notify, f"报告导出失败：{error}", title="导出报告", severity="error",
-                                 markup=False, timeout=8)
+            app.call_from_thread(notify_plain, self, f"报告导出失败：{error}", title="导出报告", severity="error",
+                                 timeout=8)
             return
         lines = [f"{done.fallback}，已改存到当前目录。"] if done.fallback else []
         lines += ["报告已保存：", *(str(path) for path in done.paths)]
-        app.call_from_thread(self.notify, "\n".join(lines), title="导出报告", markup=False,
+        app.call_from_thread(notify_plain, self, "\n".join(lines), title="导出报告",
                              severity="warning" if done.fallback else "information", timeout=10)

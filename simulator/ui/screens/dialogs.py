@@ -7,11 +7,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ...engine.content.controls import MAX_NAME_CHARS, name_problem
+from ..plain import Plain, notify_plain
 from ..profile import Person
 
 MODE_NAMES = {"practice": "练习", "exam": "考试", "choice": "初学"}
@@ -51,12 +52,12 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(Content(self.question), classes="title")
+            yield Label(Plain(self.question), classes="title")
             if self.detail:
-                yield Static(Content(self.detail))
+                yield Static(Plain(self.detail))
             with Horizontal(classes="buttons"):
-                yield Button(Content(f"{self.no}(n)"), id="no")
-                yield Button(Content(f"{self.yes}(y)"), id="yes", variant="error")
+                yield Button(Plain(f"{self.no}(n)"), id="no")
+                yield Button(Plain(f"{self.yes}(y)"), id="yes", variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -98,7 +99,7 @@ class RewindDialog(ModalScreen["int | None"]):
             options = []
             for choice in self.turns:
                 score = "" if choice.total is None else f"  {choice.total} 分"
-                prompt = Content.assemble((f"第 {choice.turn} 轮", "bold"), score, "\n",
+                prompt = Plain.assemble((f"第 {choice.turn} 轮", "bold"), score, "\n",
                                           f"{self.persona}：", choice.prompt, "\n", "你：", choice.reply)
                 options.append(Option(prompt, id=f"turn-{choice.turn}"))
             yield OptionList(*options)
@@ -142,10 +143,10 @@ class TraineeDialog(ModalScreen["Person | None"]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label("谁在练习？", classes="title")
-            yield Input(self.current, placeholder="输入姓名后按 Enter", id="name")
+            yield Input(self.current, placeholder="输入姓名后按 Enter", id="name", max_length=MAX_NAME_CHARS)
             others = [p for p in self.recent if p.name != self.current]
             if others:
-                yield OptionList(*(Option(Content(f"{p.name}{'（教员）' if p.instructor else ''}"), id=f"person-{i}")
+                yield OptionList(*(Option(Plain(f"{p.name}{'（教员）' if p.instructor else ''}"), id=f"person-{i}")
                                    for i, p in enumerate(others)), id="recent")
             yield Tick("教员：演练记为试玩，不计入学员的历史、统计与导出", self.instructor, id="instructor")
             yield Static("姓名会记住，下次启动仍是这个人；Tab 在姓名、最近用过的人和教员选项之间切换。",
@@ -153,11 +154,11 @@ class TraineeDialog(ModalScreen["Person | None"]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        name = event.value.strip()
-        if name:
-            self.dismiss(Person(name, self.query_one("#instructor", Checkbox).value))
+        problem = name_problem(event.value)
+        if problem is None:
+            self.dismiss(Person(event.value.strip(), self.query_one("#instructor", Checkbox).value))
         else:
-            self.notify("姓名不能为空", severity="warning")
+            notify_plain(self, problem, severity="warning")
 
     @on(OptionList.OptionSelected, "#recent")
     def _picked(self, event: OptionList.OptionSelected) -> None:
@@ -193,11 +194,11 @@ class ResumeDialog(ModalScreen["str | None"]):
         if self.saved_mode != self.chosen_mode:
             detail += f"\n这次演练是{was}模式，继续也只能以{was}模式进行；重新开始则是{chosen}模式。"
         with Vertical():
-            yield Label(Content(f"「{self.title_text}」有一次未完成的{was}模式演练"), classes="title")
-            yield Static(Content(detail))
+            yield Label(Plain(f"「{self.title_text}」有一次未完成的{was}模式演练"), classes="title")
+            yield Static(Plain(detail))
             with Horizontal(classes="buttons"):
-                yield Button(Content(f"重新开始{chosen}(r)"), id="new")
-                yield Button(Content(f"继续{was}(c)"), id="resume", variant="primary")
+                yield Button(Plain(f"重新开始{chosen}(r)"), id="new")
+                yield Button(Plain(f"继续{was}(c)"), id="resume", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()

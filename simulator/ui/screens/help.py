@@ -8,6 +8,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
+from ..plain import Plain
 from ..widgets.feedback import pad
 from ..widgets.mode_switch import ModeSwitch
 from ..widgets.reply_input import ReplyInput
@@ -66,11 +67,11 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help"):
             yield Static("按键说明", classes="group")
             for title, bindings in groups:
-                yield Static(Content(title), classes="group")
+                yield Static(Plain(title), classes="group")
                 yield Static(self._table(bindings))
             yield Static("说明", classes="group")
             # No space after the bullet: Textual wraps at spaces and would strand it on its own line.
-            yield Static(Content("\n").join(Content(f"•{note}") for note in NOTES))
+            yield Static(Plain("\n").join(Plain(f"•{note}") for note in NOTES))
         yield Footer()
 
     def _table(self, bindings: list) -> Content:
@@ -79,9 +80,9 @@ class HelpScreen(ModalScreen[None]):
             if not isinstance(binding, Binding) or binding.system:
                 continue
             keys = binding.key_display or " / ".join(key_name(k) for k in binding.key.split(","))
-            lines.append(Content.assemble((pad(keys, 14), "bold $text-accent"), (pad(binding.description, 10), "bold"),
+            lines.append(Plain.assemble((pad(keys, 14), "bold $text-accent"), (pad(binding.description, 10), "bold"),
                                           (binding.tooltip, "$text-muted")))
-        return Content("\n").join(lines)
+        return Plain("\n").join(lines)
 
     def action_close(self) -> None:
         self.dismiss(None)

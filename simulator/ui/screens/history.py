@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from ..plain import Plain, notify_plain, plain_text
 from ..records import Records
 
 ENDING_NAMES = {"resolved": "问题化解", "referred": "引导至正确渠道", "dissatisfied": "不满离开",
@@ -38,7 +38,7 @@ def trend_chart(values: list[int]) -> Content:
         level = min(len(BLOCKS) - 1, max(0, value) * len(BLOCKS) // 101)
         style = "$text-success" if value >= 80 else "$text-warning" if value >= 50 else "$text-error"
         parts.append((BLOCKS[level] * 2, style))  # two cells per session: visible, and square-ish
-    return Content.assemble(*parts)
+    return Plain.assemble(*parts)
 
 
 def trend_series(summaries: list[Any]) -> list[tuple[str, str, list[int]]]:
@@ -74,18 +74,18 @@ class Trends(Vertical):
         if not self.sessions:
             return
         last = self.sessions[0]
-        yield Static(Content(f"趋势：{last.trainee} · {last.scenario_title}（{len(self.sessions)} 次，"
+        yield Static(Plain(f"趋势：{last.trainee} · {last.scenario_title}（{len(self.sessions)} 次，"
                              "只比较同一学员在同一场景的演练）"), classes="trend-title")
         for dim_id, label, values in trend_series(list(self.sessions)):
             if not values:
                 continue
             with Horizontal(classes="trend"):
-                yield Static(Content(label), classes="trend-label")
+                yield Static(Plain(label), classes="trend-label")
                 # The newest sessions, as many as fit in the chart's 40 cells.
                 yield Static(trend_chart(values[-20:]), id=f"trend-{dim_id}", classes="trend-chart")
                 change = values[-1] - values[-2] if len(values) > 1 else 0
                 arrow = f" {'↑' if change > 0 else '↓'}{abs(change)}" if change else ""
-                yield Static(Content(f"最近 {values[-1]}{arrow}"), classes="trend-value")
+                yield Static(Plain(f"最近 {values[-1]}{arrow}"), classes="trend-value")
 
 
 class HistoryScreen(Screen[None]):
@@ -118,14 +118,14 @@ class HistoryScreen(Screen[None]):
         try:
             return list(self.records.history(None if self.everyone else self.trainee, self.trials))
         except Exception as error:
-            self.notify(f"记录无法读取：{error}", severity="error", markup=False)
+            notify_plain(self, f"记录无法读取：{error}", severity="error")
             return []
 
     def compose(self) -> ComposeResult:
         summaries = self.summaries = self._summaries()
         who = "全部学员" if self.everyone else f"学员 {self.trainee}"
         trials = "（含教员试玩与编写预览）" if self.trials else ""
-        yield Static(Content(f"历史记录 · {who}{trials} · 共 {len(summaries)} 次"), id="history-status")
+        yield Static(Plain(f"历史记录 · {who}{trials} · 共 {len(summaries)} 次"), id="history-status")
         if not summaries:
             yield Static("还没有演练记录。完成一次演练后，这里会显示各维度的变化趋势。", id="no-history")
             yield Footer()
@@ -149,7 +149,7 @@ class HistoryScreen(Screen[None]):
                 dims.setdefault(dim_id, label)
         columns = ["时间", *(["学员"] if self.everyone else []), "场景", "模式", "结局", "总分", *dims.values()]
         for column in columns:
-            table.add_column(Text(column))
+            table.add_column(plain_text(column))
         for summary in summaries:
             scores = {d: s for d, _, s in summary.dimensions}
             open_status = "已放弃" if summary.status == "abandoned" else "未完成"
@@ -163,7 +163,7 @@ class HistoryScreen(Screen[None]):
                    "—" if summary.total is None else str(summary.total),
                    *("—" if scores.get(d) is None else str(scores[d]) for d in dims)]
             # rich Text, not str: DataTable parses str cells as markup, and titles are authored.
-            table.add_row(*(Text(cell) for cell in row), key=str(summary.id))
+            table.add_row(*(plain_text(cell) for cell in row), key=str(summary.id))
         return table
 
     def action_toggle_everyone(self) -> None:

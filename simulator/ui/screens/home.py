@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from ..library import ScenarioEntry, difficulty_stars
 from ..messages import OpenScenario
+from ..plain import Plain, notify_plain
 from ..widgets.mode_switch import ModeSwitch
 
 MODE_NOTES = {
@@ -42,7 +43,7 @@ def entry_row(entry: ScenarioEntry, best: int | None, unfinished: bool = False) 
     else:
         score, style = "未练习", "dim"
     padding = " " * max(1, 8 - cell_len(score))
-    return Content.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ", (score, style), padding,
+    return Plain.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ", (score, style), padding,
                             entry.title)  # authored: plain text, never markup
 
 
@@ -137,13 +138,13 @@ class HomeScreen(Screen[None]):
 
     def _update_mode(self) -> None:
         self.query_one(ModeSwitch).mode = self.mode
-        self.query_one("#mode-note", Static).update(Content(MODE_NOTES[self.mode]))
+        self.query_one("#mode-note", Static).update(Plain(MODE_NOTES[self.mode]))
 
     def _update_brand(self) -> None:
         role = "教员" if self.instructor else "学员"
         who = f"{role}：{self.trainee or '…'}"
         trial = ("（演练记为试玩）", "$text-warning") if self.instructor else ""
-        self.query_one("#brand", Static).update(Content.assemble(("接访演练", "bold"), "  ", who, trial,
+        self.query_one("#brand", Static).update(Plain.assemble(("接访演练", "bold"), "  ", who, trial,
                                                                  ("  t 更换  ctrl+p 搜索场景", "$text-muted")))
 
     def _fill(self) -> None:
@@ -159,7 +160,7 @@ class HomeScreen(Screen[None]):
         entries = sorted(self.entries, key=lambda e: (e.category, e.difficulty, e.title))
         for category, group in groupby(entries, key=lambda e: e.category):
             members = list(group)
-            option_list.add_option(Option(Content(f"{category}（{len(members)}）"), disabled=True))
+            option_list.add_option(Option(Plain(f"{category}（{len(members)}）"), disabled=True))
             option_list.add_options(Option(entry_row(e, self.best.get(e.id), e.id in self.unfinished), id=e.ref)
                                     for e in members)
         try:
@@ -192,25 +193,25 @@ class HomeScreen(Screen[None]):
             return
         best = self.best.get(entry.id)
         lines = [
-            Content.styled(entry.title, "bold"),
-            Content.assemble(entry.category, "  ", (difficulty_stars(entry.difficulty), "$text-warning")),
-            Content(""),
+            Plain.styled(entry.title, "bold"),
+            Plain.assemble(entry.category, "  ", (difficulty_stars(entry.difficulty), "$text-warning")),
+            Plain(""),
         ]
         if entry.problem:
-            lines += [Content.styled("该场景无法加载：", "bold $text-error"), Content(entry.problem)]
+            lines += [Plain.styled("该场景无法加载：", "bold $text-error"), Plain(entry.problem)]
         else:
             if entry.persona:
-                lines.append(Content.assemble(("来访人：", "bold"), entry.persona))
+                lines.append(Plain.assemble(("来访人：", "bold"), entry.persona))
             if entry.background:
-                lines.append(Content(entry.background))
+                lines.append(Plain(entry.background))
             if entry.summary:
-                lines += [Content(""), Content.assemble(("训练要点：", "bold"), entry.summary)]
-            lines += [Content(""), Content.assemble(("最佳成绩：", "bold"), str(best) if best is not None else "尚无")]
+                lines += [Plain(""), Plain.assemble(("训练要点：", "bold"), entry.summary)]
+            lines += [Plain(""), Plain.assemble(("最佳成绩：", "bold"), str(best) if best is not None else "尚无")]
             mode = self.unfinished.get(entry.id)
             if mode is not None:
                 what = f"有一次{MODE_NAMES.get(mode, mode)}模式的演练没有做完，开始时可以接着做"
-                lines.append(Content.assemble(("未完成：", "bold $text-warning"), what))
-        detail.update(Content("\n").join(lines))
+                lines.append(Plain.assemble(("未完成：", "bold $text-warning"), what))
+        detail.update(Plain("\n").join(lines))
 
     # ------------------------------------------------------------ messages up
 
@@ -227,7 +228,7 @@ class HomeScreen(Screen[None]):
 
     def _start(self, entry: ScenarioEntry) -> None:
         if entry.problem:
-            self.notify(f"该场景无法加载：{entry.problem}", severity="error", markup=False)
+            notify_plain(self, f"该场景无法加载：{entry.problem}", severity="error")
             return
         self.post_message(OpenScenario(entry, self.mode))
 

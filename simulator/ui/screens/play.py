@@ -23,10 +23,10 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import Button, Footer, Static
 
+from ..plain import Plain, notify_plain
 from ..records import SessionRecorder
 from ..widgets.author_tools import AuthorTools
 from ..widgets.choices import ChoiceList
@@ -149,7 +149,7 @@ class PlayScreen(WatchedPlay):
                 yield Transcript(id="transcript")
                 yield AuthorTools(self.session, self._preview, id="preview")
             with Vertical(id="side"):
-                yield Static(Content(persona_brief(scenario.persona)), id="persona")
+                yield Static(Plain(persona_brief(scenario.persona)), id="persona")
                 yield MeterPanel(readings(self.session), id="meters")
                 if self.mode == "exam":
                     yield Static("考试模式：不提示、不回退，全部反馈在结束后的总结里。", id="exam-note")
@@ -188,7 +188,7 @@ class PlayScreen(WatchedPlay):
         # (The record keeper locks itself: writing from this worker thread is safe.)
         warning = self.recorder.save(new) if kind not in ("start", "reload") else ""
         if warning:
-            self.app.call_from_thread(self.notify, Content(warning), severity="warning")
+            self.app.call_from_thread(notify_plain, self, warning, severity="warning")
         self.post_message(self.Advanced(new, prompt, kind, replaced, note))
 
     def _step(self, step: Step, kind: str, replaced: TurnResult | None = None) -> None:
@@ -219,7 +219,7 @@ class PlayScreen(WatchedPlay):
             if message.kind == "rewind":
                 self.replaced = message.replaced
                 panel.result, panel.hint, panel.note = None, None, ""
-                self.notify(f"已回到第 {self.session.turn} 轮，请重新回答。")
+                notify_plain(self, f"已回到第 {self.session.turn} 轮，请重新回答。")
             elif answered and last is not None:
                 panel.hint = None
                 panel.replaced = self.replaced if self.replaced and self.replaced.turn == last.turn else None
@@ -243,10 +243,9 @@ class PlayScreen(WatchedPlay):
             reply.text = self._sent + ("\n" + typed if typed.strip() else "")
             reply.move_cursor(reply.document.end)
             self._sent = ""
-            self.notify(f"{message.text}。回复已放回输入框，改短后再发送。", severity="error", timeout=8,
-                        markup=False)
+            notify_plain(self, f"{message.text}。回复已放回输入框，改短后再发送。", severity="error", timeout=8)
         else:
-            self.notify(message.text, severity="error", timeout=6, markup=False)
+            notify_plain(self, message.text, severity="error", timeout=6)
         self._update_inputs()
         self._next_reload()
 
@@ -266,7 +265,7 @@ class PlayScreen(WatchedPlay):
         pane = self._focused_pane()
         if pane:
             parts.append((f"  ▶ 正在翻看{pane}：↑↓ 滚动，直接打字或 Enter 回到回复框", "bold $text-warning"))
-        self.query_one("#status", Static).update(Content.assemble(*parts))
+        self.query_one("#status", Static).update(Plain.assemble(*parts))
 
     def _focused_pane(self) -> str:
         """The pane holding the focus while the reply box waits for text ("" when the box has it)."""

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.content import Content
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Static
 
+from ..plain import Plain, notify_plain
 from ..widgets.diagnostics import DiagnosticsPanel
 from ..widgets.feedback import FeedbackPanel
 from ..widgets.meters import MeterPanel
@@ -78,7 +78,7 @@ class WatchedPlay(Screen[None]):
     def _after_reload(self, note: str, dropped: int) -> None:
         """Everything the new content may have changed besides the transcript."""
         session = self.session
-        self.query_one("#persona", Static).update(Content(persona_brief(session.scenario.persona)))
+        self.query_one("#persona", Static).update(Plain(persona_brief(session.scenario.persona)))
         last = session.last
         self.query_one(MeterPanel).reset(readings(session, last.changes if last else ()), reasons=self.mode != "exam")
         if self.mode != "exam":
@@ -88,5 +88,5 @@ class WatchedPlay(Screen[None]):
             panel.hint = hint_for(session) if panel.hint is not None and not session.finished else None
             panel.note = self._option_note(last) if last else ""
             panel.result = last
-        self.notify(note, title="重新加载", severity="warning" if dropped else "information",
-                    timeout=10 if dropped else 3, markup=False)
+        notify_plain(self, note, title="重新加载", severity="warning" if dropped else "information",
+                     timeout=10 if dropped else 3)

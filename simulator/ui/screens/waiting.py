@@ -8,10 +8,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..plain import Plain
 from ..widgets.diagnostics import DiagnosticsPanel
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ class WaitingScreen(Screen[Playable]):
         self._ready: Playable | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content(f"等待场景可用 · {self.path}"), id="waiting-status")
+        yield Static(Plain(f"等待场景可用 · {self.path}"), id="waiting-status")
         yield Static("场景文件还不能演练。修正下面的错误并保存，演练会自动开始；ctrl+q 退出。", id="waiting-note")
         panel = DiagnosticsPanel(id="problems")
         panel.set_reactive(DiagnosticsPanel.title, "内容有误，暂时无法开始")

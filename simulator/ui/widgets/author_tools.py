@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ..plain import Plain
 from .preview import preview_content
 
 if TYPE_CHECKING:
@@ -84,4 +84,4 @@ class AuthorTools(VerticalScroll):
         from .preview_view import preview_of
 
         text = self.query_one("#preview-text", Static)
-        text.update(preview_content(preview_of(self.session)) if self.session is not None else Content(""))
+        text.update(preview_content(preview_of(self.session)) if self.session is not None else Plain(""))

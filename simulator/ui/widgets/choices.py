@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual import on
-from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from ..plain import Plain
 
 if TYPE_CHECKING:
     from ...engine.content.model import Option as ReplyOption
@@ -41,7 +42,7 @@ class ChoiceList(OptionList):
         self._shown = tuple(index for index, _ in shown)
         self.clear_options()
         # Authored text goes in as Content: plain text, never markup.
-        self.add_options([Option(Content(f"{place}. {option.text}"), id=f"option-{index}")
+        self.add_options([Option(Plain(f"{place}. {option.text}"), id=f"option-{index}")
                           for place, (index, option) in enumerate(shown, 1)])
         self.highlighted = 0
         self.border_title = f"按数字键 1–{len(shown)} 选择回复，或用 ↑↓ 移到一项后按 Enter"

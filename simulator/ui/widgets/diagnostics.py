@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
+
+from ..plain import Plain
 
 
 class DiagnosticsPanel(VerticalScroll):
@@ -45,7 +46,7 @@ class DiagnosticsPanel(VerticalScroll):
         self._show(self.problems)
 
     def watch_title(self, title: str) -> None:
-        self.border_title = Content(title)
+        self.border_title = Plain(title)
 
     def watch_problems(self, problems: tuple[str, ...]) -> None:
         if self.is_mounted:
@@ -53,7 +54,7 @@ class DiagnosticsPanel(VerticalScroll):
 
     def _show(self, problems: tuple[str, ...]) -> None:
         self.set_class(not problems, "-empty")
-        count = Content.styled(f"共 {len(problems)} 处错误", "bold")
-        lines = Content("\n").join([count, *(Content(line) for line in problems)])
+        count = Plain.styled(f"共 {len(problems)} 处错误", "bold")
+        lines = Plain("\n").join([count, *(Plain(line) for line in problems)])
         self.query_one("#problem-lines", Static).update(lines)
         self.scroll_home(animate=False)

@@ -15,6 +15,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ..plain import Plain
+
 if TYPE_CHECKING:
     from ...engine.play.scoring import CriterionResult, TurnScore
     from ...engine.play.session import TurnResult
@@ -27,7 +29,7 @@ FLAG_STYLE = "bold reverse $text-error"
 
 def highlighted_reply(reply: str, score: TurnScore) -> Content:
     """The reply as typed, with credited words underlined and faulted words reversed."""
-    content = Content(reply)
+    content: Content = Plain(reply)
     for result in score.hits:
         for evidence in result.evidence:
             content = content.stylize(HIT_STYLE, evidence.start, evidence.end)
@@ -42,10 +44,10 @@ def score_bar(label: str, score: int | None, width: int = 10, missing: str = "�
               note: str = "") -> Content:
     """「倾听 ██████░░░░  60」 (and a `note`), or a dash saying why (`missing`) when there is no score."""
     if score is None:
-        return Content.assemble((f"{label} ", "bold"), (f"—（{missing}）", "$text-muted"))
+        return Plain.assemble((f"{label} ", "bold"), (f"—（{missing}）", "$text-muted"))
     filled = round(width * score / 100)
     style = "$text-success" if score >= 80 else "$text-warning" if score >= 50 else "$text-error"
-    return Content.assemble((f"{label} ", "bold"), ("█" * filled, style), ("░" * (width - filled), "$text-muted"),
+    return Plain.assemble((f"{label} ", "bold"), ("█" * filled, style), ("░" * (width - filled), "$text-muted"),
                             f" {score:>3}", (f"（{note}）" if note else "", "$text-muted"))
 
 
@@ -82,18 +84,18 @@ def criterion_lines(result: CriterionResult, capped: bool = False, uncounted: bo
         mark, style = "○", "bold $text-warning"
     words = quoted(tuple(e.text for e in result.evidence))
     # No spaces inside the heading: Textual wraps at spaces and would strand the mark on its own line.
-    lines = [Content.assemble((f"{mark}{result.label}", style), f"：{words}" if words else "",
+    lines = [Plain.assemble((f"{mark}{result.label}", style), f"：{words}" if words else "",
                               (DECIDED_BY.get(result.by, "") if result.fired else "", "$text-muted"),
                               ("（本轮不计分）" if uncounted else "", "$text-muted"))]
     message = result.message + ("（本轮总分因此封顶）" if capped else "")
     if message:
-        lines.append(Content.assemble("  ", message))
+        lines.append(Plain.assemble("  ", message))
     if not result.fired and result.example:
-        lines.append(Content.assemble(("  示范：", "bold"), result.example))
+        lines.append(Plain.assemble(("  示范：", "bold"), result.example))
     if result.source_ref:
-        lines.append(Content.assemble(("  依据：", "$text-muted"), (result.source_ref, "$text-muted")))
+        lines.append(Plain.assemble(("  依据：", "$text-muted"), (result.source_ref, "$text-muted")))
     if result.source_quote:
-        lines.append(Content.assemble("  ", (f"「{result.source_quote}」", "italic $text-muted")))
+        lines.append(Plain.assemble("  ", (f"「{result.source_quote}」", "italic $text-muted")))
     lines += citation_lines(tuple((c.ref, c.quote) for c in result.citations))
     return lines
 
@@ -102,9 +104,9 @@ def citation_lines(citations: tuple[tuple[str, str], ...]) -> list[Content]:
     """The articles the scenario cites for this feedback: 「法条：《…》第X条」 and the words it rests on."""
     lines: list[Content] = []
     for ref, quote in citations:
-        lines.append(Content.assemble(("  法条：", "bold $text-accent"), ref))
+        lines.append(Plain.assemble(("  法条：", "bold $text-accent"), ref))
         if quote:
-            lines.append(Content.assemble("  ", (f"「{quote}」", "italic")))
+            lines.append(Plain.assemble("  ", (f"「{quote}」", "italic")))
     return lines
 
 
@@ -112,30 +114,30 @@ def turn_feedback(result: TurnResult, note: str = "") -> Content:
     """The whole feedback for one answered turn."""
     score = result.score
     lines: list[Content] = [
-        Content.assemble((f"第 {result.turn} 轮得分 ", "bold"), (f"{score.total}", "bold $text-accent"),
+        Plain.assemble((f"第 {result.turn} 轮得分 ", "bold"), (f"{score.total}", "bold $text-accent"),
                          ("  已用提示" if result.hint_used else "", "$text-muted")),
     ]
     lines += dimension_bars(score)
-    lines += [Content(""), Content.styled("你的回复：", "bold"), highlighted_reply(result.reply, score)]
+    lines += [Plain(""), Plain.styled("你的回复：", "bold"), highlighted_reply(result.reply, score)]
     findings = [*score.flags, *score.hits, *score.missed]
     if findings:
-        lines.append(Content(""))
+        lines.append(Plain(""))
     uncounted = {d.dimension for d in score.dimensions if not d.examined}
     for finding in findings:
         extra = finding.kind == "credit" and finding.dimension in uncounted
         lines += criterion_lines(finding, capped=finding.criterion == score.capped_by, uncounted=extra)
     if result.changes:
-        lines += [Content(""), Content.styled("来访人的变化：", "bold")]
-        lines += [Content.assemble("  ", change.reason) for change in result.changes]
+        lines += [Plain(""), Plain.styled("来访人的变化：", "bold")]
+        lines += [Plain.assemble("  ", change.reason) for change in result.changes]
     if note:
-        lines += [Content(""), Content.assemble(("选项讲解：", "bold"), note)]
-    return Content("\n").join(lines)
+        lines += [Plain(""), Plain.assemble(("选项讲解：", "bold"), note)]
+    return Plain("\n").join(lines)
 
 
 def comparison(before: TurnResult, after: TurnResult) -> Content:
     """The replaced reply and the new one, scored side by side."""
-    lines = [Content.styled(f"第 {after.turn} 轮：上次与这次", "bold"),
-             Content.assemble((pad("维度", 8), "bold"), (pad("上次", 6), "bold"), (pad("这次", 6), "bold"),
+    lines = [Plain.styled(f"第 {after.turn} 轮：上次与这次", "bold"),
+             Plain.assemble((pad("维度", 8), "bold"), (pad("上次", 6), "bold"), (pad("这次", 6), "bold"),
                               ("变化", "bold"))]
     rows: list[tuple[str, int | None, int | None]] = [("总分", before.score.total, after.score.total)]
     old = {d.dimension: d for d in before.score.dimensions}
@@ -145,11 +147,11 @@ def comparison(before: TurnResult, after: TurnResult) -> Content:
         change = "" if was is None or now is None else f"{now - was:+d}"
         style = "$text-success" if change.startswith("+") and change != "+0" else (
             "$text-error" if change.startswith("-") else "")
-        lines.append(Content.assemble(pad(label, 8), pad("—" if was is None else str(was), 6),
+        lines.append(Plain.assemble(pad(label, 8), pad("—" if was is None else str(was), 6),
                                       pad("—" if now is None else str(now), 6), (change, style)))
-    lines += [Content.assemble(("上次：", "bold $text-muted"), highlighted_reply(before.reply, before.score)),
-              Content.assemble(("这次：", "bold"), highlighted_reply(after.reply, after.score))]
-    return Content("\n").join(lines)
+    lines += [Plain.assemble(("上次：", "bold $text-muted"), highlighted_reply(before.reply, before.score)),
+              Plain.assemble(("这次：", "bold"), highlighted_reply(after.reply, after.score))]
+    return Plain("\n").join(lines)
 
 
 @dataclass(frozen=True)
@@ -163,16 +165,16 @@ class Hint:
 
 
 def hint_content(hint: Hint) -> Content:
-    lines = [Content.styled(f"第 {hint.turn} 轮提示", "bold $text-warning")]
+    lines = [Plain.styled(f"第 {hint.turn} 轮提示", "bold $text-warning")]
     if hint.cue:
-        lines.append(Content.assemble(("要点：", "bold"), hint.cue))
+        lines.append(Plain.assemble(("要点：", "bold"), hint.cue))
     if hint.hint:
-        lines.append(Content.assemble(("提示：", "bold"), hint.hint))
+        lines.append(Plain.assemble(("提示：", "bold"), hint.hint))
     if hint.expected:
-        lines.append(Content.styled("本轮期望：", "bold"))
+        lines.append(Plain.styled("本轮期望：", "bold"))
         for label, example in hint.expected:
-            lines.append(Content.assemble(f"•{label}", ("：" + example if example else "", "$text-muted")))
-    return Content("\n").join(lines)
+            lines.append(Plain.assemble(f"•{label}", ("：" + example if example else "", "$text-muted")))
+    return Plain("\n").join(lines)
 
 
 class FeedbackPanel(VerticalScroll):

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ..plain import Plain
+
 # Variables where a rise is bad news; everything else (trust, rapport) rises for the better.
 RISING_IS_BAD = ("anger", "risk", "escalation", "anxiety", "fear", "distress")
 
@@ -73,7 +75,7 @@ class Meter(Widget):
     def render(self) -> Content:
         reading = self.reading
         if reading is None:
-            return Content("")
+            return Plain("")
         width = self.content_size.width or 30
         number = f" {round(self.value):>3}"
         delta = ""
@@ -85,7 +87,7 @@ class Meter(Widget):
         filled = round(bar_width * (self.value - reading.minimum) / span)
         filled = max(0, min(bar_width, filled))
         worse = (reading.delta > 0) == self.rising_is_bad
-        top = Content.assemble(
+        top = Plain.assemble(
             (label, self.get_visual_style("meter--label")), " ",
             ("█" * filled, self.get_visual_style("meter--bar")),
             ("░" * (bar_width - filled), self.get_visual_style("meter--empty")),
@@ -93,8 +95,8 @@ class Meter(Widget):
             (delta, self.get_visual_style("meter--worse" if worse else "meter--better")),
         )
         reason = "；".join(reading.reasons) if self.show_reasons and reading.delta else ""
-        bottom = Content(reason).truncate(width, ellipsis=True).stylize(self.get_visual_style("meter--reason"))
-        return Content("\n").join([top, bottom])
+        bottom = Plain(reason).truncate(width, ellipsis=True).stylize(self.get_visual_style("meter--reason"))
+        return Plain("\n").join([top, bottom])
 
 
 class MeterPanel(Vertical):

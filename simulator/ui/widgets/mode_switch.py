@@ -10,6 +10,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from ..plain import Plain
+
 MODES = ("practice", "exam", "choice")
 MODE_NAMES = {"practice": "练习", "exam": "考试", "choice": "初学"}
 
@@ -54,7 +56,7 @@ class ModeSwitch(Widget, can_focus=True):
             # Our own fixed labels, so markup is safe here; it carries the click action.
             link = Content.from_markup(f"[@click=choose('{mode}')]{mark}{number}{MODE_NAMES[mode]}[/]")
             parts += [link.stylize(style), "  "]
-        return Content.assemble(*parts)
+        return Plain.assemble(*parts)
 
     def action_choose(self, mode: str) -> None:
         self.mode = mode

@@ -10,6 +10,8 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
+from ..plain import Plain
+
 LineKind = Literal["petitioner", "trainee", "ending"]
 
 
@@ -34,7 +36,7 @@ def line_content(line: Line) -> Content:
         parts.append((f"  {line.tag}", "italic"))
     if line.note:
         parts += ["\n", (line.note, "$text-muted")]
-    return Content.assemble(*parts)
+    return Plain.assemble(*parts)
 
 
 class Transcript(VerticalScroll):
