@@ -145,16 +145,24 @@ def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:
         else:
             failures.append(Failure(where, problem))
 
+    excellent = next((t for t in scenario.tests if t.officer == "excellent"), None)
+    excellent_plays_right = False
     for test in scenario.tests:
         played = _play(scenario, scorer, test)
-        outcome(f"path {test.name}", played if isinstance(played, str) else _path_problem(played, test),
-                test.known_failure)
+        problem = played if isinstance(played, str) else _path_problem(played, test)
+        if test is excellent and test.known_failure and problem is None:
+            passed += 1  # its mark may be about the ranking: judged with the ranking below
+            excellent_plays_right = True
+        else:
+            outcome(f"path {test.name}", problem, test.known_failure)
         if test.officer is not None and isinstance(played, Session):
             officers[test.name] = played
-    excellent = next((t for t in scenario.tests if t.officer == "excellent"), None)
-    if excellent is not None:  # the ranking is known to fail only where the excellent playthrough is
+    if excellent is not None:  # the excellent playthrough's mark covers its path and the ranking together
         ranking = _excellent_ranks_first(scenario, officers)
-        outcome("officers", ranking, excellent.known_failure if ranking is not None else "")
+        if ranking is None and excellent.known_failure and not excellent_plays_right:
+            passed += 1  # the ranking holds; the mark is about the path, which still fails
+        else:
+            outcome("officers", ranking, excellent.known_failure)
     return Report(passed, tuple(failures), known=tuple(known))
 
 
