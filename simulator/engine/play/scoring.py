@@ -159,9 +159,13 @@ class CompiledRubric:
         if combination is None:
             return self.checks
 
+        judged: dict[Reply, tuple[Verdict, ...]] = {}  # one judgement per text, shared by every criterion
+
         def verdict_of(position: int) -> Compiled:
             def run(subject: Reply) -> tuple[bool, Spans]:
-                verdict = combined_verdicts(combination, self.checks, subject, normalize(subject.text))[position]
+                if subject not in judged:
+                    judged[subject] = combined_verdicts(combination, self.checks, subject, normalize(subject.text))
+                verdict = judged[subject][position]
                 return verdict.fired, list(verdict.spans)
             return run
         return tuple(verdict_of(i) for i in range(len(self.checks)))
