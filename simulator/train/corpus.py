@@ -13,7 +13,8 @@ says the opposite: only these are labelled). A (reply, criterion) pair that is `
 unlabelled is left out of training and of every figure.
 
 `golden_part(rubric)` turns a rubric's golden replies into a part (g1 for the standard rubric):
-each reply labelled only for the criteria its golden tests name, after the trainer's review.
+each reply labelled only for the criteria its golden tests name (the goldens carry the trainer's
+review against the labelling guide).
 
 Writer passes (parts named w + digits) are the folds of leave-one-pass-out: a new writer is the
 honest stand-in for new wording. Every other part always trains.
@@ -131,22 +132,8 @@ def label(record: Record, members: Sequence[str]) -> int | None:
     return 0
 
 
-# The trainer's review of the standard rubric's goldens against the labelling guide, where the rubric
-# keeps the verdict of its checks because they still decide that criterion in play (see the rubric's
-# `learned` block): g1 carries the trainer's verdict. (reply, criterion) -> shows it.
-REVIEWED: dict[tuple[str, str], bool] = {
-    ("大爷，您先别着急，坐下慢慢说。", "empathy"): False,  # bare comfort is not empathy
-    ("您先别着急，慢慢说。", "empathy"): False,
-    ("大爷您别说这些了，咱们还是说地的事吧。", "interrupt"): False,  # steering back to the point
-    ("您说。", "polite"): True,  # 您 to the petitioner is polite
-    ("您这个不够条件。", "polite"): True,
-    ("您拿好这张回执，上面有编号，可以随时打电话查询进度。", "next_step"): False,  # no time, no way back
-}
-
-
 def golden_labels(rubric: Any) -> dict[str, dict[str, bool]]:
-    """reply -> {criterion: shows it} for every golden reply (criterion goldens, then whole-reply tests),
-    with the trainer's review (`REVIEWED`) applied."""
+    """reply -> {criterion: shows it} for every golden reply (criterion goldens, then whole-reply tests)."""
     expected: dict[str, dict[str, bool]] = {}
     for criterion in rubric.criteria:
         for reply in criterion.golden.fires:
@@ -156,9 +143,6 @@ def golden_labels(rubric: Any) -> dict[str, dict[str, bool]]:
     for test in rubric.tests:
         for criterion_id, verdict in test.expect.items():
             expected.setdefault(test.reply, {})[criterion_id] = verdict == "fires"
-    for (reply, criterion_id), shows in REVIEWED.items():
-        if criterion_id in expected.get(reply, {}):
-            expected[reply][criterion_id] = shows
     return expected
 
 

@@ -134,7 +134,7 @@ def test_the_report_checks_the_manifest_and_measures_every_layer(tmp_path):
 
 
 def test_the_golden_part_is_the_standard_rubrics_goldens_as_reviewed():
-    """g1 teaches the judge the rubric's golden replies (with the trainer's review): edit a golden,
+    """g1 teaches the judge the rubric's golden replies (reviewed against the labelling guide): edit a golden,
     regenerate g1 with simulator.train.corpus.golden_part and run simulator train."""
     from simulator.engine.content.loader import load_file
     from simulator.train.corpus import CRITERIA, golden_labels, load_part_file
@@ -145,4 +145,4 @@ def test_the_golden_part_is_the_standard_rubrics_goldens_as_reviewed():
     wanted = {reply: ({c for c in verdicts if c in CRITERIA}, {c for c, on in verdicts.items() if on and c in CRITERIA})
               for reply, verdicts in golden_labels(rubric).items() if any(c in CRITERIA for c in verdicts)}
     assert stored == wanted, "data/corpus/train/g1_01.yaml differs from the standard rubric's goldens as reviewed"
-    assert stored["您说。"] == ({"empathy", "polite"}, {"polite"})  # the review is in g1, not in the rubric
+    assert stored["您说。"] == ({"empathy", "polite"}, {"polite"})  # 您 to the petitioner is polite (the guide)

@@ -84,6 +84,8 @@ class TurnScore:
     total: int
     capped_by: str | None
     overrun: tuple[str, ...] = ()  # criteria whose check ran out of the reply's time budget (not fired)
+    # every capping fault that fired, also where the cap did not lower an already low total
+    serious: tuple[str, ...] = ()
 
     @property
     def hits(self) -> tuple[CriterionResult, ...]:
@@ -220,7 +222,9 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, 
     if turn is not None:
         results = _with_case_examples(compiled, turn, results)
     dimensions, total, capped_by = turn_total(rubric, results)
-    return TurnScore(reply, results, dimensions, total, capped_by, tuple(overrun))
+    serious = tuple(r.criterion for r in results
+                    if r.fired and r.kind == "fault" and rubric.by_id[r.criterion].cap is not None)
+    return TurnScore(reply, results, dimensions, total, capped_by, tuple(overrun), serious)
 
 
 def _with_case_examples(compiled: CompiledRubric, turn: Turn,

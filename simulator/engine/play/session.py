@@ -39,7 +39,7 @@ def condition_context(scenario: Scenario, values: dict[str, Value], score: TurnS
         return bool(result and result.passed)
 
     return {**values, "passed": passed, "failed": lambda criterion: not passed(criterion),
-            "score": score.dimension, "total": score.total, "serious": score.capped_by is not None,
+            "score": score.dimension, "total": score.total, "serious": bool(score.serious),
             "turn": turn, "persona": scenario.persona.model_dump()}
 
 
