@@ -177,6 +177,8 @@ def _not_json(name: str) -> None:
 
 def _plain_id(value: Any) -> bool:
     """Whether an id can be echoed as valid JSON (1e999 reads as infinity, which JSON cannot write)."""
+    if value is None or type(value) in (str, int, bool):
+        return True
     try:
         json.dumps(value, allow_nan=False)
     except ValueError:
