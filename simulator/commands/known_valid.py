@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 from ..engine.check.validate import check_loaded_rubric
@@ -35,11 +36,14 @@ def load_valid_rubric(path: Path, cache: Path | None) -> Rubric:
 
 
 def _key(path: Path, model: object) -> str | None:
-    files = [path]
+    files: list[Path | str] = [path]
     if isinstance(model, Rubric) and model.learned is not None:
         files.append(model.learned.path(model.learned.weights))
-    engine = Path(__file__).resolve().parent.parent / "engine"
-    files += sorted(engine.rglob("*.py"))
+    # The program: every engine module this process has loaded (the loader's and the validator's
+    # among them), so an edited validator validates again.
+    files += sorted({origin for name, module in list(sys.modules.items()) if name.startswith("simulator.engine")
+                     and (origin := getattr(getattr(module, "__spec__", None), "origin", None))
+                     and origin.endswith(".py")})
     digest = hashlib.sha256()
     try:
         for file in files:
