@@ -21,8 +21,8 @@ Weights file (JSON, format "jiefang-judge/2", written by `simulator train`):
 
 Scoring is one pass: the n-grams are listed once, each distinct one is looked up once, and every
 target's weights for an n-gram are packed into one Python int (target k in its own signed field
-of FIELD bits), so one C-level `sum(map(...))` over the reply's n-grams adds all targets at once,
-exactly.
+of `field` bits), so one C-level `sum(map(mul, ...))` adds all targets at once, exactly. The
+petitioner's line is worked out once per line, not once per reply.
 """
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ from functools import lru_cache
 from itertools import repeat
 from operator import mul
 from pathlib import Path
-from struct import unpack_from
 from typing import Any, NamedTuple
 
 from ..text import Normalized
@@ -43,7 +42,7 @@ from .features import context_grams, reply_grams
 FORMAT = "jiefang-judge/2"
 SERIOUS_MODEL = "any_serious"  # the reply-level model of "shows any capped fault"
 MAX_OCCURRENCES = 1 << 14  # n-gram occurrences per block the packing is exact for (2,000 chars x 4 = 8,000)
-FIELD = 64  # bits per target in a packed int: whole bytes, so a sum's fields are read in one C call
+_UNKNOWN = (0.0, 0)
 CONTEXTS_KEPT = 1024  # petitioner's lines whose block is kept worked out
 
 
@@ -91,18 +90,20 @@ class LearnedModel:
             self.vetoes: dict[str, float] = {c: float(v) for c, v in (data.get("vetoes") or {}).items()}
             self.recommended: dict[str, str] = data.get("recommended") or {}
             self.meta = {key: data.get(key) for key in ("corpus", "seed", "trainer", "tuning")}
-            self.idf2, self.packed, self._per_target = _pack(data["weighted"], data["idf_only"], len(self.targets))
-            self.context_idf2, self.context_packed, _ = _pack(data.get("context_weighted") or {},
-                                                              data.get("context_idf_only") or {}, len(self.targets))
+            largest = max((abs(int(q)) for block in ("weighted", "context_weighted")
+                           for row in (data.get(block) or {}).values() for q in row[2::2]), default=1)
+            self.field = (largest * MAX_OCCURRENCES).bit_length() + 2
+            self.table, self._per_target = _pack(data["weighted"], data["idf_only"], len(self.targets), self.field)
+            self.context_table, _ = _pack(data.get("context_weighted") or {}, data.get("context_idf_only") or {},
+                                          len(self.targets), self.field)
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise WeightsError(f"{source}: 权重文件内容不完整（{type(error).__name__}: {error}）") from None
         if len(self.intercepts) != len(self.targets):
             raise WeightsError(f"{source}: targets 与 intercepts 数目不一致")
         self.index = {t: k for k, t in enumerate(self.targets)}
-        count = len(self.targets)
-        self._half = 1 << (FIELD - 1)
-        self._bias = sum(self._half << (FIELD * k) for k in range(count))  # every field made non-negative
-        self._bytes, self._format = FIELD // 8 * count, f"<{count}Q"
+        self._half, self._mask = 1 << (self.field - 1), (1 << self.field) - 1
+        self._shifts = tuple(self.field * k for k in range(len(self.targets)))
+        self._bias = sum(self._half << shift for shift in self._shifts)  # every field made non-negative
         self._contexts: dict[str, tuple[int, float]] = {}
 
     @property
@@ -114,9 +115,9 @@ class LearnedModel:
         """Every target's probability for a reply (normalised by the caller, shared with the rubric)."""
         text = normalized.text
         grams = reply_grams(text, self.n_min, self.n_max)
-        total, scale = _block_sum(grams, self.idf2, self.packed, self.weight_scale, self.power)
+        total, scale = _block_sum(grams, self.table, self.weight_scale, self.power)
         sums = [q * scale for q in self._unpack(total)]
-        if petitioner and self.context_n_max and self.context_idf2:
+        if petitioner and self.context_n_max and self.context_table:
             extra, context_scale = self._context(petitioner)
             if extra:
                 sums = [a + q * context_scale for a, q in zip(sums, self._unpack(extra))]
@@ -130,8 +131,8 @@ class LearnedModel:
         line (every reply at a node, a whole batch): each line is worked out once."""
         found = self._contexts.get(petitioner)
         if found is None:
-            extra, scale = _block_sum(context_grams(petitioner, self.context_n_max), self.context_idf2,
-                                      self.context_packed, self.weight_scale, self.power)
+            extra, scale = _block_sum(context_grams(petitioner, self.context_n_max), self.context_table,
+                                      self.weight_scale, self.power)
             found = (extra, scale * self.alpha)
             if len(self._contexts) >= CONTEXTS_KEPT:
                 self._contexts.clear()
@@ -139,52 +140,43 @@ class LearnedModel:
         return found
 
     def _unpack(self, total: int) -> list[int]:
-        """Each target's signed field of a packed sum, read as unsigned 64-bit fields in one C call."""
-        half = self._half
-        fields = unpack_from(self._format, (total + self._bias).to_bytes(self._bytes, "little"))
-        return [value - half for value in fields]
+        """Each target's signed field of a packed sum (offset to non-negative, then masked out)."""
+        biased, half, mask = total + self._bias, self._half, self._mask
+        return [((biased >> shift) & mask) - half for shift in self._shifts]
 
     def target_weights(self, target: str) -> dict[str, int]:
         """{reply n-gram: quantised weight} of one target."""
         return self._per_target[self.index[target]]
 
 
-def _pack(weighted: dict[str, list[float]], idf_only: dict[str, float],
-          targets: int) -> tuple[dict[str, float], dict[str, int], list[dict[str, int]]]:
-    """n-gram -> idf squared (for the norm, the whole vocabulary); n-gram -> all its target weights
-    packed into one int (the n-grams that have any); per target, n-gram -> its weight (evidence)."""
-    idf2 = {gram: idf * idf for gram, idf in idf_only.items()}
-    packed: dict[str, int] = {}
+def _pack(weighted: dict[str, list[float]], idf_only: dict[str, float], targets: int,
+          field: int) -> tuple[dict[str, tuple[float, int]], list[dict[str, int]]]:
+    """n-gram -> (idf squared, for the norm; all its target weights packed into one int, 0 if none),
+    over the whole vocabulary; and per target, n-gram -> its weight (for evidence)."""
+    table = {gram: (idf * idf, 0) for gram, idf in idf_only.items()}
     per_target: list[dict[str, int]] = [{} for _ in range(targets)]
-    shifts = [k * FIELD for k in range(targets)]
-    largest = 1
+    shifts = [k * field for k in range(targets)]
     for gram, row in weighted.items():
-        idf2[gram] = row[0] * row[0]
         total = 0
         for at in range(1, len(row), 2):
             k, q = int(row[at]), int(row[at + 1])
             total += q << shifts[k]
             per_target[k][gram] = q
-            largest = max(largest, abs(q))
-        packed[gram] = total
-    if (largest * MAX_OCCURRENCES).bit_length() + 1 > FIELD:
-        raise ValueError(f"a weight of {largest} does not fit a {FIELD}-bit field")
-    return idf2, packed, per_target
+        table[gram] = (row[0] * row[0], total)
+    return table, per_target
 
 
-def _block_sum(grams: list[str], idf2: dict[str, float], packed: dict[str, int], weight_scale: float,
+def _block_sum(grams: list[str], table: dict[str, tuple[float, int]], weight_scale: float,
                power: float) -> tuple[int, float]:
-    """The packed sum of one block's weights times tf, and weight_scale / ||tf * idf|| ** p.
-
-    The packed sum runs over the occurrences (a weight added tf times: exact integers, any order
-    gives the same); the norm's floating-point sum over the distinct n-grams in the order they
-    first occur, the order it has always had, so every probability stays the same to the bit."""
+    """The packed sum of one block's weights times tf, and weight_scale / ||tf * idf|| ** p
+    (one look-up per distinct n-gram; the norm summed in the order the n-grams first occur)."""
     if not grams:
         return 0, 0.0
     counts = Counter(grams)
     tf = counts.values()  # the same order as iterating the keys
-    squares = sum(map(mul, map(mul, tf, tf), map(idf2.get, counts, repeat(0.0))))
-    total = sum(map(packed.get, grams, repeat(0)))
+    idf2, packed = zip(*map(table.get, counts, repeat(_UNKNOWN)))
+    squares = sum(map(mul, map(mul, tf, tf), idf2))
+    total = sum(map(mul, tf, packed))
     return total, (weight_scale / math.sqrt(squares) ** power if squares > 0 else 0.0)
 
 
