@@ -57,7 +57,9 @@ def test_an_edited_rubric_or_new_weights_are_validated_again(rubric_copy, tmp_pa
 
 def test_a_broken_rubric_is_reported_every_time(rubric_copy, tmp_path, validations):
     cache = tmp_path / "validated.json"
-    text = rubric_copy.read_text(encoding="utf-8").replace("    empathy: learned\n", "    no_such_criterion: learned\n")
+    text = rubric_copy.read_text(encoding="utf-8")
+    assert "\n  rules:\n" in text
+    text = text.replace("\n  rules:\n", "\n  rules:\n    no_such_criterion: learned\n", 1)
     rubric_copy.write_text(text, encoding="utf-8")
     for _ in range(2):
         with pytest.raises(ContentError, match="no_such_criterion"):
