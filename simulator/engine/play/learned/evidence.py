@@ -8,18 +8,33 @@ are trimmed. Spans are in the normalised text; the scorer maps them back to the 
 """
 from __future__ import annotations
 
-from itertools import repeat
-from operator import add, mul
+from itertools import compress, repeat
 
 from .model import LearnedModel, Probabilities
 
-FOCUS = 0.4
+FOCUS = 0.6
 LONGEST = 12  # characters: evidence is the words that matter, not a sentence (as for the rubric's spans)
+MARKS = frozenset("，。！？；、,.!?;:：… ")  # n-grams run across punctuation; evidence stays inside one clause
 
 
 def learned_span(model: LearnedModel, scored: Probabilities, target: str) -> tuple[int, int] | None:
     """[start, end) in the normalised reply of the words that drove `target`, or None if nothing did."""
-    return _strongest_run(_per_character(model, scored, target))
+    raw = _per_character(model, scored, target)
+    run = _strongest_run(raw)
+    return None if run is None else _one_clause(scored.text, raw, *run)
+
+
+def _one_clause(text: str, raw: list[float], start: int, end: int) -> tuple[int, int] | None:
+    """The piece of [start, end) between punctuation marks that carries the most weight."""
+    pieces, piece_from = [], start
+    for i in range(start, end + 1):
+        if i == end or text[i] in MARKS:
+            if i > piece_from:
+                pieces.append((piece_from, i))
+            piece_from = i + 1
+    if not pieces:
+        return None
+    return max(pieces, key=lambda piece: sum(raw[piece[0]:piece[1]]))
 
 
 def _per_character(model: LearnedModel, scored: Probabilities, target: str) -> list[float]:
@@ -31,12 +46,16 @@ def _per_character(model: LearnedModel, scored: Probabilities, target: str) -> l
         count = max(size - n + 1, 0)
         block = list(map(weights.get, scored.grams[offset:offset + count], repeat(0)))
         offset += count
-        if not any(block):
+        starts = list(compress(range(count), block))  # the few n-grams with a weight for this target
+        if not starts:
             continue
-        shares = list(map(mul, block, repeat(scored.scale / n)))
-        # The n-gram starting at i covers characters i..i+n-1: add the block shifted by 0..n-1.
+        share = scored.scale / n
+        shares = [block[i] * share for i in starts]
+        # The n-gram starting at i covers characters i..i+n-1. Shift by shift, as a dense sum over
+        # the block would: each character's additions keep their order, so its float is the same.
         for d in range(n):
-            per_char[d:d + count] = map(add, per_char[d:d + count], shares)
+            for i, value in zip(starts, shares):
+                per_char[i + d] += value
     return per_char
 
 
