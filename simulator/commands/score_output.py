@@ -113,8 +113,15 @@ def score_stream(rubric: Rubric, replies: list[str], stdin: IO[str], out: IO[str
         results: Iterable[tuple[str, bool]] = map(_score_line, head)
         bad = _write(results, out)
     else:
-        _worker_scorer().default.combination()  # load the weights once, before the workers fork
-        with multiprocessing.get_context().Pool(workers, initializer=_use, initargs=(rubric, library)) as pool:
+        default = _worker_scorer().default
+        default.combination()  # load the weights once, before the workers fork
+        score_reply("您好", default)  # and whatever the first reply scored sets up
+        context = multiprocessing.get_context()
+        # Forked workers inherit this process's scorer, its checks compiled; other start methods
+        # build their own.
+        forked = context.get_start_method() == "fork"
+        with context.Pool(workers, initializer=None if forked else _use,
+                          initargs=() if forked else (rubric, library)) as pool:
             bad = _write(pool.imap(_score_line, chain(head, numbered), chunksize=64), out)
     return 1 if bad else 0
 
@@ -170,6 +177,8 @@ def _not_json(name: str) -> None:
 
 def _plain_id(value: Any) -> bool:
     """Whether an id can be echoed as valid JSON (1e999 reads as infinity, which JSON cannot write)."""
+    if value is None or type(value) in (str, int, bool):
+        return True
     try:
         json.dumps(value, allow_nan=False)
     except ValueError:

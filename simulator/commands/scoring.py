@@ -11,13 +11,16 @@ from .errors import UserError, content_errors
 if TYPE_CHECKING:
     from ..settings import Settings
 
+VALIDATED_FILE = "validated-rubrics.json"  # rubrics `score` need not validate again (known_valid.py)
+
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
-    from ..engine.check.ready import load_rubric
+    from .known_valid import load_valid_rubric
     from .score_output import score_stream
 
     with content_errors():
-        rubric = load_rubric(Path(args.rubric) if args.rubric else settings.standard_rubric)
+        rubric = load_valid_rubric(Path(args.rubric) if args.rubric else settings.standard_rubric,
+                                   settings.cache_dir / VALIDATED_FILE)
     return score_stream(rubric, args.replies, sys.stdin, sys.stdout, settings.library)
 
 

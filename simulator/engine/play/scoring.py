@@ -11,7 +11,9 @@ where the rubric file says so its learned layer (weights loaded on the first rep
 """
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import NamedTuple, Protocol
 
 from ..content.citations import Citation
@@ -25,6 +27,7 @@ from .totals import DimensionScore, turn_total
 from .verdicts import Combination, Verdict, combined_verdicts, plan, rubric_verdicts
 
 MAX_REPLY_CHARS = 2000
+_NOTHING = Normalized("", ())  # what an unfired verdict's (absent) evidence is mapped on
 
 
 class ReplyTooLong(ValueError):
@@ -143,6 +146,32 @@ class CompiledRubric:
     # A turn's examples depend only on its model answers, best option and expects: found once per turn.
     _examples: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]] = field(
         default_factory=dict, compare=False, repr=False)
+    # A turn's model answers, normalised for the `similar` checks: once per turn, not per reply.
+    _answers: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
+    # A criterion that did not fire says the same thing every time (values are immutable): one copy
+    # per (position, expected, layer, example) instead of a new one per reply.
+    _unfired: dict[tuple[int, bool, str, str], CriterionResult] = field(
+        default_factory=dict, compare=False, repr=False)
+
+    @cached_property
+    def guarded(self) -> tuple[Compiled, ...]:
+        """The checks as scoring runs them: out of the reply's regex budget, not fired (`_guarded`)."""
+        return tuple(_guarded(c.id, check) for c, check in zip(self.rubric.criteria, self.checks))
+
+    def answers(self, turn: Turn) -> tuple[str, ...]:
+        key = tuple(turn.model_answers)
+        found = self._answers.get(key)
+        if found is None:
+            found = self._answers[key] = tuple(normalize(a).text for a in key)
+        return found
+
+    def unfired(self, position: int, expected: bool, by: str, example: str) -> CriterionResult:
+        key = (position, expected, by, example)
+        found = self._unfired.get(key)
+        if found is None:
+            criterion = self.rubric.criteria[position]
+            found = self._unfired[key] = _judge(criterion, Verdict(False, (), by), "", _NOTHING, expected, example)
+        return found
 
     def examples(self, turn: Turn) -> dict[str, str]:
         """Every criterion's example at this turn, from the turn's own model answer (see examples.py)."""
@@ -197,42 +226,43 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, 
         raise ReplyTooLong(len(reply))
     normalized = normalize(reply)
     expects = set(turn.expects if turn is not None else rubric.default_expects)
-    answers = tuple(normalize(a).text for a in turn.model_answers) if turn is not None else ()
-    subject = Reply(normalized.text, answers)
+    subject = Reply(normalized.text, compiled.answers(turn) if turn is not None else ())
     overrun: list[str] = []  # criteria whose check ran out of the reply's regex budget (a hostile pattern)
-
-    def guarded(criterion_id: str, check: Compiled) -> Compiled:
-        def run(reply_subject: Reply) -> tuple[bool, Spans]:
-            try:
-                return check(reply_subject)
-            except BudgetExceeded:  # its criterion is not fired, and the score says so
-                overrun.append(criterion_id)
-                return False, []
-        return run
-
-    checks = tuple(guarded(c.id, check) for c, check in zip(rubric.criteria, compiled.checks))
     combination = compiled.combination()  # loads the weights on the first reply, outside the budget
-    with reply_budget():
-        verdicts = combined_verdicts(combination, checks, subject, normalized, context) \
-            if combination is not None else rubric_verdicts(checks, subject)
-    results = tuple(
-        _judge(criterion, verdict, reply, normalized, criterion.id in expects)
-        for criterion, verdict in zip(rubric.criteria, verdicts)
-    )
-    if turn is not None:
-        results = _with_case_examples(compiled, turn, results)
+    token = _overrun.set(overrun)
+    try:
+        with reply_budget():
+            verdicts = combined_verdicts(combination, compiled.guarded, subject, normalized, context) \
+                if combination is not None else rubric_verdicts(compiled.guarded, subject)
+    finally:
+        _overrun.reset(token)
+    # At a scenario turn every example comes from that turn's model answer (see examples.py).
+    examples = compiled.examples(turn) if turn is not None else None
+    results = []
+    for position, (criterion, verdict) in enumerate(zip(rubric.criteria, verdicts)):
+        expected = criterion.id in expects
+        example = criterion.example if examples is None else \
+            examples.get(criterion.id, "") if expected or verdict.fired else ""
+        results.append(_judge(criterion, verdict, reply, normalized, expected, example) if verdict.fired
+                       else compiled.unfired(position, expected, verdict.by, example))
     dimensions, total, capped_by = turn_total(rubric, results)
     serious = tuple(r.criterion for r in results
                     if r.fired and r.kind == "fault" and rubric.by_id[r.criterion].cap is not None)
-    return TurnScore(reply, results, dimensions, total, capped_by, tuple(overrun), serious)
+    return TurnScore(reply, tuple(results), dimensions, total, capped_by, tuple(overrun), serious)
 
 
-def _with_case_examples(compiled: CompiledRubric, turn: Turn,
-                        results: tuple[CriterionResult, ...]) -> tuple[CriterionResult, ...]:
-    """At a scenario turn every example comes from that turn's model answer (see examples.py)."""
-    examples = compiled.examples(turn)
-    return tuple(r._replace(example=examples.get(r.criterion, "") if r.expected or r.fired else "")
-                 for r in results)
+_overrun: ContextVar[list[str]] = ContextVar("overrun")  # the reply being scored: criteria out of budget
+
+
+def _guarded(criterion_id: str, check: Compiled) -> Compiled:
+    """A check that, out of the reply's regex budget, does not fire and says so in the score."""
+    def run(subject: Reply) -> tuple[bool, Spans]:
+        try:
+            return check(subject)
+        except BudgetExceeded:
+            _overrun.get().append(criterion_id)
+            return False, []
+    return run
 
 
 def expected_examples(compiled: CompiledRubric, turn: Turn) -> tuple[tuple[str, str], ...]:
@@ -244,7 +274,7 @@ def expected_examples(compiled: CompiledRubric, turn: Turn) -> tuple[tuple[str, 
 
 
 def _judge(criterion: Criterion, verdict: Verdict, reply: str, normalized: Normalized,
-           expected: bool) -> CriterionResult:
+           expected: bool, example: str) -> CriterionResult:
     fired = verdict.fired
     evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in _merged(list(verdict.spans))) if fired else ()
     if criterion.kind == "fault":
@@ -253,7 +283,7 @@ def _judge(criterion: Criterion, verdict: Verdict, reply: str, normalized: Norma
         message = criterion.feedback.hit if fired else (criterion.feedback.miss if expected else "")
     return CriterionResult(
         criterion.id, criterion.label, criterion.dimension, criterion.kind, fired, expected,
-        evidence, message, criterion.example, criterion.source.ref, criterion.source.quote, verdict.by,
+        evidence, message, example, criterion.source.ref, criterion.source.quote, verdict.by,
     )
 
 

@@ -54,8 +54,12 @@ def turn_total(rubric: Rubric, verdicts: Sequence[Verdict]) -> tuple[tuple[Dimen
     weight_of = {c.id: c.weight for c in rubric.criteria}
     examined: list[DimensionScore] = []
     outside: dict[str, float] = {}  # dimension -> points lost there, outside the examined dimensions
+    by_dimension: dict[str, list[Verdict]] = {dim_id: [] for dim_id in rubric.dimensions}
+    for v in verdicts:  # one pass, each dimension's verdicts in their order
+        if v.dimension in by_dimension:
+            by_dimension[v.dimension].append(v)
     for dim_id, spec in rubric.dimensions.items():
-        mine = [v for v in verdicts if v.dimension == dim_id]
+        mine = by_dimension[dim_id]
         expected = sum(weight_of[v.criterion] for v in mine if v.expected and v.kind == "credit")
         earned = sum(weight_of[v.criterion] for v in mine if v.fired and v.kind == "credit")
         penalty = sum(weight_of[v.criterion] for v in mine if v.fired and v.kind == "fault")

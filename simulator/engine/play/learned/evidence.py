@@ -8,8 +8,7 @@ are trimmed. Spans are in the normalised text; the scorer maps them back to the 
 """
 from __future__ import annotations
 
-from itertools import repeat
-from operator import add, mul
+from itertools import compress, repeat
 
 from .model import LearnedModel, Probabilities
 
@@ -47,12 +46,16 @@ def _per_character(model: LearnedModel, scored: Probabilities, target: str) -> l
         count = max(size - n + 1, 0)
         block = list(map(weights.get, scored.grams[offset:offset + count], repeat(0)))
         offset += count
-        if not any(block):
+        starts = list(compress(range(count), block))  # the few n-grams with a weight for this target
+        if not starts:
             continue
-        shares = list(map(mul, block, repeat(scored.scale / n)))
-        # The n-gram starting at i covers characters i..i+n-1: add the block shifted by 0..n-1.
+        share = scored.scale / n
+        shares = [block[i] * share for i in starts]
+        # The n-gram starting at i covers characters i..i+n-1. Shift by shift, as a dense sum over
+        # the block would: each character's additions keep their order, so its float is the same.
         for d in range(n):
-            per_char[d:d + count] = map(add, per_char[d:d + count], shares)
+            for i, value in zip(starts, shares):
+                per_char[i + d] += value
     return per_char
 
 

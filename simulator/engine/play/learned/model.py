@@ -21,7 +21,8 @@ Weights file (JSON, format "jiefang-judge/2", written by `simulator train`):
 
 Scoring is one pass: the n-grams are listed once, each distinct one is looked up once, and every
 target's weights for an n-gram are packed into one Python int (target k in its own signed field
-of `field` bits), so one C-level `sum(map(mul, ...))` adds all targets at once, exactly.
+of `field` bits), so one C-level `sum(map(mul, ...))` adds all targets at once, exactly. The
+petitioner's line is worked out once per line, not once per reply.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ import os
 from collections import Counter
 from functools import lru_cache
 from itertools import repeat
-from operator import lshift, mul
+from operator import mul
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -42,6 +43,7 @@ FORMAT = "jiefang-judge/2"
 SERIOUS_MODEL = "any_serious"  # the reply-level model of "shows any capped fault"
 MAX_OCCURRENCES = 1 << 14  # n-gram occurrences per block the packing is exact for (2,000 chars x 4 = 8,000)
 _UNKNOWN = (0.0, 0)
+CONTEXTS_KEPT = 1024  # petitioner's lines whose block is kept worked out
 
 
 class WeightsError(ValueError):
@@ -81,7 +83,6 @@ class LearnedModel:
             self.power = float(config["norm_power"])
             self.alpha = float(config.get("context_alpha", 0.0))
             self.weight_scale = float(data["weight_scale"])
-            self.rows: dict[str, list[float]] = data["weighted"]
             self.thresholds: dict[str, dict[str, float]] = data.get("thresholds") or {}
             gate = data.get("serious_gate")
             self.gate = Gate(float(gate["threshold"]), float(gate["attribute"]), tuple(gate["criteria"])) \
@@ -92,16 +93,18 @@ class LearnedModel:
             largest = max((abs(int(q)) for block in ("weighted", "context_weighted")
                            for row in (data.get(block) or {}).values() for q in row[2::2]), default=1)
             self.field = (largest * MAX_OCCURRENCES).bit_length() + 2
-            self.table = _pack(data["weighted"], data["idf_only"], self.field)
-            self.context_table = _pack(data.get("context_weighted") or {}, data.get("context_idf_only") or {},
-                                       self.field)
+            self.table, self._per_target = _pack(data["weighted"], data["idf_only"], len(self.targets), self.field)
+            self.context_table, _ = _pack(data.get("context_weighted") or {}, data.get("context_idf_only") or {},
+                                          len(self.targets), self.field)
         except (KeyError, TypeError, ValueError, IndexError) as error:
             raise WeightsError(f"{source}: 权重文件内容不完整（{type(error).__name__}: {error}）") from None
         if len(self.intercepts) != len(self.targets):
             raise WeightsError(f"{source}: targets 与 intercepts 数目不一致")
         self.index = {t: k for k, t in enumerate(self.targets)}
         self._half, self._mask = 1 << (self.field - 1), (1 << self.field) - 1
-        self._per_target: list[dict[str, int]] | None = None
+        self._shifts = tuple(self.field * k for k in range(len(self.targets)))
+        self._bias = sum(self._half << shift for shift in self._shifts)  # every field made non-negative
+        self._contexts: dict[str, tuple[int, float]] = {}
 
     @property
     def corpus_version(self) -> str:
@@ -112,56 +115,69 @@ class LearnedModel:
         """Every target's probability for a reply (normalised by the caller, shared with the rubric)."""
         text = normalized.text
         grams = reply_grams(text, self.n_min, self.n_max)
-        total, scale = self._block_sum(grams, self.table)
+        total, scale = _block_sum(grams, self.table, self.weight_scale, self.power)
         sums = [q * scale for q in self._unpack(total)]
         if petitioner and self.context_n_max and self.context_table:
-            extra, context_scale = self._block_sum(context_grams(petitioner, self.context_n_max), self.context_table)
+            extra, context_scale = self._context(petitioner)
             if extra:
-                context_scale *= self.alpha
                 sums = [a + q * context_scale for a, q in zip(sums, self._unpack(extra))]
         exp = math.exp
         probs = {t: 1.0 / (1.0 + exp(-z)) if z > -700 else 0.0
                  for t, z in zip(self.targets, map(float.__add__, sums, self.intercepts))}
         return Probabilities(probs, text, grams, scale)
 
-    def _block_sum(self, grams: list[str], table: dict[str, tuple[float, int]]) -> tuple[int, float]:
-        """The packed sum of one block's weights times tf, and weight_scale / ||tf * idf|| ** p."""
-        if not grams:
-            return 0, 0.0
-        counts = Counter(grams)
-        tf = counts.values()  # the same order as iterating the keys
-        idf2, packed = zip(*map(table.get, counts, repeat(_UNKNOWN)))
-        squares = sum(map(mul, map(mul, tf, tf), idf2))
-        total = sum(map(mul, tf, packed))
-        return total, (self.weight_scale / math.sqrt(squares) ** self.power if squares > 0 else 0.0)
+    def _context(self, petitioner: str) -> tuple[int, float]:
+        """The petitioner's line's packed sum and its scale times alpha. Many replies answer one
+        line (every reply at a node, a whole batch): each line is worked out once."""
+        found = self._contexts.get(petitioner)
+        if found is None:
+            extra, scale = _block_sum(context_grams(petitioner, self.context_n_max), self.context_table,
+                                      self.weight_scale, self.power)
+            found = (extra, scale * self.alpha)
+            if len(self._contexts) >= CONTEXTS_KEPT:
+                self._contexts.clear()
+            self._contexts[petitioner] = found
+        return found
 
     def _unpack(self, total: int) -> list[int]:
-        out = []
-        half, mask, field = self._half, self._mask, self.field
-        for _ in self.targets:
-            value = ((total + half) & mask) - half
-            out.append(value)
-            total = (total - value) >> field
-        return out
+        """Each target's signed field of a packed sum (offset to non-negative, then masked out)."""
+        biased, half, mask = total + self._bias, self._half, self._mask
+        return [((biased >> shift) & mask) - half for shift in self._shifts]
 
     def target_weights(self, target: str) -> dict[str, int]:
-        """{reply n-gram: quantised weight} of one target (all targets split out on first use)."""
-        if self._per_target is None:
-            per_target: list[dict[str, int]] = [{} for _ in self.targets]
-            for gram, row in self.rows.items():
-                for k, q in zip(row[1::2], row[2::2]):
-                    per_target[int(k)][gram] = int(q)
-            self._per_target = per_target
+        """{reply n-gram: quantised weight} of one target."""
         return self._per_target[self.index[target]]
 
 
-def _pack(weighted: dict[str, list[float]], idf_only: dict[str, float], field: int) -> dict[str, tuple[float, int]]:
-    """n-gram -> (idf squared, for the norm; all its target weights packed into one int, 0 if none)."""
+def _pack(weighted: dict[str, list[float]], idf_only: dict[str, float], targets: int,
+          field: int) -> tuple[dict[str, tuple[float, int]], list[dict[str, int]]]:
+    """n-gram -> (idf squared, for the norm; all its target weights packed into one int, 0 if none),
+    over the whole vocabulary; and per target, n-gram -> its weight (for evidence)."""
     table = {gram: (idf * idf, 0) for gram, idf in idf_only.items()}
+    per_target: list[dict[str, int]] = [{} for _ in range(targets)]
+    shifts = [k * field for k in range(targets)]
     for gram, row in weighted.items():
-        targets = map(mul, map(int, row[1::2]), repeat(field))
-        table[gram] = (row[0] * row[0], sum(map(lshift, map(int, row[2::2]), targets)))
-    return table
+        total = 0
+        for at in range(1, len(row), 2):
+            k, q = int(row[at]), int(row[at + 1])
+            total += q << shifts[k]
+            per_target[k][gram] = q
+        table[gram] = (row[0] * row[0], total)
+    return table, per_target
+
+
+def _block_sum(grams: list[str], table: dict[str, tuple[float, int]], weight_scale: float,
+               power: float) -> tuple[int, float]:
+    """The packed sum of one block's weights times tf, and weight_scale / ||tf * idf|| ** p
+    (one look-up per distinct n-gram; the norm summed in the order the n-grams first occur)."""
+    if not grams:
+        return 0, 0.0
+    counts = Counter(grams)
+    tf = counts.values()  # the same order as iterating the keys
+    idf2, packed = zip(*map(table.get, counts, repeat(_UNKNOWN)))
+    squares = sum(map(mul, map(mul, tf, tf), idf2))
+    total = sum(map(mul, tf, packed))
+    return total, (weight_scale / math.sqrt(squares) ** power if squares > 0 else 0.0)
 
 
 def load_model(path: str | Path) -> LearnedModel:
