@@ -3,8 +3,9 @@ from pathlib import Path
 
 import yaml
 
-from simulator.engine.check.golden import run_scenario
+from simulator.engine.check.golden import run_rubric, run_scenario
 from simulator.engine.content.model import Rubric, Scenario
+from simulator.engine.play.scoring import compile_rubric, score_reply
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -43,3 +44,15 @@ def test_several_acceptable_endings_and_an_unmarked_failure():
     wrong = {**GOOD, "name": "错的", "ending": "escalated"}
     report = run_scenario(scenario_with([either, wrong]), rubric())
     assert report.passed == 1 and [f.where for f in report.failures] == ["path 错的"]
+
+
+def test_a_rubric_test_can_be_marked_too():
+    data = yaml.safe_load((DATA / "mini_rubric.yaml").read_text(encoding="utf-8"))
+    reply = "您先别着急，请坐下慢慢说。"
+    fired = {r.criterion for r in score_reply(reply, compile_rubric(Rubric.model_validate(data))).results if r.fired}
+    some = sorted(fired)[0]
+    data["tests"] = [{"name": "还错着", "reply": reply, "expect": {some: "quiet"}, "known_failure": "误判"},
+                     {"name": "已改好", "reply": reply, "expect": {some: "fires"}, "known_failure": "以前误判"}]
+    report = run_rubric(Rubric.model_validate(data))
+    assert [k.where for k in report.known] == ["test 1 还错着"] and "误判" in report.known[0].message
+    assert any(f.where == "test 2 已改好" and "remove the mark" in f.message for f in report.failures)

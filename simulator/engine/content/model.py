@@ -252,6 +252,9 @@ class RubricTest(Frozen):
     expect: dict[str, Literal["fires", "quiet"]] = Field(
         default_factory=dict, description="评分项编号 → fires（应触发）/ quiet（不应触发）")
     total: ScoreRange | None = Field(None, description="总分范围")
+    known_failure: str = Field(
+        "", description="已知不通过及原因（如学习模型误判了这句话）；simulator test 照常运行它，"
+                        "通过了反而报错，提醒删掉这一行")
 
 
 class ScoreRange(Frozen):
