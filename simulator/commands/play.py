@@ -47,7 +47,7 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
 
     replies = read_script(args.script)
     if args.trainee:
-        with recording(settings.data_dir, args.trainee, scenario, rubric, args.new) as (session, record):
+        with recording(settings, args.trainee, scenario, rubric, args.new) as (session, record):
             return play_script(session, replies, args.format, sys.stdout, record)
     return play_script(Session.start(scenario, rubric), replies, args.format, sys.stdout)
 

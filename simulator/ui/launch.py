@@ -90,7 +90,7 @@ def open_records(settings: Settings) -> LazyRecords:
     def factory() -> Records:
         from ..store.store import Store
 
-        return Store.open(settings.data_dir)
+        return Store.open(settings.data_dir, url=settings.database_url)
 
     return LazyRecords(factory)
 
