@@ -49,7 +49,7 @@ def parse_url(url: str) -> URL:
     """A database URL as SQLAlchemy takes it: plain `postgresql://` (and `postgres://`) mean psycopg 3."""
     try:
         parsed = make_url(url.strip())
-    except ArgumentError:
+    except (ArgumentError, ValueError):  # ValueError: a port that is not a number
         raise StoreError(f"数据库地址无法识别：{_hide_password(url)}"
                          "（应形如 postgresql://用户@主机:端口/库名）") from None
     backend = parsed.get_backend_name()
