@@ -243,4 +243,5 @@ def served_environment(settings: Settings, trainee: str, class_id: int | str) ->
     return {
         DATA_DIR: str(settings.data_dir), CONTENT_DIR: str(settings.content_dir), CACHE_DIR: str(settings.cache_dir),
         THEME: theme, TRAINEE: trainee, CLASS: str(class_id), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+        **({DATABASE_URL: settings.database_url} if settings.database_url else {}),  # the server's store
     }

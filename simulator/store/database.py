@@ -25,10 +25,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import TextClause, create_engine, event, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
@@ -147,6 +148,12 @@ class Database:
         return StoreError(f"{doing}：{self.display}：{error}")
 
 
+@lru_cache(maxsize=1024)
+def statement(sql: str) -> TextClause:
+    """SQL text made into a statement once (parsing its parameters costs more than running it on SQLite)."""
+    return text(sql)
+
+
 class Tx:
     """The statements of one transaction: SQL with named parameters, rows as mappings."""
 
@@ -155,17 +162,17 @@ class Tx:
         self.kind = kind
 
     def rows(self, sql: str, **params: Any) -> list[Row]:
-        return cast("list[Row]", list(self.connection.execute(text(sql), params).mappings()))
+        return cast("list[Row]", list(self.connection.execute(statement(sql), params).mappings()))
 
     def row(self, sql: str, **params: Any) -> Row | None:
-        return cast("Row | None", self.connection.execute(text(sql), params).mappings().first())
+        return cast("Row | None", self.connection.execute(statement(sql), params).mappings().first())
 
     def value(self, sql: str, **params: Any) -> Any:
-        return self.connection.execute(text(sql), params).scalar()
+        return self.connection.execute(statement(sql), params).scalar()
 
     def run(self, sql: str, **params: Any) -> int:
         """A statement that changes rows; how many it changed."""
-        return self.connection.execute(text(sql), params).rowcount
+        return self.connection.execute(statement(sql), params).rowcount
 
     def insert(self, table: str, row: Mapping[str, Any]) -> int:
         """Insert one row; its new id."""
@@ -177,6 +184,11 @@ class Tx:
         """Keep other writers of this session waiting until this transaction ends (SQLite: already so)."""
         if self.kind == "postgresql":
             self.run("SELECT id FROM sessions WHERE id = :id FOR UPDATE", id=session_id)
+
+    def lock_class(self, class_id: int) -> None:
+        """Keep other changes to this class waiting until this transaction ends (SQLite: already so)."""
+        if self.kind == "postgresql":
+            self.run("SELECT id FROM classes WHERE id = :id FOR UPDATE", id=class_id)
 
     def lock_store(self) -> None:
         """Keep every other store-wide writer (an import) waiting until this transaction ends."""

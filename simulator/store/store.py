@@ -185,10 +185,12 @@ class Store:
 
     def history(self, trainee: str | None = None) -> list[SessionSummary]:
         """Sessions newest first (all trainees when `trainee` is None)."""
-        query = SESSION_SELECT + (" WHERE t.name = :name" if trainee else "") + " ORDER BY s.started_at DESC, s.id DESC"
+        # the live turns counted in the same query: one round trip to the server, not one per session
+        query = (SESSION_SELECT.replace(" FROM sessions s", ", (SELECT COUNT(*) FROM turns WHERE session_id = s.id "
+                                        "AND rewound_at IS NULL) AS live_turns FROM sessions s")
+                 + (" WHERE t.name = :name" if trainee else "") + " ORDER BY s.started_at DESC, s.id DESC")
         with self._read() as db:
-            rows = db.rows(query, name=trainee.strip() if trainee else None)
-            return [self._summary(db, r) for r in rows]
+            return [self._summary(r) for r in db.rows(query, name=trainee.strip() if trainee else None)]
 
     def best_scores(self, trainee: str) -> dict[str, int]:
         """Scenario id -> best total over the trainee's finished sessions (imported copies aside)."""
@@ -345,10 +347,6 @@ class Store:
             "data": {k: v for k, v in record.data.items() if k != "turns"}, "copy_of": copy_of,
         }
 
-    @staticmethod
-    def _count_turns(db: Tx, session_id: int) -> int:
-        return db.value("SELECT COUNT(*) FROM turns WHERE session_id = :id AND rewound_at IS NULL", id=session_id)
-
     def _saved(self, db: Tx, row: Mapping[str, Any]) -> SavedSession:
         turns = db.rows("SELECT reply, choice, hint_used FROM turns WHERE session_id = :id AND rewound_at IS NULL "
                         "ORDER BY turn", id=row["id"])
@@ -356,12 +354,13 @@ class Store:
                             row["started_at"], row["updated_at"], len(turns),
                             resume_data(json.loads(row["data"]), turns))
 
-    def _summary(self, db: Tx, row: Mapping[str, Any]) -> SessionSummary:
+    @staticmethod
+    def _summary(row: Mapping[str, Any]) -> SessionSummary:
         dims = json.loads(row["dimensions"])
         return SessionSummary(
             row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"], row["started_at"],
             row["status"], row["ending_kind"], row["ending_title"], row["total"],
-            tuple((d["id"], d["label"], d["score"]) for d in dims), self._count_turns(db, row["id"]), row["copy_of"],
+            tuple((d["id"], d["label"], d["score"]) for d in dims), row["live_turns"], row["copy_of"],
         )
 
     @staticmethod

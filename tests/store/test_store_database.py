@@ -73,3 +73,16 @@ def test_the_command_line_takes_database_url(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert code == 1 and "无法连接数据库服务器" in err and "127.0.0.1:1" in err and "s3cret" not in err
     assert err.count("\n") == 1
+
+
+def test_revisions_lists_alembic_chain_in_order():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from simulator.store.schema import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    script = ScriptDirectory.from_config(config)
+    chain = [rev.revision for rev in script.walk_revisions("base", "heads")]
+    assert script.get_heads() == [REVISIONS[-1]] and chain[::-1] == list(REVISIONS)
