@@ -13,7 +13,7 @@ How to add a revision: docs/dev/records.md.
 """
 from __future__ import annotations
 
-from pathlib import Path
+from importlib import resources
 
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -21,7 +21,7 @@ from .database import Database, Tx, patiently
 from .records import StoreError
 
 DB_NAME = "records.sqlite3"
-MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+MIGRATIONS = str(resources.files(__package__) / "migrations")  # package data (a folder: wheels are not zipped)
 REVISIONS = ("0001", "0002", "0003")
 SCHEMA_VERSION = len(REVISIONS)
 MIGRATION_LOCK = 0x6A6679_6D  # pg_advisory_xact_lock key held while the schema changes
@@ -77,7 +77,7 @@ def _upgrade(tx: Tx, found: str | None) -> None:
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", MIGRATIONS)
     config.attributes["connection"] = tx.connection
     if found is not None and not tx.connection.dialect.has_table(tx.connection, "alembic_version"):
         command.stamp(config, found)
