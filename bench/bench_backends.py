@@ -48,6 +48,7 @@ scenario, rubric, _ = load_scenario_and_rubric(str(loop), Library.at(loop.parent
 with Store.open(where, url=where if "://" in where else None) as store:
     session = Session.start(scenario, rubric)
     session_id = store.begin(trainee, session)
+    Path(f"{go}-{trainee}").touch()  # ready
     while not go.exists():
         time.sleep(0.005)
     each = []
@@ -56,7 +57,7 @@ with Store.open(where, url=where if "://" in where else None) as store:
         before = time.perf_counter()
         store.record_turn(session_id, session)
         each.append(time.perf_counter() - before)
-print(json.dumps(each))
+print(json.dumps({"each": each, "ended": time.time()}))
 """
 
 
@@ -116,16 +117,23 @@ def room(where: str, writers: int, turns: int, folder: Path) -> tuple[list[float
     procs = [subprocess.Popen([sys.executable, "-c", WRITER, where, f"学员{i:02d}", str(turns), str(go), str(LOOP)],
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
              for i in range(writers)]
-    time.sleep(3 + writers * 0.3)  # let them all start and begin their sessions
-    started = time.perf_counter()
+    deadline = time.monotonic() + 600
+    while len(list(folder.glob(f"{go.name}-*"))) < writers:  # every writer has started and begun its session
+        if time.monotonic() > deadline or any(proc.poll() is not None for proc in procs):
+            raise SystemExit("the writers did not all start")
+        time.sleep(0.05)
+    started = time.time()
     go.touch()
     each: list[float] = []
+    ended = started
     for proc in procs:
         out, err = proc.communicate(timeout=600)
         if proc.returncode != 0:
             raise SystemExit(f"a writer failed: {err.strip().splitlines()[-1:]}")
-        each += json.loads(out)
-    return each, time.perf_counter() - started
+        result = json.loads(out)
+        each += result["each"]
+        ended = max(ended, result["ended"])
+    return each, ended - started
 
 
 def cohort(where: str, sessions: int) -> tuple[float, float]:

@@ -6,9 +6,9 @@ classroom or several PCs. Everything that differs between the two is here:
 
 - how a write transaction keeps other writers out. SQLite: `BEGIN IMMEDIATE` takes the file's one
   write lock (and `busy_timeout` makes a second writer wait for it). PostgreSQL: writers lock the
-  rows they change (`Tx.lock_session`: the session row, `FOR UPDATE`) or, for imports, the whole
-  store (`Tx.lock_store`: a transaction-level advisory lock), so the lease checks in writers.py
-  see what SQLite would show them;
+  rows they change (`Tx.lock_session`: the session row, `FOR NO KEY UPDATE`, which leaves inserts
+  of rows that refer to it free) or, for imports, the whole store (`Tx.lock_store`: a
+  transaction-level advisory lock), so the lease checks in writers.py see what SQLite would show;
 - reads that span several queries see one snapshot (SQLite's read transaction; PostgreSQL's
   REPEATABLE READ);
 - the SQLite file's settings (WAL, synchronous FULL, foreign keys, busy timeout);
@@ -183,12 +183,12 @@ class Tx:
     def lock_session(self, session_id: int) -> None:
         """Keep other writers of this session waiting until this transaction ends (SQLite: already so)."""
         if self.kind == "postgresql":
-            self.run("SELECT id FROM sessions WHERE id = :id FOR UPDATE", id=session_id)
+            self.run("SELECT id FROM sessions WHERE id = :id FOR NO KEY UPDATE", id=session_id)
 
     def lock_class(self, class_id: int) -> None:
         """Keep other changes to this class waiting until this transaction ends (SQLite: already so)."""
         if self.kind == "postgresql":
-            self.run("SELECT id FROM classes WHERE id = :id FOR UPDATE", id=class_id)
+            self.run("SELECT id FROM classes WHERE id = :id FOR NO KEY UPDATE", id=class_id)
 
     def lock_store(self) -> None:
         """Keep every other store-wide writer (an import) waiting until this transaction ends."""

@@ -86,3 +86,23 @@ def test_revisions_lists_alembic_chain_in_order():
     script = ScriptDirectory.from_config(config)
     chain = [rev.revision for rev in script.walk_revisions("base", "heads")]
     assert script.get_heads() == [REVISIONS[-1]] and chain[::-1] == list(REVISIONS)
+
+
+def test_the_database_layers_load_with_the_store_not_at_start_up(tmp_path):
+    """The TUI and the command line start without SQLAlchemy; a store at the last revision opens
+    without Alembic; SQLite never loads the PostgreSQL driver."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "layers = lambda: sorted(m for m in ('sqlalchemy', 'alembic', 'psycopg') if m in sys.modules)\n"
+        "import simulator.cli, simulator.ui.app, simulator.ui.launch, simulator.store\n"
+        "print(layers())\n"
+        "from simulator.store import Store\n"
+        f"Store.open({str(tmp_path)!r}).close()\n"
+        "print(layers())\n"
+    )
+    run = lambda: subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert run().split("\n")[:2] == ["[]", "['alembic', 'sqlalchemy']"]  # a fresh file: migrated
+    assert run().split("\n")[:2] == ["[]", "['sqlalchemy']"]  # at the last revision: no Alembic
