@@ -117,11 +117,11 @@ class Database:
             try:
                 conn.info["immediate"] = writing
                 transaction = conn.begin()
-                if self.kind == "postgresql" and not writing:
-                    conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            except SQLAlchemyError as error:
+            except SQLAlchemyError as error:  # the file stayed busy, the server went away
                 raise self.error(error, doing) from None
             try:
+                if self.kind == "postgresql" and not writing:
+                    conn.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 yield Tx(conn, self.kind)
                 transaction.commit()
             except BaseException as error:

@@ -100,3 +100,18 @@ def test_score_answers_every_line_even_a_nested_or_nan_one_and_stays_valid_json(
     assert done.returncode == 1 and [o["id"] for o in out] == [1, None, None, None, None, 6]
     assert "嵌套过深" in out[1]["error"] and all("error" in o for o in out[1:5]) and "total" in out[5]
     assert "Traceback" not in done.stderr
+
+
+def test_a_file_kept_busy_is_one_line_and_the_store_writes_once_it_is_free(tmp_path, monkeypatch, engine_content):
+    from simulator.store import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    with Store.open(tmp_path) as store:
+        other = sqlite3.connect(tmp_path / "records.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        with pytest.raises(StoreError, match="被其他程序长时间占用"):
+            store.begin("小王", Session.start(*engine_content))
+        other.execute("ROLLBACK")
+        other.close()
+        session_id = store.begin("小王", Session.start(*engine_content))
+        assert store.history("小王")[0].id == session_id
