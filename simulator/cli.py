@@ -70,12 +70,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trainee", help="学员姓名")
     p.add_argument("--script", help="回复脚本：每行一条回复")
     p.add_argument("--format", choices=["text", "json"], default="text")
-    p.add_argument("--watch", action="store_true", help="文件保存后自动重载（编写场景用）")
+    p.add_argument("--watch", action="store_true", help="文件保存后自动重载（编写场景用；记为编写预览）")
     p.add_argument("--new", action="store_true", help="不继续上次未完成的演练，重新开始")
+    p.add_argument("--instructor", action="store_true",
+                   help="教员试玩：记录标为试玩，不计入学员的历史、统计与导出")
+    p.add_argument("--seed", type=int, help="初学模式选项的排列（默认每次随机；脚本里写数字 1、2…选第几个选项）")
 
     p = sub.add_parser("history", help="查看演练记录")
     p.add_argument("--trainee", help="只看这名学员")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--include-trials", action="store_true", help="包括教员试玩与编写预览（默认只计学员演练）")
 
     p = sub.add_parser("report", help="生成一次演练的复盘报告")
     p.add_argument("session", metavar="SESSION_ID", help="记录编号（见 simulator history）")
@@ -87,10 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="只统计该日期（YYYY-MM-DD）起开始的演练")
     p.add_argument("--format", choices=["html", "csv"], default="html")
     p.add_argument("-o", "--output", metavar="FILE", help="写入文件（默认输出到标准输出）")
+    p.add_argument("--include-trials", action="store_true", help="包括教员试玩与编写预览（默认只计学员演练）")
 
     p = sub.add_parser("export", help="导出演练记录包（JSON），用于换电脑")
     p.add_argument("--trainee", action="append", help="只导出这名学员（可重复）")
     p.add_argument("-o", "--output", metavar="FILE", required=True, help="记录包文件")
+    p.add_argument("--include-trials", action="store_true", help="包括教员试玩与编写预览（默认只计学员演练）")
 
     p = sub.add_parser("import", help="导入记录包（重复导入不会产生重复记录）")
     p.add_argument("file", metavar="FILE", help="记录包文件")

@@ -17,7 +17,8 @@ Where things are:
   exported reports go to the data directory's `reports/`;
 - the TUI's library index: the cache directory ($SIMULATOR_CACHE_DIR, else the user's).
 
-Other variables: $SIMULATOR_TRAINEE (the TUI's trainee; else the login name), $SIMULATOR_THEME
+Other variables: $SIMULATOR_TRAINEE (the TUI's trainee; else the one remembered in the data
+directory's `profile.json`, else the login name), $SIMULATOR_THEME
 (a Textual theme; else an ANSI theme that follows the terminal, light when $COLORFGBG says the
 background is), $SIMULATOR_CLASS (the class a served TUI plays in: `simulator serve` sets it, with
 the signed-in trainee, through `served_environment`), $SIMULATOR_INSTRUCTOR_TOKEN (the console's
@@ -44,6 +45,7 @@ APP_NAME = "jiefang"
 BUNDLED_PACKAGE = "simulator.bundled"
 STANDARD_RUBRIC = "standard.yaml"
 INDEX_FILE = "library-index.json"
+PROFILE_FILE = "profile.json"
 DEFAULT_TRAINEE = "学员"
 LIGHT_BACKGROUNDS = ("7", "15")  # COLORFGBG's background colour numbers for white and bright white
 
@@ -76,13 +78,14 @@ class Settings:
     content_dir: Path  # the user's own scenarios/, rubrics/ and references/
     data_dir: Path  # records
     cache_dir: Path
-    trainee: str
+    trainee: str  # $SIMULATOR_TRAINEE: "" lets the TUI use the remembered profile
     theme: str
     bundled_editable: bool = False  # a source checkout: `new` adds to the bundled library itself
     bench: Bench | None = None
     classroom: str = ""  # the class this TUI plays in: its id (as serve sets it) or join code; "" for none
     instructor_token: str = ""  # `simulator serve`: the console's token ("" makes one up)
     database_url: str | None = None  # the records database; None: records.sqlite3 in data_dir
+    login: str = DEFAULT_TRAINEE  # the trainee's name on a PC where nobody has chosen one yet
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str], data_dir: str | os.PathLike[str] | None = None,
@@ -105,13 +108,14 @@ class Settings:
             content_dir=folder(CONTENT_DIR, user_data / "content"),
             data_dir=Path(data_dir).expanduser() if data_dir else folder(DATA_DIR, user_data),
             cache_dir=folder(CACHE_DIR, Path(platformdirs.user_cache_dir(APP_NAME))),
-            trainee=clean_name(variable(TRAINEE) or login_name())[:MAX_NAME_CHARS] or DEFAULT_TRAINEE,
+            trainee=clean_name(variable(TRAINEE))[:MAX_NAME_CHARS],  # a name as typed into the TUI would be
             theme=variable(THEME) or terminal_theme(environ.get("COLORFGBG", "")),
             bundled_editable=is_source_checkout(bundled),
             bench=bench,
             classroom=variable(CLASS),
             instructor_token=variable(INSTRUCTOR_TOKEN),
             database_url=(database_url or "").strip() or variable(DATABASE_URL) or None,
+            login=clean_name(login_name())[:MAX_NAME_CHARS] or DEFAULT_TRAINEE,
         )
 
     # ------------------------------------------------------------ content
@@ -199,6 +203,11 @@ class Settings:
     def reports_dir(self) -> Path:
         """Where the debrief exports reports."""
         return self.data_dir / "reports"
+
+    @property
+    def profile_file(self) -> Path:
+        """The TUI's remembered trainee and the people who used this PC (`ui.profile`)."""
+        return self.data_dir / PROFILE_FILE
 
     @property
     def index_file(self) -> Path:

@@ -22,6 +22,13 @@ def cmd_home(args: argparse.Namespace, settings: Settings) -> int:
     return run_app(settings)
 
 
+def purpose_of(args: argparse.Namespace) -> str:
+    """Whom a run is for: an author watching a file, an instructor trying a scenario, or a trainee."""
+    if args.watch:
+        return "authoring"
+    return "instructor" if args.instructor else "training"
+
+
 def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
     if args.trainee is not None:
         from ..engine.content.controls import name_problem
@@ -33,13 +40,17 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
     if args.watch and not args.script:
         return _play_watched(args, settings)
     from ..engine.check.ready import load_scenario_and_rubric
+    from ..engine.play.session import MODES, new_seed
 
     with content_errors():
         scenario, rubric, _ = load_scenario_and_rubric(args.scenario, settings.library)
+    mode = MODES[args.mode]
+    seed = new_seed() if args.seed is None else args.seed
     if not args.script:
         from ..ui.launch import run_app
 
-        return run_app(settings, trainee=args.trainee, play=(scenario, rubric), mode=args.mode)
+        return run_app(settings, trainee=args.trainee, play=(scenario, rubric), mode=mode,
+                       instructor=args.instructor, seed=args.seed)
 
     from ..engine.play.session import Session
     from .records import recording
@@ -47,9 +58,10 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
 
     replies = read_script(args.script)
     if args.trainee:
-        with recording(settings, args.trainee, scenario, rubric, args.new) as (session, record):
+        with recording(settings, args.trainee, scenario, rubric, args.new,
+                       mode=mode, purpose=purpose_of(args), seed=seed) as (session, record):
             return play_script(session, replies, args.format, sys.stdout, record)
-    return play_script(Session.start(scenario, rubric), replies, args.format, sys.stdout)
+    return play_script(Session.start(scenario, rubric, mode, seed=seed), replies, args.format, sys.stdout)
 
 
 def _play_watched(args: argparse.Namespace, settings: Settings) -> int:
@@ -61,4 +73,4 @@ def _play_watched(args: argparse.Namespace, settings: Settings) -> int:
     with content_errors():
         path = scenario_path(args.scenario, settings.library.scenario_dirs)
     watcher = ContentWatcher(path, settings.library.rubric_dirs)
-    return run_app(settings, trainee=args.trainee, mode=args.mode, watch=watcher)
+    return run_app(settings, trainee=args.trainee, mode=args.mode, watch=watcher, seed=args.seed)

@@ -19,8 +19,9 @@ from .output import table, write_output
 
 if TYPE_CHECKING:
     from ..engine.content.model import Rubric, Scenario
-    from ..engine.play.session import Session
+    from ..engine.play.session import Mode, Session
     from ..settings import Settings
+    from ..store.records import SessionSummary
     from ..store.resume import Opened
     from ..store.store import Store
 
@@ -54,25 +55,31 @@ def parse_since(text: str | None) -> str | None:
 # ---------------------------------------------------------------- play --script --trainee
 
 @contextmanager
-def recording(settings: Settings, trainee: str, scenario: Scenario, rubric: Rubric,
-              fresh: bool) -> Iterator[tuple[Session, Callable[[Session], None]]]:
+def recording(settings: Settings, trainee: str, scenario: Scenario, rubric: Rubric, fresh: bool, *,
+              mode: Mode = "practice", purpose: str = "training",
+              seed: int = 0) -> Iterator[tuple[Session, Callable[[Session], None]]]:
     """Resume the trainee's unfinished session (or begin one): it and a per-turn recorder; the
     store is closed (and the session's writer lease given back) when the block ends."""
     from ..store.resume import resume_or_begin
 
     with opened_store(settings) as store:
         with store_errors():
-            opened = resume_or_begin(store, trainee, scenario, rubric, fresh=fresh)
-        yield opened.session, _recorder(store, opened)
+            opened = resume_or_begin(store, trainee, scenario, rubric, mode, fresh, purpose=purpose, seed=seed)
+        yield opened.session, _recorder(store, opened, purpose)
 
 
-def _recorder(store: Store, opened: Opened) -> Callable[[Session], None]:
+def _recorder(store: Store, opened: Opened, purpose: str) -> Callable[[Session], None]:
+    from ..engine.play.session import MODE_LABELS
+    from ..store.records import PURPOSE_LABELS
+
     if opened.resumed is not None:
-        print(f"（继续 {opened.resumed.trainee} 上次未完成的演练：记录 {opened.session_id}，"
-              f"已答 {opened.resumed.turns} 轮；加 --new 可重新开始）", file=sys.stderr)
+        print(f"（继续 {opened.resumed.trainee} 上次未完成的{MODE_LABELS[opened.resumed.mode]}模式演练："
+              f"记录 {opened.session_id}，已答 {opened.resumed.turns} 轮；加 --new 可重新开始）", file=sys.stderr)
     elif opened.busy:
         print(f"（这名学员在这个场景还有演练正在另一处进行，那边的记录不受影响；"
               f"这里另开一次：记录 {opened.session_id}）", file=sys.stderr)
+    if purpose != "training":
+        print(f"（本次记为{PURPOSE_LABELS[purpose]}，不计入学员的历史、统计与导出）", file=sys.stderr)
 
     def record(session: Session) -> None:
         with store_errors():
@@ -97,21 +104,28 @@ def _outcome(status: str, ending_kind: str | None, ending_title: str | None, cop
 
 
 def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    from ..engine.play.session import MODE_LABELS
     from ..reports.views import local_time
+    from ..store.records import PURPOSE_LABELS
 
     out = sys.stdout
     with opened_store(settings) as store:
-        sessions = store.history(args.trainee)
+        sessions = store.history(args.trainee, trials=args.include_trials)
     if args.format == "json":
         out.write(json.dumps([s.json() for s in sessions], ensure_ascii=False, indent=2) + "\n")
         return 0
     if not sessions:
         out.write(f"{args.trainee}还没有演练记录。\n" if args.trainee else "还没有演练记录。\n")
         return 0
-    table([["编号", "开始时间", "学员", "场景", "结局", "总分", "轮数"]] + [
-        [str(s.id), local_time(s.started_at), s.trainee, s.scenario_title,
-         _outcome(s.status, s.ending_kind, s.ending_title, s.copy_of), "—" if s.total is None else str(s.total),
-         str(s.turns)]
+
+    def mode(s: SessionSummary) -> str:
+        shown = MODE_LABELS.get(s.mode, s.mode)
+        return shown if s.purpose == "training" else f"{shown}·{PURPOSE_LABELS.get(s.purpose, s.purpose)}"
+
+    table([["编号", "开始时间", "学员", "场景", "模式", "结局", "总分", "轮数"]] + [
+        [str(s.id), local_time(s.started_at), s.trainee, s.scenario_title, mode(s),
+         _outcome(s.status, s.ending_kind, s.ending_title, s.copy_of),
+         "—" if s.total is None else str(s.total), str(s.turns)]
         for s in sessions
     ], out)
     return 0
@@ -135,9 +149,11 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     trainees, since, target = args.trainee, args.since, args.output
     start = parse_since(since)
     filters = "；".join(part for part in (
-        f"学员：{'、'.join(trainees)}" if trainees else "", f"自 {since} 起" if since else "") if part)
+        f"学员：{'、'.join(trainees)}" if trainees else "", f"自 {since} 起" if since else "",
+        "含教员试玩与编写预览" if args.include_trials else "") if part)
     with opened_store(settings) as store:
-        records = store.sessions(trainees, start, copies=False)  # streamed: the cohort adds them up one by one
+        # streamed: the cohort adds them up one by one
+        records = store.sessions(trainees, start, copies=False, trials=args.include_trials)
         if args.format == "csv":
             text = render_cohort_csv(records)
             if target and target != "-":
@@ -154,7 +170,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from ..store.bundle import export_bundle
 
     with opened_store(settings) as store:
-        count = export_bundle(store, Path(args.output), args.trainee)
+        count = export_bundle(store, Path(args.output), args.trainee, trials=args.include_trials)
     print(f"已导出 {count} 条演练记录到 {args.output}", file=sys.stderr)
     return 0
 

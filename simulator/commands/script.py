@@ -29,6 +29,17 @@ def read_script(path: str) -> Iterable[str]:
     return [line.rstrip("\r") for line in text.split("\n") if line.strip() and not line.lstrip().startswith("#")]
 
 
+def step(session: Session, reply: str) -> Session:
+    """Answer with the reply; in beginner mode a bare number picks that option as the session shows them."""
+    shown = session.shown_options() if session.mode == "choice" else ()
+    text = reply.strip()
+    if shown and text.isdigit() and text.isascii():
+        if not 1 <= int(text) <= len(shown):
+            raise UserError(f"脚本第 {session.turn} 条回复：这一轮只有 {len(shown)} 个选项，没有第 {text} 个")
+        return session.choose(shown[int(text) - 1][0])
+    return session.answer(reply)
+
+
 def play_script(session: Session, replies: Iterable[str], fmt: str, out: IO[str],
                 record: Callable[[Session], None] | None = None) -> int:
     """Answer each reply in turn; `record` (the store) sees every new Session before it is shown."""
@@ -37,7 +48,7 @@ def play_script(session: Session, replies: Iterable[str], fmt: str, out: IO[str]
             print("（对话已结束，脚本余下的回复未使用）", file=sys.stderr)
             break
         try:
-            session = session.answer(reply)
+            session = step(session, reply)
         except ReplyTooLong as error:
             raise UserError(f"脚本第 {session.turn} 条回复：{error}") from None
         except ScenarioError as error:
@@ -62,6 +73,7 @@ def turn_json(result: TurnResult) -> dict[str, Any]:
         "node": result.node,
         "petitioner": result.prompt,
         "reply": result.reply,
+        "choice": result.choice,
         **{k: v for k, v in score_json(result.score).items() if k != "id"},
         "changes": [{"variable": c.variable, "before": c.before, "after": c.after, "cause": c.cause,
                      "reason": c.reason} for c in result.changes],
@@ -74,6 +86,8 @@ def session_json(session: Session) -> dict[str, Any]:
     ending = session.ending
     return {
         "scenario": session.scenario.id,
+        "mode": session.mode,
+        "seed": session.seed,
         "turns": [turn_json(r) for r in session.history],
         "ending": None if ending is None else {"node": session.node, "kind": ending.kind, "title": ending.title},
         "pending": None if ending is not None else session.prompt,
@@ -92,6 +106,9 @@ def _score_parts(session: Session) -> dict[str, Any]:
 def _print_turn(result: TurnResult, session: Session, out: IO[str]) -> None:
     name = session.scenario.persona.name
     out.write(f"\n[第 {result.turn} 轮] {name}：{result.prompt}\n")
+    if result.choice is not None:
+        for place, (index, option) in enumerate(session.shown_options(result.node), 1):
+            out.write(f"  {'▶' if index == result.choice else ' '} {place}. {option.text}\n")
     out.write(f"  学员：{result.reply}\n")
     dims = "  ".join(f"{d.label} {d.score if d.score is not None else '—'}" for d in result.score.dimensions)
     out.write(f"  得分：{result.score.total}（{dims}）\n")

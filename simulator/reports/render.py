@@ -108,8 +108,9 @@ def render_cohort_csv(records: Iterable[SessionRecord]) -> str:
             writer.writerow(("结局分布", "", ending.scenario_id, kind, label, count, ""))
     for branch in report.branches:
         for step in branch.steps:
+            # 项目 keeps the node ids as the machine key; 名称 says the same in words.
             writer.writerow(("分支走向", "", branch.scenario_id, f"{step.node}->{step.next_node}",
-                             f"{step.node} → {step.next_node}", step.count, f"{step.share:.2f}"))
+                             f"{step.said} → {step.went}", step.count, f"{step.share:.2f}"))
     return out.getvalue()
 
 

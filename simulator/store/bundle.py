@@ -32,8 +32,9 @@ def _line(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
-def export_bundle(store: Store, path: Path, trainees: list[str] | None = None) -> int:
-    """Write the sessions (of some trainees, or all) to `path`, streaming; returns how many.
+def export_bundle(store: Store, path: Path, trainees: list[str] | None = None, trials: bool = False) -> int:
+    """Write the sessions (of some trainees, or all; `trials`: instructors' and authors' runs too) to
+    `path`, streaming; returns how many.
 
     The file appears complete or not at all: it is written beside `path` and renamed at the end.
     """
@@ -42,7 +43,7 @@ def export_bundle(store: Store, path: Path, trainees: list[str] | None = None) -
     try:
         with partial.open("w", encoding="utf-8", newline="\n") as out:
             out.write(_line({"format": FORMAT, "version": VERSION, "exported_at": utc_now()}))
-            for line in store.each(_stored_line, trainees):
+            for line in store.each(_stored_line, trainees, trials=trials):
                 out.write(line)
                 count += 1
         os.replace(partial, path)
@@ -64,7 +65,8 @@ def _stored_line(db: Tx, row: Mapping[str, Any]) -> str:
                       id=row["id"])
     live = sorted((t for t in turns if t["rewound_at"] is None), key=lambda t: t["turn"])
     head = {**{k: row[k] for k in SESSION_TEXT + SESSION_OPTIONAL_TEXT}, "total": row["total"],
-            "data": resume_data(json.loads(row["data"]), live), "rewinds": [dict(r) for r in rewinds],
+            "purpose": row["purpose"], "data": resume_data(json.loads(row["data"]), live),
+            "rewinds": [dict(r) for r in rewinds],
             **({"copy_of": row["copy_of"]} if row["copy_of"] else {})}
     return (_line(head)[:-2] + ',"dimensions":' + row["dimensions"]
             + ',"turns":[' + ",".join(map(_stored_turn, turns)) + "]}\n")

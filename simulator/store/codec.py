@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .records import Change, Finding, Rewind, SessionRecord, StoreError, TurnRecord
+from .records import PURPOSES, Change, Finding, Rewind, SessionRecord, StoreError, TurnRecord
 
 Dims = tuple[tuple[str, str, int | None], ...]
 
@@ -101,6 +101,16 @@ def state_from(items: Any) -> tuple[tuple[str, str, int | bool], ...]:
     return tuple((_need(i, "variable", str), _need(i, "label", str), _need(i, "value", (int, bool))) for i in items)
 
 
+def options_json(options: tuple[tuple[str, bool, str], ...]) -> list[dict[str, Any]]:
+    return [{"text": text, "best": best, "note": note} for text, best, note in options]
+
+
+def options_from(items: Any) -> tuple[tuple[str, bool, str], ...]:
+    if not isinstance(items, list):
+        raise StoreError("字段 options 的类型不对")
+    return tuple((_need(i, "text", str), _need(i, "best", bool), _need(i, "note", str)) for i in items)
+
+
 # ---------------------------------------------------------------- turns, rewinds, sessions
 
 def turn_json(t: TurnRecord) -> dict[str, Any]:
@@ -112,6 +122,7 @@ def turn_json(t: TurnRecord) -> dict[str, Any]:
         "verdicts": [verdict_json(v) for v in t.verdicts], "changes": [change_json(c) for c in t.changes],
         "state": state_json(t.state), "next_node": t.next_node, "ending_kind": t.ending_kind,
         "model_answers": list(t.model_answers), "recorded_at": t.recorded_at, "rewound_at": t.rewound_at,
+        "options": options_json(t.options),
     }
 
 
@@ -128,6 +139,7 @@ def turn_from(d: Any) -> TurnRecord:
         tuple(change_from(c) for c in _list(d, "changes")), state_from(_list(d, "state")),
         _need(d, "next_node", str), _need(d, "ending_kind", str, True), tuple(answers),
         _need(d, "recorded_at", str), _need(d, "rewound_at", str, True),
+        options_from(d.get("options", [])),  # absent from bundles written before beginner options were kept
     )
 
 
@@ -149,7 +161,7 @@ def session_json(s: SessionRecord) -> dict[str, Any]:
     """A whole session for a bundle (the local integer id stays behind)."""
     return {
         **{k: getattr(s, k) for k in SESSION_TEXT + SESSION_OPTIONAL_TEXT},
-        "total": s.total, "dimensions": dims_json(s.dimensions), "data": s.data,
+        "total": s.total, "dimensions": dims_json(s.dimensions), "data": s.data, "purpose": s.purpose,
         "turns": [turn_json(t) for t in s.turns], "rewinds": [rewind_json(r) for r in s.rewinds],
         **({"copy_of": s.copy_of} if s.copy_of else {}),
     }
@@ -160,11 +172,15 @@ def session_from(d: Any, local_id: int | None = None) -> SessionRecord:
     optional = {k: _need(d, k, str, True) for k in SESSION_OPTIONAL_TEXT}
     if text["status"] not in ("active", "finished", "abandoned"):
         raise StoreError(f"未知的会话状态 {text['status']}")
+    purpose = _need(d, "purpose", str, True) or "training"  # bundles from before purposes were kept
+    if purpose not in PURPOSES:
+        raise StoreError(f"未知的演练用途 {purpose}")
     return SessionRecord(
         id=local_id, **text, **optional, total=_need(d, "total", int, True),
         dimensions=dims_from(_list(d, "dimensions")), data=_need(d, "data", dict),
         turns=tuple(turn_from(t) for t in _list(d, "turns")),
         rewinds=tuple(rewind_from(r) for r in _list(d, "rewinds")), copy_of=_need(d, "copy_of", str, True),
+        purpose=purpose,
     )
 
 
@@ -190,6 +206,7 @@ def stored_turn(row: Any) -> TurnRecord:
         tuple(Change(**c) for c in load(row["changes"])),
         tuple((s["variable"], s["label"], s["value"]) for s in load(row["state"])), row["next_node"],
         row["ending_kind"], tuple(load(row["model_answers"])), row["recorded_at"], row["rewound_at"],
+        tuple((o["text"], o["best"], o["note"]) for o in load(row["options"])),
     )
 
 
@@ -197,5 +214,5 @@ def stored_session(row: Any, turns: list[TurnRecord], rewinds: list[Rewind], dat
     return SessionRecord(
         id=row["id"], **{k: row[k] for k in SESSION_TEXT + SESSION_OPTIONAL_TEXT}, total=row["total"],
         dimensions=tuple((d["id"], d["label"], d["score"]) for d in json.loads(row["dimensions"])), data=data,
-        turns=tuple(turns), rewinds=tuple(rewinds), copy_of=row["copy_of"],
+        turns=tuple(turns), rewinds=tuple(rewinds), copy_of=row["copy_of"], purpose=row["purpose"],
     )

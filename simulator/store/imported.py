@@ -124,6 +124,8 @@ def _turn(turn: TurnRecord, time: _Times, where: str) -> TurnRecord:
         raise StoreError(f"{where}：回复过长（{len(reply)} 字，上限为 {MAX_REPLY_CHARS} 字，与输入时相同）")
     if turn.choice is not None and not 0 <= turn.choice < MAX_CHOICE:
         raise StoreError(f"{where}：choice 不对")
+    if len(turn.options) > MAX_CHOICE:
+        raise StoreError(f"{where}：options 过多")
     if any(not isinstance(v, bool) and not -MAX_STATE <= v <= MAX_STATE for _, _, v in turn.state):
         raise StoreError(f"{where}：状态值超出范围")
     if turn.ending_kind is not None and turn.ending_kind not in ENDING_LABELS:
@@ -143,6 +145,8 @@ def _turn(turn: TurnRecord, time: _Times, where: str) -> TurnRecord:
                     for v, label, value in turn.state),
         model_answers=tuple(_text(a, f"{where} 示范回答") for a in turn.model_answers),
         recorded_at=recorded or "", rewound_at=time(turn.rewound_at, f"{where} rewound_at"),
+        options=tuple((_text(text, f"{where} 选项"), best, _text(note, f"{where} 选项说明"))
+                      for text, best, note in turn.options),
     )
 
 
@@ -172,10 +176,13 @@ def _resume_data(record: SessionRecord, turns: tuple[TurnRecord, ...]) -> dict[s
         raise StoreError("data 与会话不符")
     if not isinstance(data.get("node"), str) or not isinstance(data.get("hint_pending", False), bool):
         raise StoreError("data 的格式不对")
+    seed = data.get("seed", 0)  # the order beginner options were shown in; absent before seeds were kept
+    if not isinstance(seed, int) or isinstance(seed, bool) or not -2**63 <= seed < 2**63:
+        raise StoreError("data.seed 不是整数")
     live = sorted((t for t in turns if t.rewound_at is None), key=lambda t: t.turn)
     return {"schema": SCHEMA, "scenario": record.scenario_id, "rubric": record.rubric_id, "mode": record.mode,
             "hint_pending": data.get("hint_pending", False), "node": _ident(data["node"], "data.node"),
-            "turns": [{"reply": t.reply, "choice": t.choice, "hint": t.hint_used} for t in live]}
+            "seed": seed, "turns": [{"reply": t.reply, "choice": t.choice, "hint": t.hint_used} for t in live]}
 
 
 def _scores(record: SessionRecord, turns: tuple[TurnRecord, ...]) -> tuple[int | None, Any]:

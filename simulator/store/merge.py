@@ -126,6 +126,6 @@ def _append(store: Store, db: Tx, session_id: int, here: SessionRecord,
         store._insert(db, "rewinds", {"session_id": session_id, **rewind_json(rewind)})
     row = store._session_row(db, record)
     fields = ("status", "updated_at", "finished_at", "ending_node", "ending_kind", "ending_title", "ending_summary",
-              "closing_line", "total", "dimensions", "data")
+              "closing_line", "total", "dimensions", "data", "purpose")
     db.run(f"UPDATE sessions SET {', '.join(f'{k} = :{k}' for k in fields)} WHERE id = :id",
            **{k: store._cell(k, row[k]) for k in fields}, id=session_id)

@@ -18,6 +18,13 @@ class StoreError(Exception):
     """A records problem shown to the user as one line (unknown session, unreadable bundle, ...)."""
 
 
+# Who a session is for. Only trainees practising count in trainee history, cohort reports and
+# exports; an instructor trying a scenario, or an author previewing one (`play --watch`, the F2
+# preview), is kept out of them unless asked for.
+PURPOSES = ("training", "instructor", "authoring")
+PURPOSE_LABELS = {"training": "学员演练", "instructor": "教员试玩", "authoring": "编写预览"}
+
+
 # ---------------------------------------------------------------- the Records protocol
 
 @dataclass(frozen=True)
@@ -33,6 +40,12 @@ class SavedSession:
     updated_at: str
     turns: int
     data: dict[str, Any]
+    purpose: str = "training"
+
+    @property
+    def mode(self) -> str:
+        """The mode the session was started in, and the only one it continues in."""
+        return str(self.data.get("mode", "practice"))
 
 
 @dataclass(frozen=True)
@@ -49,15 +62,17 @@ class SessionSummary:
     total: int | None
     dimensions: tuple[tuple[str, str, int | None], ...]  # (id, label, score)
     turns: int
+    mode: str = "practice"
+    purpose: str = "training"
     copy_of: str | None = None  # an imported copy: the UUID of the session it conflicted with
 
     def json(self) -> dict[str, Any]:
         return {
             "id": self.id, "uuid": self.uuid, "trainee": self.trainee, "scenario": self.scenario_id,
-            "scenario_title": self.scenario_title, "started_at": self.started_at, "status": self.status,
-            "ending": self.ending_kind, "ending_title": self.ending_title,
-            "dimensions": {d: s for d, _, s in self.dimensions}, "total": self.total, "turns": self.turns,
-            "copy_of": self.copy_of,
+            "scenario_title": self.scenario_title, "started_at": self.started_at, "mode": self.mode,
+            "purpose": self.purpose, "status": self.status, "ending": self.ending_kind,
+            "ending_title": self.ending_title, "dimensions": {d: s for d, _, s in self.dimensions},
+            "total": self.total, "turns": self.turns, "copy_of": self.copy_of,
         }
 
 
@@ -73,8 +88,12 @@ class Records(Protocol):
         """Why records are not kept as asked (kept in memory instead); "" when all is well."""
         ...
 
-    def begin(self, trainee: str, session: Session) -> int:
+    def begin(self, trainee: str, session: Session, purpose: str = "training") -> int:
         """A new session record, joined with the session's first answer; its id."""
+        ...
+
+    def set_purpose(self, session_id: int, purpose: str) -> None:
+        """Mark a session as run for another purpose (an author opened the preview midway)."""
         ...
 
     def record_turn(self, session_id: int, session: Session) -> None:
@@ -97,15 +116,20 @@ class Records(Protocol):
         ...
 
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
-        """The trainee's sessions that can be resumed, most recent first."""
+        """The trainee's sessions that can be resumed (of any purpose), most recent first."""
         ...
 
-    def history(self, trainee: str | None = None) -> list[SessionSummary]:
-        """Sessions with at least one answered turn, newest first."""
+    def history(self, trainee: str | None = None, trials: bool = False) -> list[SessionSummary]:
+        """Sessions with at least one answered turn, newest first; `trials` adds instructors' and
+        authors' runs to the trainees' own."""
         ...
 
-    def best_scores(self, trainee: str) -> dict[str, int]:
-        """The trainee's best total per scenario id, over finished sessions."""
+    def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
+        """The trainee's best total per scenario id, over finished sessions (`trials`: as in history)."""
+        ...
+
+    def record(self, session_id: int) -> SessionRecord:
+        """The whole record of one session (for the debrief's export)."""
         ...
 
     def close(self) -> None:
@@ -165,6 +189,7 @@ class TurnRecord:
     model_answers: tuple[str, ...]
     recorded_at: str
     rewound_at: str | None  # set once a rewind took this turn out of the conversation
+    options: tuple[tuple[str, bool, str], ...] = ()  # beginner mode: (text, best, note) in the order shown
 
 
 @dataclass(frozen=True)
@@ -199,6 +224,7 @@ class SessionRecord:
     data: dict[str, Any]
     turns: tuple[TurnRecord, ...]  # every recorded turn, rewound ones included
     rewinds: tuple[Rewind, ...]
+    purpose: str = "training"
     copy_of: str | None = None  # an imported copy: the UUID of the session it conflicted with
 
     @property
@@ -214,7 +240,7 @@ class SessionRecord:
         return SessionSummary(
             self.id or 0, self.uuid, self.trainee, self.scenario_id, self.scenario_title, self.started_at,
             self.status, self.ending_kind, self.ending_title, self.total, self.dimensions,
-            len(self.conversation), self.copy_of,
+            len(self.conversation), self.mode, self.purpose, self.copy_of,
         )
 
 
@@ -234,6 +260,7 @@ def turn_record(result: TurnResult, session: Session, seq: int, now: str) -> Tur
     score = result.score
     labels = {name: var.label for name, var in scenario.state.items()}
     node = scenario.nodes.get(result.node)
+    shown = session.shown_options(result.node) if result.choice is not None and node else ()
     return TurnRecord(
         seq, result.turn, result.node, result.prompt, result.reply, result.choice, result.hint_used,
         score.total, score.capped_by,
@@ -245,6 +272,7 @@ def turn_record(result: TurnResult, session: Session, seq: int, now: str) -> Tur
         tuple((name, labels.get(name, name), value) for name, value in result.state),
         result.next_node, result.ending.kind if result.ending else None,
         tuple(node.model_answers) if node else (), now, None,
+        tuple((option.text, option.best, option.note) for _, option in shown),
     )
 
 
@@ -272,14 +300,15 @@ def session_fields(session: Session) -> dict[str, Any]:
 
 
 def record_from_session(session: Session, trainee: str = "", started_at: str = "",
-                        uuid: str = "", now: str = "") -> SessionRecord:
+                        uuid: str = "", now: str = "", *, record_id: int | None = None,
+                        purpose: str = "training") -> SessionRecord:
     """A SessionRecord for a live Session that is not (or not yet) read back from a store."""
     fields = session_fields(session)
     turns = tuple(turn_record(r, session, i, now) for i, r in enumerate(session.history, 1))
     return SessionRecord(
-        None, uuid, trainee, session.scenario.id, session.scenario.title, session.rubric.id,
+        record_id, uuid, trainee, session.scenario.id, session.scenario.title, session.rubric.id,
         session.scenario.persona.name, session.mode, fields["status"], started_at, now,
         now if session.finished else None, fields["ending_node"], fields["ending_kind"],
         fields["ending_title"], fields["ending_summary"], fields["closing_line"], fields["total"],
-        fields["dimensions"], session.to_json(), turns, (),
+        fields["dimensions"], session.to_json(), turns, (), purpose,
     )

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from ..engine.content.model import Rubric, Scenario
 from ..engine.play.scoring import ReplyTooLong
-from ..engine.play.session import Mode, ScenarioError, Session
+from ..engine.play.session import MODE_LABELS, MODES, Mode, ScenarioError, Session
 from .records import SavedSession, StoreError
 from .store import Store
 
@@ -28,21 +28,33 @@ def restore(saved: SavedSession, scenario: Scenario, rubric: Rubric) -> Session:
 
 
 def resume_or_begin(store: Store, trainee: str, scenario: Scenario, rubric: Rubric,
-                    mode: Mode = "practice", fresh: bool = False) -> Opened:
-    """Continue the trainee's latest unfinished session of this scenario, or begin a new one.
+                    mode: Mode = "practice", fresh: bool = False, *, purpose: str = "training",
+                    seed: int = 0) -> Opened:
+    """Continue the trainee's latest unfinished session of this scenario (run for the same
+    purpose), or begin a new one with `seed` (the order options are shown in).
 
-    Continuing means becoming the session's one writer first (`Store.claim`), then replaying it
-    as stored at that moment; a session another process is writing is left to it. With `fresh`,
-    unfinished sessions of this scenario are set aside (kept, marked abandoned).
+    A session continues only in the mode it started in: an exam left unfinished is not finished
+    as practice. Asking for another mode is a StoreError that says what to do. Continuing means
+    becoming the session's one writer first (`Store.claim`), then replaying it as stored at that
+    moment; a session another process is writing is left to it. With `fresh`, unfinished sessions
+    of this scenario (run for the same purpose) are set aside (kept, marked abandoned).
     """
-    busy = 0
-    for saved in store.unfinished(trainee, scenario.id, busy=True):
-        if fresh:
+    pending = [saved for saved in store.unfinished(trainee, scenario.id, busy=True) if saved.purpose == purpose]
+    if fresh:
+        for saved in pending:
             store.abandon(saved.id)  # not one another process is writing
-            continue
-        claimed = store.claim(saved.id)
+        pending = []
+    free = {saved.id for saved in store.unfinished(trainee, scenario.id)} if pending else set()
+    busy = 0
+    for saved in pending:
+        if saved.id in free and saved.mode in MODES and saved.mode != mode:  # forged: restore says so
+            was = MODE_LABELS.get(saved.mode, saved.mode)
+            raise StoreError(f"{trainee} 在「{scenario.title}」有一次未完成的{was}模式演练（记录 {saved.id}，"
+                             f"已答 {saved.turns} 轮），只能以{was}模式继续：继续请加 --mode {saved.mode}，"
+                             "放弃它重新开始请加 --new")
+        claimed = store.claim(saved.id) if saved.id in free else None
         if claimed is not None:
             return Opened(restore(claimed, scenario, rubric), claimed.id, claimed)
         busy += 1
-    session = Session.start(scenario, rubric, mode)
-    return Opened(session, store.begin(trainee, session), None, busy)
+    session = Session.start(scenario, rubric, mode, seed=seed)
+    return Opened(session, store.begin(trainee, session, purpose), None, busy)

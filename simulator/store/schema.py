@@ -22,7 +22,7 @@ from .records import StoreError
 
 DB_NAME = "records.sqlite3"
 MIGRATIONS = str(resources.files(__package__) / "migrations")  # package data (a folder: wheels are not zipped)
-REVISIONS = ("0001", "0002", "0003")
+REVISIONS = ("0001", "0002", "0003", "0004")
 SCHEMA_VERSION = len(REVISIONS)
 MIGRATION_LOCK = 0x6A6679_6D  # pg_advisory_xact_lock key held while the schema changes
 

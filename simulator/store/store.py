@@ -25,6 +25,7 @@ from ..engine.content.controls import name_problem
 from .codec import dims_json, stored_session, stored_turn, turn_json
 from .database import Tx, sqlite_url
 from .records import (
+    PURPOSES,
     Rewind,
     SavedSession,
     SessionRecord,
@@ -44,12 +45,14 @@ T = TypeVar("T")
 
 TURN_COLUMNS = ("seq", "turn", "node", "prompt", "reply", "choice", "hint_used", "total", "capped_by",
                 "dimensions", "hits", "flags", "missed", "verdicts", "changes", "state", "next_node",
-                "ending_kind", "model_answers", "recorded_at", "rewound_at")
+                "ending_kind", "model_answers", "recorded_at", "rewound_at", "options")
 JSON_COLUMNS = frozenset({"dimensions", "hits", "flags", "missed", "verdicts", "changes", "state",
-                          "model_answers", "data"})
+                          "model_answers", "data", "options"})
 SESSION_COLUMNS = ("uuid", "trainee_id", "scenario_id", "scenario_title", "rubric_id", "persona", "mode",
                    "status", "started_at", "updated_at", "finished_at", "ending_node", "ending_kind",
-                   "ending_title", "ending_summary", "closing_line", "total", "dimensions", "data", "copy_of")
+                   "ending_title", "ending_summary", "closing_line", "total", "dimensions", "data", "copy_of",
+                   "purpose")
+TRAINING_ONLY = " AND s.purpose = 'training'"  # what trainee history, reports and exports count by default
 SESSION_SELECT = "SELECT s.*, t.name AS trainee FROM sessions s JOIN trainees t ON t.id = s.trainee_id"
 PAGE = 100  # sessions read per query when streaming
 MAX_ROW_ID = 2**63 - 1
@@ -62,6 +65,11 @@ def utc_now() -> str:
 def stamp(moment: datetime) -> str:
     """The one timestamp format the store uses (UTC, milliseconds), so strings sort by time."""
     return moment.astimezone(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _check_purpose(purpose: str) -> None:
+    if purpose not in PURPOSES:
+        raise StoreError(f"未知的演练用途 {purpose}")
 
 
 def dump(value: Any) -> str:
@@ -133,11 +141,12 @@ class Store:
 
     # ------------------------------------------------------------ Records protocol
 
-    def begin(self, trainee: str, session: Session) -> int:
+    def begin(self, trainee: str, session: Session, purpose: str = "training") -> int:
         problem = name_problem(trainee)
         if problem:
             raise StoreError(problem)
         name = trainee.strip()
+        _check_purpose(purpose)
         now = self._now()
         with self._write() as db:
             trainee_id = self._trainee_id(db, name, now)
@@ -147,6 +156,7 @@ class Store:
                 "scenario_title": session.scenario.title, "rubric_id": session.rubric.id,
                 "persona": session.scenario.persona.name, "mode": session.mode, "started_at": now,
                 "updated_at": now, "finished_at": None, **fields, "dimensions": dims_json(fields["dimensions"]),
+                "purpose": purpose,
             }
             session_id = self._insert(db, "sessions", row)
             self.writer.claim(db, session_id, now)
@@ -166,6 +176,11 @@ class Store:
     def finish(self, session_id: int, session: Session) -> None:
         self.record_turn(session_id, session)
 
+    def set_purpose(self, session_id: int, purpose: str) -> None:
+        _check_purpose(purpose)
+        with self._write() as db:
+            db.run("UPDATE sessions SET purpose = :purpose WHERE id = :id", purpose=purpose, id=session_id)
+
     def claim(self, session_id: int) -> SavedSession | None:
         """Become the session's one writer: its state as stored now, or None while another process writes it."""
         with self._write() as db:
@@ -183,23 +198,28 @@ class Store:
             return [self._saved(db, r) for r in db.rows(query, name=trainee.strip(), scenario=scenario_id)
                     if busy or not self.writer.holds_elsewhere(self.writer.lease(db, r["id"]), now)]
 
-    def history(self, trainee: str | None = None) -> list[SessionSummary]:
-        """Sessions newest first (all trainees when `trainee` is None)."""
+    def history(self, trainee: str | None = None, trials: bool = False) -> list[SessionSummary]:
+        """Sessions newest first (all trainees when `trainee` is None); `trials` adds instructors'
+        and authors' runs."""
         # the live turns counted in the same query: one round trip to the server, not one per session
         query = (SESSION_SELECT.replace(" FROM sessions s", ", (SELECT COUNT(*) FROM turns WHERE session_id = s.id "
                                         "AND rewound_at IS NULL) AS live_turns FROM sessions s")
-                 + (" WHERE t.name = :name" if trainee else "") + " ORDER BY s.started_at DESC, s.id DESC")
+                 + " WHERE 1 = 1" + (" AND t.name = :name" if trainee else "")
+                 + ("" if trials else TRAINING_ONLY) + " ORDER BY s.started_at DESC, s.id DESC")
         with self._read() as db:
             return [self._summary(r) for r in db.rows(query, name=trainee.strip() if trainee else None)]
 
-    def best_scores(self, trainee: str) -> dict[str, int]:
+    def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
         """Scenario id -> best total over the trainee's finished sessions (imported copies aside)."""
         with self._read() as db:
             rows = db.rows(
                 "SELECT s.scenario_id, MAX(s.total) AS best FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
-                "WHERE t.name = :name AND s.status = 'finished' AND s.total IS NOT NULL AND s.copy_of IS NULL "
-                "GROUP BY s.scenario_id", name=trainee.strip())
+                "WHERE t.name = :name AND s.status = 'finished' AND s.total IS NOT NULL AND s.copy_of IS NULL"
+                + ("" if trials else TRAINING_ONLY) + " GROUP BY s.scenario_id", name=trainee.strip())
         return {r["scenario_id"]: r["best"] for r in rows}
+
+    def record(self, session_id: int) -> SessionRecord:
+        return self.session(session_id)
 
     # ------------------------------------------------------------ beyond the protocol
 
@@ -240,16 +260,17 @@ class Store:
             return self._record(db, row)
 
     def sessions(self, trainees: Iterable[str] | None = None, since: str | None = None,
-                 copies: bool = True) -> Iterator[SessionRecord]:
+                 copies: bool = True, trials: bool = False) -> Iterator[SessionRecord]:
         """Full records, oldest first, one at a time (memory holds one page of sessions, not the
-        store), optionally for some trainees, from a UTC timestamp on, and without imported copies."""
-        return self.each(self._record, trainees, since, copies)
+        store), optionally for some trainees, from a UTC timestamp on, and without imported copies;
+        trainees practising only, unless `trials` adds instructors' and authors' runs."""
+        return self.each(self._record, trainees, since, copies, trials)
 
     def each(self, build: Callable[[Tx, Mapping[str, Any]], T], trainees: Iterable[str] | None = None,
-             since: str | None = None, copies: bool = True) -> Iterator[T]:
+             since: str | None = None, copies: bool = True, trials: bool = False) -> Iterator[T]:
         """`build(db, row)` for each selected session row, oldest first, a page at a time (keyset paging)."""
         names = [t.strip() for t in trainees] if trainees else []
-        where: list[str] = []
+        where: list[str] = [] if trials else ["s.purpose = 'training'"]
         params: dict[str, Any] = {f"name{i}": name for i, name in enumerate(names)}
         if names:
             where.append(f"t.name IN ({', '.join(f':{k}' for k in params)})")
@@ -352,7 +373,7 @@ class Store:
                         "ORDER BY turn", id=row["id"])
         return SavedSession(row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"],
                             row["started_at"], row["updated_at"], len(turns),
-                            resume_data(json.loads(row["data"]), turns))
+                            resume_data(json.loads(row["data"]), turns), row["purpose"])
 
     @staticmethod
     def _summary(row: Mapping[str, Any]) -> SessionSummary:
@@ -360,7 +381,8 @@ class Store:
         return SessionSummary(
             row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"], row["started_at"],
             row["status"], row["ending_kind"], row["ending_title"], row["total"],
-            tuple((d["id"], d["label"], d["score"]) for d in dims), row["live_turns"], row["copy_of"],
+            tuple((d["id"], d["label"], d["score"]) for d in dims), row["live_turns"],
+            row["mode"], row["purpose"], row["copy_of"],
         )
 
     @staticmethod

@@ -13,7 +13,7 @@ return their answer through `dismiss`.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,13 +22,17 @@ from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
+from .app_watch import WatchingApp
 from .library import ScenarioEntry, ScenarioSource
 from .messages import OpenScenario
 from .plain import notify_plain
+from .profile import Person, Profile, ProfileFile
 from .screens.home import HomeScreen
 
 if TYPE_CHECKING:
+    from textual.app import SystemCommand
     from textual.command import Provider
+    from textual.screen import Screen
     from textual.widget import AwaitMount
 
     from ..engine.content.model import Rubric, Scenario
@@ -39,8 +43,11 @@ if TYPE_CHECKING:
     from .records import Records
     from .screens.debrief import DebriefScreen
     from .screens.play import PlayScreen
-    from .watch import ContentWatcher, Reloaded
+    from .watch import ContentWatcher
     from .widgets.author_tools import AuthorTools
+
+DEFAULT_TRAINEE = "学员"
+
 
 def scenario_commands() -> type[Provider]:
     """The palette's scenario search, imported when the palette first opens."""
@@ -49,7 +56,14 @@ def scenario_commands() -> type[Provider]:
     return ScenarioCommands
 
 
-class JiefangApp(App[None]):
+def random_seed() -> int:
+    """A new session's seed: the order its beginner-mode options are shown in."""
+    import random
+
+    return random.SystemRandom().randrange(2**31)
+
+
+class JiefangApp(WatchingApp):
     """Terminal training for petition reception staff."""
 
     CSS_PATH = "app.tcss"
@@ -64,9 +78,10 @@ class JiefangApp(App[None]):
         Binding("ctrl+q", "quit", "退出", id="app.quit", tooltip="退出（演练未结束时先确认）", priority=True),
     ]
 
-    def __init__(self, library: ScenarioSource, records: Records | None = None, trainee: str = "学员", *,
+    def __init__(self, library: ScenarioSource, records: Records | None = None, trainee: str | None = None, *,
+                 profiles: ProfileFile | None = None, login: str = DEFAULT_TRAINEE, instructor: bool = False,
                  rubric: Rubric | None = None, play: tuple[Scenario, Rubric] | None = None,
-                 mode: str = "practice", theme: str | None = None,
+                 mode: str = "practice", theme: str | None = None, seeds: Callable[[], int] = random_seed,
                  clock: Callable[[], datetime] = datetime.now, watch: ContentWatcher | None = None,
                  preview: bool | None = None, reports_dir: Path | None = None, bench: Bench | None = None,
                  classroom: ClassroomWatch | None = None) -> None:
@@ -74,10 +89,15 @@ class JiefangApp(App[None]):
         Args:
             library: where scenarios are listed and loaded from.
             records: the record keeper (Records protocol); None keeps this run's sessions in memory.
-            trainee: whose sessions these are.
+            trainee: whose sessions these are; None: the person remembered in `profiles`, else `login`.
+            profiles: where the current trainee (or instructor) is remembered between launches and
+                switched; read after the first frame (before it, when a scenario opens directly).
+            login: the trainee when nobody has been chosen on this PC yet.
+            instructor: an instructor's run (`play --instructor`): sessions are recorded as trials.
             rubric: score every scenario with this rubric instead of the one each names.
             play: open this scenario and rubric straight away (`simulator play`), in `mode`.
             theme: a Textual theme name; None keeps Textual's default.
+            seeds: a new seed for every session started (the order of beginner-mode options).
             clock: the time source for in-memory records and exported reports' file names.
             watch: play this watched scenario file (`simulator play --watch`), reloading it when saved;
                 used when `play` is None.
@@ -94,7 +114,14 @@ class JiefangApp(App[None]):
 
             records = MemoryRecords(clock)
         self.records: Records = records
-        self.trainee = trainee
+        self.trainee = trainee or ""  # "" until the profile is read
+        self._named = bool(trainee)  # given by the command line or the environment: the profile does not override it
+        self.profiles = profiles or ProfileFile(None)
+        self.profile: Profile | None = None  # None until read
+        self._login = login
+        self._instructor = instructor  # this run, from the command line
+        self._instructor_profile = False  # the chosen person is an instructor
+        self.seeds = seeds
         self.clock = clock
         self.watcher = watch
         self.preview = (watch is not None) if preview is None else preview
@@ -118,6 +145,58 @@ class JiefangApp(App[None]):
         return home
 
     @property
+    def purpose(self) -> str:
+        """Whom sessions started now are for: an author watching a file, an instructor, or a trainee."""
+        if self.watcher is not None:
+            return "authoring"
+        if self.classroom is not None:
+            return "training"  # a class plays under the signed-in name, whatever this PC remembers
+        return "instructor" if self._instructor or self._instructor_profile else "training"
+
+    # ------------------------------------------------------------ the trainee (remembered profile)
+
+    def _apply_profile(self, profile: Profile) -> None:
+        """The profile was read: the remembered person becomes the trainee (unless one was named)."""
+        self.profile = profile
+        if not self._named:
+            person = profile.current or Person(self._login or DEFAULT_TRAINEE)
+            self.trainee, self._instructor_profile = person.name, person.instructor
+        else:
+            known = profile.known(self.trainee)
+            self._instructor_profile = bool(known and known.instructor)
+        self.home.trainee = self.trainee
+        self.home.instructor = self.purpose == "instructor"
+
+    def action_trainee(self) -> None:
+        from .screens.dialogs import TraineeDialog
+
+        if self.classroom is not None:
+            self.notify("课堂中按登录的姓名记录，不能更换学员。", markup=False)
+            return
+        profile = self.profile or Profile()
+        if self.trainee and profile.known(self.trainee) is None:  # so the switch can come back to them
+            profile = profile.choose(Person(self.trainee, self._instructor_profile))
+
+        def switch(person: Person | None) -> None:
+            if person is None:
+                return
+            self._named = True
+            self.profile = profile.choose(person)
+            self.trainee, self._instructor_profile = person.name, person.instructor
+            self.home.trainee = person.name
+            self.home.instructor = self.purpose == "instructor"
+            self._save_profile(self.profile)
+            self.refresh_best()
+
+        self.push_screen(TraineeDialog(self.trainee, profile.people, self.purpose == "instructor"), switch)
+
+    @work(thread=True, group="profile", exit_on_error=False)
+    def _save_profile(self, profile: Profile) -> None:
+        problem = self.profiles.save(profile)
+        if problem:
+            self.call_from_thread(notify_plain, self, problem, severity="warning", timeout=8)
+
+    @property
     def home(self) -> HomeScreen:
         home = self.screen_stack[0]
         assert isinstance(home, HomeScreen)  # the default screen, never popped
@@ -125,6 +204,9 @@ class JiefangApp(App[None]):
 
     async def on_mount(self) -> None:
         opened = None
+        if self._direct_play is not None or self.watcher is not None:
+            # Opening a scenario at once needs the trainee now (for the resume offer and the record).
+            self._apply_profile(self.profiles.load())
         if self._direct_play is not None:
             scenario, rubric = self._direct_play
             opened = self.open_scenario(scenario, rubric, self._mode)
@@ -152,8 +234,11 @@ class JiefangApp(App[None]):
 
     @work(thread=True, exclusive=True, group="library", exit_on_error=False)
     def load_library(self) -> None:
-        """List the library; best scores follow once the list is drawn (opening the store imports
-        the engine, and a thread doing that would hold the GIL while the list is being drawn)."""
+        """Read the profile and list the library; best scores follow once the list is drawn (opening
+        the store imports the engine, and a thread doing that would hold the GIL while the list is
+        being drawn)."""
+        if self.profile is None:
+            self.call_from_thread(self._apply_profile, self.profiles.load())
         try:
             entries = tuple(self.library.entries())
         except Exception as error:  # a broken library must still leave a usable app
@@ -161,12 +246,20 @@ class JiefangApp(App[None]):
             entries = ()
         self.call_from_thread(self._library_loaded, entries)
 
-    def _best_scores(self) -> dict[str, int]:
+    def _progress(self) -> tuple[dict[str, int], dict[str, str]]:
+        """The trainee's best scores, and the scenarios with an unfinished session (and its mode)."""
+        if not self.trainee:
+            return {}, {}
         try:
-            return dict(self.records.best_scores(self.trainee))
+            best = dict(self.records.best_scores(self.trainee, self.purpose != "training"))
+            unfinished: dict[str, str] = {}
+            for saved in self.records.unfinished(self.trainee):
+                if saved.purpose == self.purpose:
+                    unfinished.setdefault(saved.scenario_id, saved.mode)  # the newest first
+            return best, unfinished
         except Exception as error:
             self.call_from_thread(notify_plain, self, f"记录无法读取：{error}", severity="warning")
-            return {}
+            return {}, {}
 
     def _library_loaded(self, entries: tuple[ScenarioEntry, ...]) -> None:
         self.entries = entries
@@ -182,14 +275,15 @@ class JiefangApp(App[None]):
 
     @work(thread=True, exclusive=True, group="records", exit_on_error=False)
     def refresh_best(self) -> None:
-        """The trainee's best scores onto the home screen (the first call may open the store)."""
-        best = self._best_scores()
+        """The trainee's best scores and unfinished sessions onto the home screen (the first call
+        may open the store)."""
+        best, unfinished = self._progress()
         problem = self.records.problem
         if problem and not self._told_problem:
             self._told_problem = True
             self.call_from_thread(notify_plain, self, f"记录库无法打开，本次演练只保存在内存中：{problem}",
                                   severity="warning", timeout=8)
-        self.call_from_thread(setattr, self.home, "best", best)
+        self.call_from_thread(self.home.show_progress, best, unfinished)
 
     # ------------------------------------------------------------ opening a scenario
 
@@ -223,15 +317,17 @@ class JiefangApp(App[None]):
                 self._play(scenario, rubric, mode)
 
         detail = f"{local_time(saved.started_at)} 开始，已回答 {saved.turns} 轮。"
-        self.push_screen(ResumeDialog(scenario.title, detail), chosen)
+        self.push_screen(ResumeDialog(scenario.title, detail, saved.mode, mode), chosen)
         return None
 
     def _unfinished(self, scenario_id: str) -> SavedSession | None:
+        """The trainee's latest unfinished session of this scenario, run for the same purpose."""
         try:
             found = self.records.unfinished(self.trainee, scenario_id)
         except Exception:  # records that cannot be read offer nothing to resume
             return None
-        return found[0] if found else None  # both keepers list the most recent first
+        # Both keepers list the most recent first.
+        return next((saved for saved in found if saved.purpose == self.purpose), None)
 
     def _play(self, scenario: Scenario, rubric: Rubric, mode: str, resume: Session | None = None,
               record_id: int | None = None) -> AwaitMount:
@@ -246,7 +342,8 @@ class JiefangApp(App[None]):
         latest = self._watched
         watched = latest is not None and scenario.id == latest[0].id
         screen = PlayScreen(scenario, rubric, MODES.get(mode, "practice"), self.trainee, records=self.records,
-                            resume=resume, record_id=record_id, preview=self.preview, watched=watched)
+                            resume=resume, record_id=record_id, preview=self.preview, watched=watched,
+                            purpose=self.purpose, seed=self.seeds())
         if latest is not None and watched and scenario is not latest[0]:
             screen.queue_reload(*latest)
         return self.push_screen(screen)
@@ -284,62 +381,11 @@ class JiefangApp(App[None]):
         """`_play` for a worker's call_from_thread (which would wait for the returned mount)."""
         self._play(scenario, rubric, mode, resume, record_id)
 
-    # ------------------------------------------------------------ --watch: reload on save
-
-    def _start_watching(self, watcher: ContentWatcher) -> AwaitMount | None:
-        """First load (before the first frame, as `simulator play` does), then poll for saves."""
-        reloaded = watcher.load()
-        self.set_interval(watcher.interval, self._poll_watched, name="watch")
-        content = reloaded.playable
-        if content is not None:
-            latest = self._watched = (content[0], self.rubric or content[1])
-            return self.open_scenario(*latest, self._mode)
-        from .screens.waiting import WaitingScreen
-
-        # Once a save makes the file playable, the waiting screen dismisses itself with the content.
-        return self.push_screen(WaitingScreen(str(watcher.path), reloaded.problems), self._watched_playable)
-
-    def _poll_watched(self) -> None:
-        if self.watcher is not None and not self._reloading and self.watcher.changed():
-            self._reloading = True
-            self._reload_watched(self.watcher)
-
-    @work(thread=True, group="watch", exit_on_error=False)
-    def _reload_watched(self, watcher: ContentWatcher) -> None:
-        """Read and check the saved files (YAML, pydantic, validation: so in a worker thread)."""
-        from .watch import Reloaded
-
-        try:
-            reloaded = watcher.load()
-        except Exception as error:  # load() reports content problems itself; this is anything else
-            reloaded = Reloaded(problems=(f"{watcher.path}: 无法重新加载：{error}",))
-        self.call_from_thread(self._watched_reloaded, reloaded)
-
-    def _watched_reloaded(self, reloaded: Reloaded) -> None:
-        """New content goes to every watched screen; bad content only shows its errors there."""
-        from .screens.play import PlayScreen
-        from .screens.waiting import WaitingScreen
-
-        self._reloading = False
-        watched = [s for s in self.screen_stack if isinstance(s, (PlayScreen, WaitingScreen)) and s.watched]
-        content = reloaded.playable
-        if content is None:
-            for screen in watched:
-                screen.show_problems(reloaded.problems)
-            return
-        latest = self._watched = (content[0], self.rubric or content[1])
-        for screen in watched:
-            screen.reload(*latest)
-
-    def _watched_playable(self, content: tuple[Scenario, Rubric] | None) -> None:
-        """The watched file became playable while the waiting screen was up."""
-        if content is not None:
-            self.open_scenario(*content, self._mode)
-
     def on_play_screen_ended(self, message: PlayScreen.Ended) -> None:
         from .screens.debrief import DebriefScreen
 
-        self.push_screen(DebriefScreen(message.session, self.trainee, self.reports_dir, self.clock))
+        self.push_screen(DebriefScreen(message.session, self.trainee, self.reports_dir, self.clock,
+                                       records=self.records, record_id=message.record_id))
 
     def on_debrief_screen_play_again(self, message: DebriefScreen.PlayAgain) -> None:
         """Play the same scenario again from the start, in the same mode."""
@@ -366,7 +412,7 @@ class JiefangApp(App[None]):
     def action_history(self) -> None:
         from .screens.history import HistoryScreen
 
-        self.push_screen(HistoryScreen(self.records, self.trainee))
+        self.push_screen(HistoryScreen(self.records, self.trainee, trials=self.purpose != "training"))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -374,20 +420,22 @@ class JiefangApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
-    def action_trainee(self) -> None:
-        from .screens.dialogs import TraineeDialog
+    # ------------------------------------------------------------ the command palette, in Chinese
 
-        if self.classroom is not None:
-            self.notify("课堂中按登录的姓名记录，不能更换学员。", markup=False)
-            return
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from .palette import system_commands
 
-        def rename(name: str | None) -> None:
-            if name and name != self.trainee:
-                self.trainee = name
-                self.home.trainee = name
-                self.refresh_best()
+        return system_commands(self, screen)
 
-        self.push_screen(TraineeDialog(self.trainee), rename)
+    def action_command_palette(self) -> None:
+        from .palette import open_palette
+
+        open_palette(self)
+
+    def search_themes(self) -> None:
+        from .palette import open_themes
+
+        open_themes(self)
 
     def action_help_quit(self) -> None:
         """ctrl+c copies in text boxes; elsewhere, say how to quit instead of Textual's English hint."""

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..engine.content.model import Rubric, Scenario
     from ..engine.play.session import Session
     from ..store.classes import Classes
-    from ..store.records import SavedSession, SessionSummary
+    from ..store.records import SavedSession, SessionRecord, SessionSummary
     from .records import Records
 
 POLL_SECONDS = 5.0
@@ -106,11 +106,14 @@ class ClassroomRecords:
     def problem(self) -> str:
         return self.records.problem
 
-    def begin(self, trainee: str, session: Session) -> int:
-        session_id = self.records.begin(trainee, session)
+    def begin(self, trainee: str, session: Session, purpose: str = "training") -> int:
+        session_id = self.records.begin(trainee, session, purpose)
         if not self.records.problem:  # kept in memory: there is no store row to link
             self.link.link(session_id)
         return session_id
+
+    def set_purpose(self, session_id: int, purpose: str) -> None:
+        self.records.set_purpose(session_id, purpose)
 
     def record_turn(self, session_id: int, session: Session) -> None:
         self.records.record_turn(session_id, session)
@@ -128,11 +131,14 @@ class ClassroomRecords:
         linked = self.link.linked()
         return [s for s in self.records.unfinished(trainee, scenario_id) if s.id in linked]
 
-    def history(self, trainee: str | None = None) -> list[SessionSummary]:
-        return self.records.history(trainee)
+    def history(self, trainee: str | None = None, trials: bool = False) -> list[SessionSummary]:
+        return self.records.history(trainee, trials)
 
-    def best_scores(self, trainee: str) -> dict[str, int]:
-        return self.records.best_scores(trainee)
+    def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
+        return self.records.best_scores(trainee, trials)
+
+    def record(self, session_id: int) -> SessionRecord:
+        return self.records.record(session_id)
 
     def close(self) -> None:
         self.records.close()

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..engine.play.session import Session
+    from ..store.records import SessionRecord
 
 
 @dataclass(frozen=True)
@@ -33,14 +34,17 @@ def _free_stem(folder: Path, stem: str) -> str:
     return f"{stem}-{number}"
 
 
-def write_reports(session: Session, trainee: str, folder: Path, moment: datetime) -> tuple[Path, ...]:
-    """Write `<scenario>-<YYYYMMDD-HHMMSS>.html` and `.md` into `folder` (created if needed)."""
+def write_reports(source: SessionRecord | Session, trainee: str, folder: Path, moment: datetime) -> tuple[Path, ...]:
+    """Write `<scenario>-<YYYYMMDD-HHMMSS>.html` and `.md` into `folder` (created if needed), from the
+    saved record (its date and number) or, if the session was not saved, the live session."""
     from ..reports.render import render_session_html, render_session_md
+    from ..store.records import SessionRecord
 
-    html = render_session_html(session, trainee)
-    markdown = render_session_md(session, trainee)
+    html = render_session_html(source, trainee)
+    markdown = render_session_md(source, trainee)
     folder.mkdir(parents=True, exist_ok=True)
-    stem = _free_stem(folder, f"{session.scenario.id}-{moment:%Y%m%d-%H%M%S}")
+    scenario_id = source.scenario_id if isinstance(source, SessionRecord) else source.scenario.id
+    stem = _free_stem(folder, f"{scenario_id}-{moment:%Y%m%d-%H%M%S}")
     written = []
     for suffix, text in ((".html", html), (".md", markdown)):
         path = folder / f"{stem}{suffix}"
@@ -50,12 +54,12 @@ def write_reports(session: Session, trainee: str, folder: Path, moment: datetime
     return tuple(written)
 
 
-def export_session(session: Session, trainee: str, folder: Path | None, moment: datetime) -> Exported:
+def export_session(source: SessionRecord | Session, trainee: str, folder: Path | None, moment: datetime) -> Exported:
     """Write the reports into `folder`, falling back to the current directory if that fails."""
     if folder is not None:
         try:
-            return Exported(write_reports(session, trainee, folder, moment))
+            return Exported(write_reports(source, trainee, folder, moment))
         except OSError as error:
             reason = f"无法写入 {folder}：{error.strerror or error}"
-            return Exported(write_reports(session, trainee, Path.cwd(), moment), reason)
-    return Exported(write_reports(session, trainee, Path.cwd(), moment))
+            return Exported(write_reports(source, trainee, Path.cwd(), moment), reason)
+    return Exported(write_reports(source, trainee, Path.cwd(), moment))

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..engine.play.session import Session
     from ..settings import Settings
     from ..store.classes import Classes
-    from ..store.records import SavedSession, SessionSummary
+    from ..store.records import SavedSession, SessionRecord, SessionSummary
     from .classroom import ClassroomWatch
     from .library import ScenarioSource
     from .records import Records
@@ -59,8 +59,11 @@ class LazyRecords:
             if self._records is not None:
                 self._records.close()
 
-    def begin(self, trainee: str, session: Session) -> int:
-        return self.target.begin(trainee, session)
+    def begin(self, trainee: str, session: Session, purpose: str = "training") -> int:
+        return self.target.begin(trainee, session, purpose)
+
+    def set_purpose(self, session_id: int, purpose: str) -> None:
+        self.target.set_purpose(session_id, purpose)
 
     def record_turn(self, session_id: int, session: Session) -> None:
         self.target.record_turn(session_id, session)
@@ -77,11 +80,14 @@ class LazyRecords:
     def unfinished(self, trainee: str, scenario_id: str | None = None) -> list[SavedSession]:
         return self.target.unfinished(trainee, scenario_id)
 
-    def history(self, trainee: str | None = None) -> list[SessionSummary]:
-        return self.target.history(trainee)
+    def history(self, trainee: str | None = None, trials: bool = False) -> list[SessionSummary]:
+        return self.target.history(trainee, trials)
 
-    def best_scores(self, trainee: str) -> dict[str, int]:
-        return self.target.best_scores(trainee)
+    def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
+        return self.target.best_scores(trainee, trials)
+
+    def record(self, session_id: int) -> SessionRecord:
+        return self.target.record(session_id)
 
 
 def open_records(settings: Settings) -> LazyRecords:
@@ -112,10 +118,17 @@ def in_classroom(settings: Settings, library: ScenarioSource, records: LazyRecor
 
 
 def run_app(settings: Settings, *, trainee: str | None = None, play: tuple[Scenario, Rubric] | None = None,
-            mode: str = "practice", watch: ContentWatcher | None = None) -> int:
-    """Run the TUI; `watch` plays a scenario file and reloads it when saved (`play` is then None)."""
-    from .app import JiefangApp
+            mode: str = "practice", watch: ContentWatcher | None = None, instructor: bool = False,
+            seed: int | None = None) -> int:
+    """Run the TUI; `watch` plays a scenario file and reloads it when saved (`play` is then None).
+
+    The trainee is `trainee` (--trainee), else $SIMULATOR_TRAINEE, else the person remembered in
+    the data directory's profile, else the login name. `seed` fixes the order of beginner-mode
+    options (--seed); None picks a new one for every session.
+    """
+    from .app import JiefangApp, random_seed
     from .library import DiskLibrary
+    from .profile import ProfileFile
 
     records = open_records(settings)
     library: ScenarioSource = DiskLibrary(settings.scenario_dirs, settings.rubric_dirs, index=settings.index_file)
@@ -123,9 +136,10 @@ def run_app(settings: Settings, *, trainee: str | None = None, play: tuple[Scena
     classroom = None
     if settings.classroom:
         library, keeper, classroom = in_classroom(settings, library, records)
-    app = JiefangApp(library, keeper, trainee or settings.trainee, play=play, mode=mode, watch=watch,
-                     theme=settings.theme, reports_dir=settings.reports_dir, bench=settings.bench,
-                     classroom=classroom)
+    app = JiefangApp(library, keeper, trainee or settings.trainee or None, profiles=ProfileFile(settings.profile_file),
+                     login=settings.login, instructor=instructor, play=play, mode=mode, watch=watch,
+                     seeds=random_seed if seed is None else (lambda: seed), theme=settings.theme,
+                     reports_dir=settings.reports_dir, bench=settings.bench, classroom=classroom)
     try:
         app.run()
     finally:

@@ -144,7 +144,7 @@ def replay(old: Session, scenario: Scenario, rubric: Rubric) -> Replayed:
     from ..engine.play.scoring import ReplyTooLong
     from ..engine.play.session import ScenarioError, Session
 
-    session = Session.start(scenario, rubric, old.mode)
+    session = Session.start(scenario, rubric, old.mode, seed=old.seed)
     reason = ""
     for result in old.history:
         if session.finished:

@@ -108,3 +108,18 @@ def test_the_library_covers_the_situations_a_desk_meets():
 def test_the_catalogue_lists_every_scenario():
     catalogue = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
     assert [i for i in IDS if f"`{i}`" not in catalogue] == []
+
+
+def test_the_allowance_petitioner_does_not_ask_whom_to_see_right_after_being_told():
+    """Issue 15.7: in round 6 she asked 「我该去找谁呀」 although round 4 had just named the 街道 and 民政局."""
+    scenario, rubric, _ = load_scenario_and_rubric("minimum_allowance", Library((SCENARIOS,), (RUBRICS,)))
+    session = Session.start(scenario, rubric)
+    for node in ("opening", "facts", "explain", "details", "warning"):
+        assert session.node == node
+        session = session.answer(scenario.nodes[node].model_answers[0])
+    told = " ".join(r.reply for r in session.history)
+    assert "街道" in told and "民政局" in told
+    assert session.node == "route"
+    line = session.prompt
+    assert "找谁" not in line and "去哪" not in line  # she follows what she was told...
+    assert "手续" in line  # ...and asks what comes next

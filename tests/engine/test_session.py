@@ -1,5 +1,6 @@
 """The session: how the petitioner reacts, why, and how rewinds and resumes behave."""
 import json
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,45 @@ def test_session_scores_average_the_turns_that_assessed_each_dimension(engine_co
     session = Session.start(*engine_content).answer(CALM).answer(VERIFY)
     assert session.dimension_scores() == {"listening": 100, "impartiality": 100, "communication": 100}
     assert session.total() == 100
+
+
+def test_options_are_shown_in_a_per_session_order_that_a_replay_keeps():
+    """Issue 15.1: the bundled library lists the best option first in every option set."""
+    from simulator.engine.check.ready import load_scenario_and_rubric
+    from simulator.engine.content.library import Library
+    from simulator.engine.play.session import option_order
+
+    root = Path(__file__).resolve().parents[2]
+    scenario, rubric, _ = load_scenario_and_rubric("minimum_allowance", Library((root / "scenarios",),
+                                                                                (root / "rubrics",)))
+    opening = scenario.nodes["opening"].options
+    assert opening[0].best  # as authored: shown in this order, beginner mode would be "press 1"
+    places = {next(n for n, (_, o) in enumerate(Session.start(scenario, rubric, "choice", seed=seed).shown_options())
+                   if o.best) for seed in range(40)}
+    assert places == {0, 1, 2, 3}  # over sessions, the best option turns up in every place
+    for seed in (0, 7, 2**31 - 1):
+        order = option_order(seed, "opening", len(opening))
+        assert sorted(order) == list(range(len(opening))) and order == option_order(seed, "opening", len(opening))
+
+    session = Session.start(scenario, rubric, "choice", seed=12345)
+    shown = session.shown_options()
+    session = session.choose(shown[1][0])
+    assert session.last.choice == shown[1][0] and session.last.reply == shown[1][1].text
+    restored = Session.from_json(json.loads(json.dumps(session.to_json())), scenario, rubric)
+    assert restored == session and restored.seed == 12345
+    assert restored.shown_options(restored.node) == session.shown_options(session.node)
+
+
+def test_a_saved_seed_that_is_not_a_number_is_refused(engine_content):
+    data = Session.start(*engine_content).to_json()
+    with pytest.raises(ScenarioError):
+        Session.from_json({**data, "seed": "x"}, *engine_content)
+    assert Session.from_json({k: v for k, v in data.items() if k != "seed"}, *engine_content).seed == 0  # older records
+
+
+def test_ending_labels_hold_no_brackets_of_their_own():
+    """Issue 15.7: 「扬言十几户集体越级上访（矛盾升级（越级访、集体访））」 nested brackets."""
+    from simulator.engine.content.model import ENDING_LABELS
+
+    for kind, label in ENDING_LABELS.items():
+        assert not set(label) & set("（）()【】「」"), kind

@@ -60,10 +60,11 @@ def test_records_keep_the_citations_and_older_records_still_load(tmp_path, at_ro
 
 def test_the_html_and_markdown_reports_show_the_article_beside_the_miss(at_route):
     html = render_session_html(at_route, "学员")
-    miss = html[html.index("本轮还应做到", html.rindex("第 ")):]
-    assert "讲对法定时限" in miss and f"法条 · {ARTICLE_22}：「{WORDS_22}」" in miss
+    last_turn = html[html.rindex("第 "):]
+    miss = next(item for item in last_turn.split('<li class="')[1:] if "讲对法定时限" in item)
+    assert miss.startswith("miss") and f"法条 · {ARTICLE_22}：「{WORDS_22}」" in miss.split("</li>")[0]
     markdown = render_session_md(record_from_session(at_route, trainee="学员"))
-    line = next(text for text in markdown.splitlines() if "还应做到 · 讲对法定时限" in text)
+    line = next(text for text in markdown.splitlines() if "○ 讲对法定时限" in text)
     after = markdown[markdown.index(line):]
     assert f"法条：{ARTICLE_22}：「{WORDS_22}」" in after.split("\n- ")[0]
 

@@ -73,16 +73,21 @@ def test_weakest_criteria_across_the_group(played):
 def test_endings_and_branches_taken(played):
     report = cohort(played[0])
     endings = {e.scenario_id: e.counts for e in report.endings}
-    assert endings["engine_demo"] == (("resolved", "问题化解", 2), ("escalated", "矛盾升级（越级访、集体访）", 1))
+    assert endings["engine_demo"] == (("resolved", "问题化解", 2), ("escalated", "矛盾升级：越级访、集体访", 1))
     assert endings["store_loop"] == (("active", "未完成", 1),)
     steps = {b.scenario_id: [(s.node, s.next_node, s.count, round(s.share, 2)) for s in b.steps]
              for b in report.branches}
-    assert steps["engine_demo"] == [
-        ("facts", "end_resolved", 2, 1.0),
+    assert steps["engine_demo"] == [  # in the order the dialogue reaches them
         ("opening", "end_escalated", 1, 0.33), ("opening", "facts", 1, 0.33), ("opening", "opening_again", 1, 0.33),
+        ("facts", "end_resolved", 2, 1.0),
         ("opening_again", "facts", 1, 1.0),
     ]
     assert steps["store_loop"] == [("talk", "talk", 1, 1.0)]
+    # In words, for the report: the petitioner's line at the node, and where the dialogue went.
+    words = {(s.node, s.next_node): (s.said, s.went) for b in report.branches for s in b.steps}
+    assert words[("facts", "end_resolved")] == ("「老板说没钱，我们怎么办？」", "结局：登记受理")
+    assert words[("opening", "opening_again")][1] == "「你们到底管不管？」"
+    assert words[("opening", "facts")][0].startswith("「我老周干了一年，一分钱没拿到")
 
 
 def test_csv_is_one_fact_per_row_and_defuses_formulas(played):
@@ -90,7 +95,8 @@ def test_csv_is_one_fact_per_row_and_defuses_formulas(played):
     assert rows[0] == ["类别", "学员", "场景", "项目", "名称", "次数", "数值"]
     assert ["薄弱评分项", "", "", "empathy", "共情", "2", "0.40"] in rows
     assert ["结局分布", "", "engine_demo", "resolved", "问题化解", "2", ""] in rows
-    assert ["分支走向", "", "engine_demo", "facts->end_resolved", "facts → end_resolved", "2", "1.00"] in rows
+    assert ["分支走向", "", "engine_demo", "facts->end_resolved", "「老板说没钱，我们怎么办？」 → 结局：登记受理",
+            "2", "1.00"] in rows
     names = {row[1] for row in rows[1:] if row[1]}
     assert names == {"小王", "小李", "'=HYPERLINK(\"x\")"}
 

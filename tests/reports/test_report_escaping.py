@@ -112,4 +112,4 @@ def test_a_live_session_renders_without_a_store(engine_content):
     html = render_session_html(session, trainee="练习者")
     md = render_session_md(session, trainee="练习者")
     assert_inert(parse(html))
-    assert "练习者" in html and "（未保存）" in md and "未完成" in md
+    assert "练习者" in html and "记录未保存" in md and "未完成" in md

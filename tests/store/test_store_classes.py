@@ -100,10 +100,12 @@ def test_a_version_one_database_is_migrated_with_its_records(tmp_path, engine_co
         session_id = store.begin("甲", Session.start(*engine_content).answer(CALM))
     db = sqlite3.connect(path)
     for table in ("presence", "class_sessions", "class_assignments", "class_members", "classes",
-                  "session_writers"):  # and what version 3 adds
+                  "session_writers"):  # and what version 4 adds
         db.execute(f"DROP TABLE {table}")
-    db.execute("DROP INDEX turns_live")
+    db.execute("DROP INDEX turns_live")  # 3 -> 4
     db.execute("ALTER TABLE sessions DROP COLUMN copy_of")
+    db.execute("ALTER TABLE sessions DROP COLUMN purpose")  # 2 -> 3
+    db.execute("ALTER TABLE turns DROP COLUMN options")
     db.execute("DROP TABLE alembic_version")  # as a version-1 file has it: PRAGMA user_version only
     db.execute("PRAGMA user_version = 1")
     db.commit()

@@ -30,8 +30,9 @@ def test_history_text_is_a_table(run_cli):
     assert "还没有演练记录" in run_cli("history").stdout
     run_cli("play", str(ENGINE_SCENARIO), "--trainee", "小王", "--script", "-", stdin=f"{CALM}\n{VERIFY}\n")
     lines = run_cli("history").stdout.splitlines()
-    assert lines[0].split() == ["编号", "开始时间", "学员", "场景", "结局", "总分", "轮数"]
-    assert "小王" in lines[1] and "登记受理（问题化解）" in lines[1] and lines[1].split()[-2:] == ["100", "2"]
+    assert lines[0].split() == ["编号", "开始时间", "学员", "场景", "模式", "结局", "总分", "轮数"]
+    assert "小王" in lines[1] and " 练习 " in lines[1] and "登记受理（问题化解）" in lines[1]
+    assert lines[1].split()[-2:] == ["100", "2"]
 
 
 def test_report_writes_html_and_markdown(tmp_path, run_cli):

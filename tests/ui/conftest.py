@@ -22,6 +22,7 @@ def make_app(library):
         kwargs.setdefault("records", MemoryRecords(clock=fixed_clock))
         kwargs.setdefault("trainee", "张三")
         kwargs.setdefault("theme", "textual-dark")
+        kwargs.setdefault("seeds", lambda: 0)  # the order of beginner options, the same in every run
         app = JiefangApp(library, **kwargs)
         app.animation_level = "none"
         return app

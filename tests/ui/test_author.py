@@ -165,6 +165,28 @@ async def test_export_writes_html_and_markdown_reports_into_the_reports_folder(m
         assert EMPATHY in seen_in_html(html)
 
 
+async def test_export_of_a_saved_session_carries_its_date_and_record_number(make_app, tmp_path):
+    """Issue 15.5: the export wrote 「日期：—」 and 「记录 （未保存）」 for a session that was saved."""
+    from uikit import seed
+
+    from simulator.ui.records import MemoryRecords
+
+    records = MemoryRecords(clock=lambda: datetime(2025, 3, 1, 9, 30, 0))
+    session = seed(records, "ui_wages", [EMPATHY, VERIFY, LITERAL])
+    [summary] = records.history("张三")
+    app = make_app(records=records, reports_dir=tmp_path, clock=lambda: datetime(2025, 3, 2, 8, 0, 0))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(PlayScreen.Ended(session, summary.id))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+    md = (tmp_path / "ui_wages-20250302-080000.md").read_text(encoding="utf-8")
+    assert "- 日期：2025-03-01 09:30" in md and f"- 记录：1（{summary.uuid[:8]}）" in md
+    assert "未保存" not in md and "—" not in md.split("## 结局")[0]
+    assert f"记录 1（{summary.uuid[:8]}）" in seen_in_html(tmp_path / "ui_wages-20250302-080000.html")
+
+
 async def test_export_without_a_data_directory_writes_to_the_current_directory(make_app, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     app = make_app(clock=lambda: datetime(2025, 3, 1, 9, 30, 0))

@@ -155,29 +155,51 @@ async def test_exam_mode_gives_no_feedback_hints_or_rewind_until_the_end(make_ap
         assert isinstance(app.screen, DebriefScreen) and "考试模式" in text_of(app.screen)
 
 
-async def test_beginner_mode_chooses_among_options_to_the_end(make_app):
-    app = make_app()
+async def test_beginner_mode_shuffles_the_options_and_number_keys_choose(make_app):
+    """Issue 15.1: authors list the best option first; the screen must not, and the digits choose."""
+    app = make_app(seeds=lambda: 0)  # seed 0 shows the opening's options as authored 2nd, 3rd, 1st
     async with app.run_test(size=SIZE) as pilot:
         await open_scenario(pilot, "ui_wages", mode="choice")
         play = app.screen
         choices = play.query_one("#choices")
         assert not choices.has_class("-hidden") and play.query_one(ReplyInput).has_class("-hidden")
-        assert choices.option_count == 3
-        await pilot.press("down", "enter")  # the second option: polite, but skips the feelings
+        shown = [str(choices.get_option_at_index(i).prompt) for i in range(choices.option_count)]
+        assert shown == ["1. 请您把材料拿出来，我看看。", "2. 急什么，这不归我们管。",
+                         "3. 老周，您先别着急，请坐下慢慢说，这一年确实不容易。"]
+        assert "按数字键 1–3 选择" in str(choices.border_title)  # the screen says how
+        await pilot.press("1")
         await settle(pilot)
-        assert play.session.last.reply == "请您把材料拿出来，我看看。"
+        assert play.session.last.reply == "请您把材料拿出来，我看看。" and play.session.last.choice == 1
         assert "礼貌，但跳过了情绪" in play.query_one("#turn-card").visual.plain  # the option's note
         await pilot.press("ctrl+r", "enter")  # beginners may go back too
         await settle(pilot)
         assert play.session.turn == 1
+        await pilot.press("9")  # no ninth option: nothing happens
+        await settle(pilot)
+        assert play.session.turn == 1
         while not play.session.finished:
-            await pilot.press("enter")  # the first option is the best one in this fixture
+            place = next(n for n, (_, option) in enumerate(play.session.shown_options(), 1) if option.best)
+            await pilot.press(str(place))
             await settle(pilot)
         assert [r.choice for r in play.session.history] == [0, 0, 0]
-        assert play.session.ending.kind == "resolved"
+        assert play.session.ending.kind == "resolved" and play.session.seed == 0
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DebriefScreen)
+
+
+async def test_each_beginner_session_gets_its_own_order(make_app):
+    seeds = iter(range(100))
+    app = make_app(seeds=lambda: next(seeds))
+    async with app.run_test(size=SIZE) as pilot:
+        firsts = set()
+        for _ in range(6):
+            await open_scenario(pilot, "ui_wages", mode="choice")
+            choices = app.screen.query_one("#choices")
+            firsts.add(str(choices.get_option_at_index(0).prompt))
+            await pilot.press("escape")
+            await settle(pilot)
+        assert len(firsts) == 3  # the best option is not always the first one shown
 
 
 async def test_ctrl_j_starts_a_new_line_and_enter_sends(make_app):

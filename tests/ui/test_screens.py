@@ -178,9 +178,9 @@ class Recorder(MemoryRecords):
         super().__init__()
         self.calls = []
 
-    def begin(self, trainee, session):
+    def begin(self, trainee, session, purpose="training"):
         self.calls.append(("begin", trainee, len(session.history)))
-        return super().begin(trainee, session)
+        return super().begin(trainee, session, purpose)
 
     def record_turn(self, session_id, session):
         self.calls.append(("record_turn", session_id, len(session.history), session.hint_pending))
@@ -214,7 +214,7 @@ async def test_records_hear_of_every_answer_hint_rewind_and_the_finish(make_app)
 
 async def test_best_scores_from_the_records_show_on_home(make_app):
     class Best(MemoryRecords):
-        def best_scores(self, trainee):
+        def best_scores(self, trainee, trials=False):
             return {"ui_wages": 87} if trainee == "张三" else {}
 
     app = make_app(records=Best())
@@ -265,7 +265,7 @@ async def test_the_sqlite_store_works_as_the_record_keeper(make_app, tmp_path):
         await pilot.press("h")
         await settle(pilot)
         table = app.screen.query_one(DataTable)
-        assert table.row_count == 1 and "问题化解" in str(table.get_row_at(0)[2])
+        assert table.row_count == 1 and "问题化解" in str(table.get_row_at(0)[3])
     [summary] = store.history("张三")
     assert summary.status == "finished" and summary.total == 100
     store.close()

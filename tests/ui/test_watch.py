@@ -160,7 +160,7 @@ async def test_a_save_while_the_resume_dialog_is_up_reaches_the_resumed_conversa
     path = watched_copy(tmp_path)
     first = ContentWatcher(path, [tmp_path / "rubrics"]).load()
     records = MemoryRecords(clock=fixed_clock)
-    records.begin("张三", Session.start(first.scenario, first.rubric).answer(EMPATHY))
+    records.begin("张三", Session.start(first.scenario, first.rubric).answer(EMPATHY), "authoring")  # watched before
     app = watching(make_app, path, records=records)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

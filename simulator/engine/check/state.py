@@ -1,4 +1,4 @@
-"""Scenario state, expression and content checks (SC201-SC212).
+"""Scenario state, expression and content checks (SC201-SC213).
 
 Conditions are parsed (never compiled or run) with Jinja2's own parser, so what is checked here
 is exactly what the session later compiles; the parse is cached per source text.
@@ -12,7 +12,7 @@ from jinja2 import TemplateSyntaxError, nodes
 from jinja2.parser import Parser
 from jinja2.sandbox import SandboxedEnvironment
 
-from ..content.model import Rubric, Scenario
+from ..content.model import Node, Rubric, Scenario
 from ..play import expr
 from .findings import Findings, did_you_mean
 
@@ -21,6 +21,9 @@ ARITHMETIC = (nodes.Add, nodes.Sub, nodes.Mul, nodes.Div, nodes.FloorDiv, nodes.
               nodes.Neg, nodes.Pos)
 ORDERING = ("gt", "gteq", "lt", "lteq")
 CONVENTION = ("anger", "trust", "risk")
+# A line of speech that reads like one of the node's own fields: `expects:` indented under `say: |`
+# becomes words the petitioner says, and the node silently loses its field.
+FIELD_LINE = re.compile(rf"^\s*-?\s*({'|'.join(sorted(Node.model_fields))})\s*:(\s|$)")
 
 
 class Parsed:
@@ -147,6 +150,7 @@ class StateChecker:
         for node_id, node in self.scenario.nodes.items():
             where = ("nodes", node_id)
             self.template(node.say, where + ("say",))
+            self.speech(node.say, where + ("say",))
             for index, effect in enumerate(node.effects):
                 self.effect(effect, where + ("effects", index))
             for index, branch in enumerate(node.next):
@@ -263,6 +267,14 @@ class StateChecker:
                 for values, turn in ((initial, 1), (high, 100), (low, 1))]
 
     # ------------------------------------------------------------ content
+
+    def speech(self, say: str, where: tuple) -> None:
+        for number, line in enumerate(say.split("\n"), 1):
+            found = FIELD_LINE.match(line)
+            if found:
+                self.report.add_template_line(
+                    "SC213", f"台词里有一行像节点的字段「{found.group(1)}:」：它很可能缩进过深，被当成了台词的一部分，"
+                    f"节点因此少了 {found.group(1)}。请让它与 say 对齐", where, number)
 
     def dialogue(self, node_id: str, node, where: tuple) -> None:
         if not node.expects:

@@ -22,6 +22,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC015": ("error", "未知的检查类型"),
     "SC016": ("error", "文件无法读取或不是场景/评分标准"),
     "SC017": ("error", "文字中含有控制字符"),
+    "SC018": ("error", "缩进与同一层的键不一致"),
     # scenario graph
     "SC101": ("error", "跳转到不存在的节点"),
     "SC102": ("warning", "节点从起点不可达"),
@@ -44,6 +45,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC210": ("error", "初学模式选项必须恰有一个最佳选项"),
     "SC211": ("error", "路径测试引用了不存在的节点或结局"),
     "SC212": ("warning", "缺少愤怒、信任、升级风险等基本状态变量"),
+    "SC213": ("warning", "台词中出现了像节点字段的行（缩进过深？）"),
     "SC230": ("warning", "称呼与来访人的年纪不符"),
     "SC220": ("error", "台词模板超出限制或使用了不支持的写法"),
     # rubric

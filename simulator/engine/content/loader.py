@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from .controls import has_controls
 from .diagnostics import Diagnostic
 from .model import CHECK_KEYS, SCHEMA_VERSION, Rubric, Scenario
+from .yaml_errors import syntax_diagnostic
 
 Kind = Literal["scenario", "rubric"]
 DataPath = tuple[str | int, ...]
@@ -152,7 +153,7 @@ def load_text(text: str, path: str = "<text>", kind: Kind | None = None) -> Load
     try:
         data, marks, found_in_walk = _compose(text, path)
     except yaml.YAMLError as error:
-        return _failed(path, kind, *found, _syntax_error(error, path), text=text)
+        return _failed(path, kind, *found, syntax_diagnostic(error, text, path), text=text)
     except RecursionError:
         return _failed(path, kind, *found, Diagnostic.of("SC010", "YAML 语法错误：嵌套层次过深", path), text=text)
     found += found_in_walk
@@ -211,15 +212,6 @@ def _prescan(text: str, path: str) -> tuple[str, list[Diagnostic]]:
             line = line[:head].replace("\u3000", "  ").replace("\t", "  ") + line[head:]
         lines[number - 1] = line
     return "\n".join(lines), found
-
-
-def _syntax_error(error: yaml.YAMLError, path: str) -> Diagnostic:
-    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
-    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    context = getattr(error, "context", None)
-    message = f"YAML 语法错误：{problem}" + (f"（{context}）" if context else "")
-    return Diagnostic.of("SC010", message, path, line, col)
 
 
 def _compose(text: str, path: str) -> tuple[Any, Marks, list[Diagnostic]]:

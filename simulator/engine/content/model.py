@@ -17,11 +17,12 @@ IDENT = r"^[a-z][a-z0-9_]*$"
 
 EndingKind = Literal["resolved", "referred", "dissatisfied", "escalated", "crisis"]
 GOOD_ENDINGS: frozenset[str] = frozenset({"resolved", "referred"})
+# Shown in brackets after an ending's title, so they hold no brackets of their own.
 ENDING_LABELS = {
     "resolved": "问题化解",
     "referred": "引导至正确渠道",
-    "dissatisfied": "不满离开（还会再来）",
-    "escalated": "矛盾升级（越级访、集体访）",
+    "dissatisfied": "不满离开，还会再来",
+    "escalated": "矛盾升级：越级访、集体访",
     "crisis": "安全危机",
 }
 Temperament = Literal["angry", "anxious", "talkative", "taciturn", "rambling", "deferential", "calm"]

@@ -7,18 +7,20 @@ and the replies, rewinding is taking a prefix and resuming is replaying.
 """
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from ..content.citations import node_citations
 from ..content.controls import cleaned
-from ..content.model import Ending, Node, Rubric, Scenario
+from ..content.model import Ending, Node, Option, Rubric, Scenario
 from .expr import compile_condition, render
 from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
 from .totals import SessionScore, full_length, session_score
 
 Mode = Literal["practice", "exam", "choice"]
 MODES: dict[str, Mode] = {"practice": "practice", "exam": "exam", "choice": "choice"}  # names as typed values
+MODE_LABELS: dict[str, str] = {"practice": "练习", "exam": "考试", "choice": "初学"}
 Value = int | bool
 SCHEMA = "jiefang-session/1"
 MAX_TURNS = 100_000  # a record claiming more turns than this is not one a trainee played
@@ -51,6 +53,20 @@ def _with_citations(score: TurnScore, scenario: Scenario, node_id: str) -> TurnS
 
 def _initial_state(scenario: Scenario) -> tuple[tuple[str, Value], ...]:
     return tuple((name, var.initial) for name, var in scenario.state.items())
+
+
+def new_seed() -> int:
+    """A fresh seed for a session a trainee starts (the UI and the command line pick one each time)."""
+    return random.SystemRandom().randrange(2**31)
+
+
+def option_order(seed: int, node_id: str, count: int) -> tuple[int, ...]:
+    """The order a session shows a node's options in: authored indices, shuffled by the session's
+    seed and the node, so a replay (and a report) shows what the trainee saw. Authors list the best
+    option first; shown in that order, beginner mode would be a matter of pressing 1."""
+    order = list(range(count))
+    random.Random(f"{seed}:{node_id}").shuffle(order)  # a str seed hashes the same on every platform
+    return tuple(order)
 
 
 @dataclass(frozen=True)
@@ -117,16 +133,18 @@ class Session:
     mode: Mode = "practice"
     hint_pending: bool = field(default=False)
     tally: Tally = field(default_factory=Tally, compare=False, repr=False)  # follows `history`
+    seed: int = 0  # shuffles the options of every node (beginner mode); recorded with the session
 
     # ------------------------------------------------------------ lifecycle
 
     @classmethod
     def start(cls, scenario: Scenario, rubric: Rubric, mode: Mode = "practice", *,
-              scorer: CompiledRubric | None = None) -> Session:
-        """The first moment of a conversation; `scorer` reuses a compiled `rubric` (many sessions, one rubric)."""
+              scorer: CompiledRubric | None = None, seed: int = 0) -> Session:
+        """The first moment of a conversation; `scorer` reuses a compiled `rubric` (many sessions, one rubric);
+        `seed` decides the order options are shown in (callers pick a random one per session)."""
         if scorer is None or scorer.rubric is not rubric:
             scorer = compile_rubric(rubric)
-        return cls(scenario, rubric, scorer, scenario.start, _initial_state(scenario), (), mode)
+        return cls(scenario, rubric, scorer, scenario.start, _initial_state(scenario), (), mode, seed=seed)
 
     @property
     def current(self) -> Node:
@@ -162,6 +180,11 @@ class Session:
     @property
     def last(self) -> TurnResult | None:
         return self.history[-1] if self.history else None
+
+    def shown_options(self, node_id: str | None = None) -> tuple[tuple[int, Option], ...]:
+        """A node's options (default: the current one's) as this session shows them: (authored index, option)."""
+        node = self.scenario.nodes[node_id or self.node]
+        return tuple((i, node.options[i]) for i in option_order(self.seed, node_id or self.node, len(node.options)))
 
     def use_hint(self) -> Session:
         return replace(self, hint_pending=True)
@@ -205,7 +228,8 @@ class Session:
                        tally=self.tally.add(score))
 
     def choose(self, index: int) -> Session:
-        """Beginner mode: answer with one of the node's reply options, scored like typed text."""
+        """Beginner mode: answer with the node's option at authored `index`, scored like typed text
+        (`shown_options` says which index is at which place on the screen)."""
         options = self.current.options
         if not 0 <= index < len(options):
             raise ScenarioError(f"没有第 {index + 1} 个选项")
@@ -245,7 +269,8 @@ class Session:
         """What `from_json` needs to rebuild this session; without `turns`, the part that does not
         grow with the conversation (a store that keeps the turns itself adds them back)."""
         data: dict[str, Any] = {"schema": SCHEMA, "scenario": self.scenario.id, "rubric": self.rubric.id,
-                                "mode": self.mode, "hint_pending": self.hint_pending, "node": self.node}
+                                "mode": self.mode, "hint_pending": self.hint_pending, "node": self.node,
+                                "seed": self.seed}
         if turns:
             data["turns"] = [{"reply": r.reply, "choice": r.choice, "hint": r.hint_used} for r in self.history]
         return data
@@ -266,7 +291,10 @@ class Session:
         turns = data.get("turns", [])
         if not isinstance(turns, list) or len(turns) > MAX_TURNS:
             raise ScenarioError("会话记录中的轮次格式不对")
-        session = cls.start(scenario, rubric, mode, scorer=scorer)
+        seed = data.get("seed", 0)
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise ScenarioError(f"会话记录中的 seed 不是整数：{seed!r}")
+        session = cls.start(scenario, rubric, mode, scorer=scorer, seed=seed)
         for number, turn in enumerate(turns, 1):
             if not isinstance(turn, dict) or not isinstance(turn.get("reply", ""), str) \
                     or not isinstance(turn.get("choice"), (int, type(None))) or isinstance(turn.get("choice"), bool):

@@ -27,6 +27,7 @@ from .play_view import MODE_LABELS
 
 if TYPE_CHECKING:
     from ...engine.play.session import Session
+    from ..records import Records
 
 
 class DebriefScreen(Screen[None]):
@@ -61,13 +62,18 @@ class DebriefScreen(Screen[None]):
             self.session = session
 
     def __init__(self, session: Session, trainee: str = "", reports_dir: Path | None = None,
-                 clock: Callable[[], datetime] = datetime.now) -> None:
-        """`reports_dir` is where `e` writes the reports (None: the current directory)."""
+                 clock: Callable[[], datetime] = datetime.now, *, records: Records | None = None,
+                 record_id: int | None = None) -> None:
+        """`reports_dir` is where `e` writes the reports (None: the current directory); the export
+        reads the session's record `record_id` from `records` (its date, number, rewinds), and
+        falls back to the live session when it was not saved."""
         super().__init__()
         self.session = session
         self.trainee = trainee
         self.reports_dir = reports_dir
         self.clock = clock
+        self.records = records
+        self.record_id = record_id
 
     def compose(self) -> ComposeResult:
         from ...engine.content.model import ENDING_LABELS, GOOD_ENDINGS
@@ -182,7 +188,10 @@ class DebriefScreen(Screen[None]):
 
         app = self.app
         try:
-            done = export_session(self.session, self.trainee, self.reports_dir, self.clock())
+            record = None
+            if self.records is not None and self.record_id is not None:
+                record = self.records.record(self.record_id)
+            done = export_session(record or self.session, self.trainee, self.reports_dir, self.clock())
         except Exception as error:  # a full disk or an unwritable directory: say so, keep the debrief
             app.call_from_thread(notify_plain, self, f"报告导出失败：{error}", title="导出报告", severity="error",
                                  timeout=8)

@@ -1,4 +1,4 @@
-"""Small typed dialogs: confirm, pick a turn to rewind to, name the trainee."""
+"""Small typed dialogs: confirm, pick a turn to rewind to, choose the trainee, continue a session."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,11 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine.content.controls import MAX_NAME_CHARS, name_problem
 from ..plain import Plain, notify_plain
+from ..profile import Person
+
+MODE_NAMES = {"practice": "练习", "exam": "考试", "choice": "初学"}
 
 DIALOG_CSS = """
 {name} {{
@@ -115,56 +118,87 @@ class RewindDialog(ModalScreen["int | None"]):
         self.dismiss(None)
 
 
-class TraineeDialog(ModalScreen["str | None"]):
-    """Ask for the trainee's name; dismisses with the name, or None."""
+class Tick(Checkbox):
+    """A checkbox marked with ✓ rather than Textual's X."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="TraineeDialog")
+    BUTTON_INNER = "✓"
+
+
+class TraineeDialog(ModalScreen["Person | None"]):
+    """Choose who is at the keyboard: type a name or pick a recent one, and say whether an
+    instructor (whose sessions are recorded as trials). Dismisses with the Person, or None."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TraineeDialog") + """
+    TraineeDialog OptionList { height: auto; max-height: 8; margin-top: 1; }
+    TraineeDialog Checkbox { margin-top: 1; }
+    TraineeDialog .help { color: $text-muted; margin-top: 1; }
+    """
 
     BINDINGS = [Binding("escape", "cancel", "取消", id="trainee.cancel", tooltip="不更改学员")]
 
-    def __init__(self, current: str) -> None:
+    def __init__(self, current: str, recent: tuple[Person, ...] = (), instructor: bool = False) -> None:
         super().__init__()
-        self.current = current
+        self.current, self.recent, self.instructor = current, recent, instructor
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label("学员姓名", classes="title")
+            yield Label("谁在练习？", classes="title")
             yield Input(self.current, placeholder="输入姓名后按 Enter", id="name", max_length=MAX_NAME_CHARS)
+            others = [p for p in self.recent if p.name != self.current]
+            if others:
+                yield OptionList(*(Option(Plain(f"{p.name}{'（教员）' if p.instructor else ''}"), id=f"person-{i}")
+                                   for i, p in enumerate(others)), id="recent")
+            yield Tick("教员：演练记为试玩，不计入学员的历史、统计与导出", self.instructor, id="instructor")
+            yield Static("姓名会记住，下次启动仍是这个人；Tab 在姓名、最近用过的人和教员选项之间切换。",
+                         classes="help")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
         problem = name_problem(event.value)
         if problem is None:
-            self.dismiss(event.value.strip())
+            self.dismiss(Person(event.value.strip(), self.query_one("#instructor", Checkbox).value))
         else:
             notify_plain(self, problem, severity="warning")
+
+    @on(OptionList.OptionSelected, "#recent")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        others = [p for p in self.recent if p.name != self.current]
+        self.dismiss(others[event.option_index])
 
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
 class ResumeDialog(ModalScreen["str | None"]):
-    """Offer to continue an unfinished session: dismisses with "resume", "new", or None (cancel)."""
+    """Offer to continue an unfinished session: dismisses with "resume", "new", or None (cancel).
+
+    A session continues in the mode it was started in (an exam stays an exam), whatever mode was
+    chosen for this opening; starting afresh uses the chosen mode."""
 
     DEFAULT_CSS = DIALOG_CSS.format(name="ResumeDialog")
 
     BINDINGS = [
-        Binding("c", "choose('resume')", "继续", id="resume.continue", tooltip="从上次停下的地方继续"),
-        Binding("r", "choose('new')", "重新开始", id="resume.new", tooltip="放弃上次的记录，从头开始"),
+        Binding("c", "choose('resume')", "继续", id="resume.continue", tooltip="从上次停下的地方继续（模式不变）"),
+        Binding("r", "choose('new')", "重新开始", id="resume.new", tooltip="放弃上次的记录，以所选模式从头开始"),
         Binding("escape", "choose(None)", "取消", id="resume.cancel", tooltip="暂不打开这个场景"),
     ]
 
-    def __init__(self, title: str, detail: str) -> None:
+    def __init__(self, title: str, detail: str, saved_mode: str = "practice", chosen_mode: str = "practice") -> None:
         super().__init__()
         self.title_text, self.detail = title, detail
+        self.saved_mode, self.chosen_mode = saved_mode, chosen_mode
 
     def compose(self) -> ComposeResult:
+        was, chosen = MODE_NAMES.get(self.saved_mode, self.saved_mode), MODE_NAMES.get(self.chosen_mode, "")
+        detail = self.detail
+        if self.saved_mode != self.chosen_mode:
+            detail += f"\n这次演练是{was}模式，继续也只能以{was}模式进行；重新开始则是{chosen}模式。"
         with Vertical():
-            yield Label(Plain(f"「{self.title_text}」有一次未完成的演练"), classes="title")
-            yield Static(Plain(self.detail))
+            yield Label(Plain(f"「{self.title_text}」有一次未完成的{was}模式演练"), classes="title")
+            yield Static(Plain(detail))
             with Horizontal(classes="buttons"):
-                yield Button("重新开始(r)", id="new")
-                yield Button("继续(c)", id="resume", variant="primary")
+                yield Button(Plain(f"重新开始{chosen}(r)"), id="new")
+                yield Button(Plain(f"继续{was}(c)"), id="resume", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()

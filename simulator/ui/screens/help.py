@@ -31,7 +31,8 @@ NOTES = [
 ]
 
 
-KEY_NAMES = {"enter": "Enter", "escape": "Esc", "question_mark": "?"}
+KEY_NAMES = {"enter": "Enter", "escape": "Esc", "question_mark": "?", "left": "←", "right": "→", "up": "↑",
+             "down": "↓", "pageup": "PgUp", "pagedown": "PgDn", "ctrl+up": "ctrl+↑", "ctrl+down": "ctrl+↓"}
 
 
 def key_name(key: str) -> str:

@@ -26,16 +26,24 @@ from ..widgets.mode_switch import ModeSwitch
 MODE_NOTES = {
     "practice": "每轮反馈、可用提示、可回退重答",
     "exam": "不提示、不回退，结束后统一反馈",
-    "choice": "从选项中选择回复，每轮反馈",
+    "choice": "从选项中选择回复（数字键），每轮反馈",
 }
+MODE_NAMES = {"practice": "练习", "exam": "考试", "choice": "初学"}
 
 
-def entry_row(entry: ScenarioEntry, best: int | None) -> Content:
-    """「★★☆ 最佳85  讨薪的老周」: the fixed-width parts first, so a long title wraps on its own."""
-    score = f"最佳{best}" if best is not None else "未练习"
+def entry_row(entry: ScenarioEntry, best: int | None, unfinished: bool = False) -> Content:
+    """「★★☆ 最佳85  讨薪的老周」: the fixed-width parts first, so a long title wraps on its own.
+
+    A scenario with an unfinished session reads 未完成 (opening it offers to continue); one never
+    played reads 未练习."""
+    if unfinished:
+        score, style = "未完成", "$text-warning"
+    elif best is not None:
+        score, style = f"最佳{best}", "$text-success"
+    else:
+        score, style = "未练习", "dim"
     padding = " " * max(1, 8 - cell_len(score))
-    return Plain.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ",
-                            (score, "$text-success" if best is not None else "dim"), padding,
+    return Plain.assemble((difficulty_stars(entry.difficulty), "$text-warning"), " ", (score, style), padding,
                             entry.title)  # authored: plain text, never markup
 
 
@@ -61,7 +69,8 @@ class HomeScreen(Screen[None]):
         Binding("2", "mode('exam')", "考试", id="home.exam", tooltip="考试模式：不提示、不回退，结束后反馈"),
         Binding("3", "mode('choice')", "初学", id="home.choice", tooltip="初学模式：从选项中选择回复"),
         Binding("h", "app.history", "历史", id="home.history", tooltip="查看历次演练和各维度趋势"),
-        Binding("t", "app.trainee", "学员", id="home.trainee", tooltip="更换学员姓名（最佳成绩按学员统计）"),
+        Binding("t", "app.trainee", "学员", id="home.trainee",
+                tooltip="更换学员或教员（记住到下次启动；最佳成绩按学员统计，教员的演练记为试玩）"),
         Binding("question_mark", "app.help", "按键", id="home.help", tooltip="所有按键说明", show=False),
         Binding("q", "app.quit", "退出", id="home.quit", tooltip="退出接访演练", show=False),
     ]
@@ -72,11 +81,17 @@ class HomeScreen(Screen[None]):
     best: reactive[dict[str, int]] = reactive(dict)
     """The trainee's best total per scenario id."""
 
+    unfinished: reactive[dict[str, str]] = reactive(dict)
+    """Scenario id -> the mode of the trainee's unfinished session of it."""
+
+    instructor: reactive[bool] = reactive(False)
+    """The person at the keyboard is an instructor: sessions are recorded as trials."""
+
     mode: reactive[str] = reactive("practice")
     """The mode a scenario starts in."""
 
     trainee: reactive[str] = reactive("")
-    """Whose best scores are shown."""
+    """Whose best scores are shown ("" while the remembered profile is being read)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="brand")
@@ -100,10 +115,20 @@ class HomeScreen(Screen[None]):
     def watch_entries(self) -> None:
         self._fill()
 
+    def show_progress(self, best: dict[str, int], unfinished: dict[str, str]) -> None:
+        """Best scores and unfinished sessions, set together so the list is drawn once."""
+        self.set_reactive(HomeScreen.unfinished, unfinished)
+        self.set_reactive(HomeScreen.best, best)
+        self._fill()
+
     def watch_best(self) -> None:
         self._fill()
 
     def watch_trainee(self) -> None:
+        if self.is_mounted:
+            self._update_brand()
+
+    def watch_instructor(self) -> None:
         if self.is_mounted:
             self._update_brand()
 
@@ -116,9 +141,11 @@ class HomeScreen(Screen[None]):
         self.query_one("#mode-note", Static).update(Plain(MODE_NOTES[self.mode]))
 
     def _update_brand(self) -> None:
-        who = f"学员：{self.trainee}" if self.trainee else ""
-        self.query_one("#brand", Static).update(Plain.assemble(("接访演练", "bold"), "  ", who,
-                                                                 ("  ctrl+p 搜索场景", "$text-muted")))
+        role = "教员" if self.instructor else "学员"
+        who = f"{role}：{self.trainee or '…'}"
+        trial = ("（演练记为试玩）", "$text-warning") if self.instructor else ""
+        self.query_one("#brand", Static).update(Plain.assemble(("接访演练", "bold"), "  ", who, trial,
+                                                                 ("  t 更换  ctrl+p 搜索场景", "$text-muted")))
 
     def _fill(self) -> None:
         if not self.is_mounted or self.entries is None:
@@ -134,11 +161,13 @@ class HomeScreen(Screen[None]):
         for category, group in groupby(entries, key=lambda e: e.category):
             members = list(group)
             option_list.add_option(Option(Plain(f"{category}（{len(members)}）"), disabled=True))
-            option_list.add_options(Option(entry_row(e, self.best.get(e.id)), id=e.ref) for e in members)
+            option_list.add_options(Option(entry_row(e, self.best.get(e.id), e.id in self.unfinished), id=e.ref)
+                                    for e in members)
         try:
             option_list.highlighted = option_list.get_option_index(keep) if keep else 1
         except OptionDoesNotExist:
             option_list.highlighted = 1  # the first scenario, under its category heading
+        self._show_detail(self.highlighted)  # the highlight may not have moved: the detail still changes
 
     def _entry(self, ref: str | None) -> ScenarioEntry | None:
         return next((e for e in self.entries or () if e.ref == ref), None)
@@ -178,6 +207,10 @@ class HomeScreen(Screen[None]):
             if entry.summary:
                 lines += [Plain(""), Plain.assemble(("训练要点：", "bold"), entry.summary)]
             lines += [Plain(""), Plain.assemble(("最佳成绩：", "bold"), str(best) if best is not None else "尚无")]
+            mode = self.unfinished.get(entry.id)
+            if mode is not None:
+                what = f"有一次{MODE_NAMES.get(mode, mode)}模式的演练没有做完，开始时可以接着做"
+                lines.append(Plain.assemble(("未完成：", "bold $text-warning"), what))
         detail.update(Plain("\n").join(lines))
 
     # ------------------------------------------------------------ messages up

@@ -5,6 +5,11 @@ content) and every write to the record keeper runs in a worker thread; the resul
 `PlayScreen.Advanced` message, so scoring never blocks the event loop. For authors: the preview
 panel (F2, the `AuthorTools` widget) and, with `--watch`, reloads and the diagnostics panel.
 
+A reply is never swallowed: the panes scroll by wheel and by keys bound here (PgUp/PgDn the
+feedback, ctrl+↑/↓ the conversation) without leaving the reply box; if a pane does take the focus
+(Tab, a click), the status line says so and typing or Enter goes back to the reply box; a reply
+the engine refuses (too long) goes back into the box.
+
 Attributes down: the app gives the screen its scenario, rubric, record keeper and trainee, and
 sends saved content to `reload` / `show_problems`. Messages up: `Ended` (the debrief is wanted),
 `AuthorTools.Toggled` (from the widget, bubbling through).
@@ -14,26 +19,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.reactive import reactive
-from textual.screen import Screen
-from textual.widgets import Button, Footer, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Button, Footer, Static
 
 from ..plain import Plain, notify_plain
 from ..records import SessionRecorder
 from ..widgets.author_tools import AuthorTools
+from ..widgets.choices import ChoiceList
 from ..widgets.diagnostics import DiagnosticsPanel
 from ..widgets.feedback import FeedbackPanel
 from ..widgets.meters import MeterPanel
 from ..widgets.reply_input import ReplyInput
 from ..widgets.transcript import Transcript
 from .dialogs import ConfirmDialog, RewindDialog, TurnChoice
-from .play_view import MODE_LABELS, hint_for, readings, transcript_lines
+from .play_view import MODE_LABELS, PURPOSE_NOTES, hint_for, persona_brief, readings, transcript_lines
+from .play_watch import WatchedPlay
 
 if TYPE_CHECKING:
     from ...engine.content.model import Rubric, Scenario
@@ -43,7 +47,7 @@ if TYPE_CHECKING:
 Step = Callable[["Session"], "Session | tuple[Session, str]"]  # a new session, and maybe a note about it
 
 
-class PlayScreen(Screen[None]):
+class PlayScreen(WatchedPlay):
     """One conversation with a scripted petitioner, in practice, exam or beginner (choice) mode."""
 
     DEFAULT_CSS = """
@@ -53,10 +57,8 @@ class PlayScreen(Screen[None]):
     PlayScreen #main { width: 1fr; }
     PlayScreen #preview { height: 45%; min-height: 8; }
     PlayScreen #side { width: 40%; min-width: 34; max-width: 56; border-left: vkey $border-blurred; }
-    PlayScreen #persona { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    PlayScreen #persona { height: auto; padding: 0 1; color: $text-muted; }
     PlayScreen #exam-note { padding: 1; color: $text-muted; }
-    PlayScreen #choices { height: auto; max-height: 9; border: tall $border-blurred; }
-    PlayScreen #choices:focus { border: tall $border; }
     PlayScreen #finish { width: 100%; height: 3; }
     PlayScreen .-hidden { display: none; }
     """
@@ -69,11 +71,21 @@ class PlayScreen(Screen[None]):
         Binding("escape", "leave", "返回", id="play.leave", tooltip="返回首页（对话未结束时先确认）"),
         Binding("f2", "toggle_preview", "作者预览", id="play.preview", show=False,
                 tooltip="开关作者预览：当前节点、状态值、本轮评分项和各分支条件的判断"
-                        "（--watch 时默认打开；考试模式不可用）"),
+                        "（--watch 时默认打开；考试模式不可用；打开后本次演练记为编写预览）"),
+        # priority: the reply box binds these keys to move its cursor; here they scroll the panes.
+        Binding("pageup", "scroll_pane('feedback', -1)", "反馈上翻", id="play.feedback_up", show=False, priority=True,
+                key_display="PgUp", tooltip="向上翻看反馈（不离开回复框；鼠标滚轮也可以）"),
+        Binding("pagedown", "scroll_pane('feedback', 1)", "反馈下翻", id="play.feedback_down", show=False,
+                priority=True, key_display="PgDn", tooltip="向下翻看反馈"),
+        Binding("ctrl+up", "scroll_pane('transcript', -1)", "对话上翻", id="play.transcript_up", show=False,
+                priority=True, tooltip="向上翻看对话记录（不离开回复框）"),
+        Binding("ctrl+down", "scroll_pane('transcript', 1)", "对话下翻", id="play.transcript_down", show=False,
+                priority=True, tooltip="向下翻看对话记录"),
+        Binding("1", "pick(1)", "选择", id="play.pick", key_display="1–9",
+                tooltip="初学模式：按数字选第几个回复选项（选项每次演练顺序不同）"),
+        *(Binding(str(n), f"pick({n})", f"选第{n}项", id=f"play.pick{n}", show=False, system=True,
+                  tooltip=f"初学模式：选第 {n} 个回复选项") for n in range(2, 10)),
     ]
-
-    busy: reactive[bool] = reactive(False)
-    """True while the engine works on a step; typing goes on, sending waits."""
 
     class Advanced(Message):
         """The engine finished a step: the new session and the petitioner's current line."""
@@ -87,35 +99,40 @@ class PlayScreen(Screen[None]):
     class Failed(Message):
         """The engine refused a step (a reply too long, a broken scenario); the text says why."""
 
-        def __init__(self, text: str) -> None:
+        def __init__(self, text: str, kind: str = "") -> None:
             super().__init__()
             self.text = text
+            self.kind = kind
 
     class Ended(Message):
-        """The trainee asked for the debrief of a finished session."""
+        """The trainee asked for the debrief of a finished session (kept under `record_id`, if saved)."""
 
-        def __init__(self, session: Session) -> None:
+        def __init__(self, session: Session, record_id: int | None = None) -> None:
             super().__init__()
             self.session = session
+            self.record_id = record_id
 
     def __init__(self, scenario: Scenario, rubric: Rubric, mode: Mode = "practice", trainee: str = "", *,
                  records: Records, resume: Session | None = None, record_id: int | None = None,
-                 preview: bool = False, watched: bool = False) -> None:
+                 preview: bool = False, watched: bool = False, purpose: str = "training", seed: int = 0) -> None:
         """`records` keeps every step; `resume` continues a restored session (in its own mode) under
         the record `record_id`; `preview` opens the author's preview; `watched` means the app
-        sends this screen reloads."""
+        sends this screen reloads; `purpose` says whom the session is for; `seed` orders the
+        beginner-mode options of a new session."""
         from ...engine.play.session import Session
 
         super().__init__()
-        self.session: Session = resume or Session.start(scenario, rubric, mode)
+        self.session: Session = resume or Session.start(scenario, rubric, mode, seed=seed)
         self.mode = self.session.mode
         self.trainee = trainee
         self.prompt = ""
-        self.recorder = SessionRecorder(records, trainee, record_id)
+        self._preview = preview and self.mode != "exam"
+        # An author's preview shows how the scenario decides: such a run is not a trainee's practice.
+        self.recorder = SessionRecorder(records, trainee, record_id, "authoring" if self._preview else purpose)
         self.replaced: TurnResult | None = None
         self.watched = watched
         self._pending_reload: tuple[Scenario, Rubric] | None = None
-        self._preview = preview and self.mode != "exam"
+        self._sent = ""  # the reply being scored, put back in the box if the engine refuses it
 
     @property
     def record_id(self) -> int | None:
@@ -132,16 +149,15 @@ class PlayScreen(Screen[None]):
                 yield Transcript(id="transcript")
                 yield AuthorTools(self.session, self._preview, id="preview")
             with Vertical(id="side"):
-                persona = scenario.persona
-                yield Static(Plain(f"{persona.name}：{persona.background}"), id="persona")
+                yield Static(Plain(persona_brief(scenario.persona)), id="persona")
                 yield MeterPanel(readings(self.session), id="meters")
                 if self.mode == "exam":
                     yield Static("考试模式：不提示、不回退，全部反馈在结束后的总结里。", id="exam-note")
                 else:
                     yield FeedbackPanel(id="feedback")
         yield DiagnosticsPanel(id="problems")
-        yield ReplyInput(id="reply", placeholder="输入回复，Enter 发送，ctrl+j 换行")
-        yield OptionList(id="choices", classes="-hidden")
+        yield ReplyInput(id="reply", placeholder="输入回复，Enter 发送，ctrl+j 换行；PgUp/PgDn 翻看反馈")
+        yield ChoiceList(id="choices", classes="-hidden")
         yield Button("查看总结（Enter）", id="finish", variant="primary", classes="-hidden")
         yield Footer()
 
@@ -166,7 +182,7 @@ class PlayScreen(Screen[None]):
             new, note = outcome if isinstance(outcome, tuple) else (outcome, "")
             prompt = new.prompt if (not new.finished or new.current.say) else ""
         except (ReplyTooLong, ScenarioError) as error:
-            self.post_message(self.Failed(str(error)))
+            self.post_message(self.Failed(str(error), kind))
             return
         # A reload changes what the turns scored, not what the trainee did: it is not recorded.
         # (The record keeper locks itself: writing from this worker thread is safe.)
@@ -186,6 +202,8 @@ class PlayScreen(Screen[None]):
     @on(Advanced)
     def _advanced(self, message: Advanced) -> None:
         self.busy = False
+        if message.kind == "answer":
+            self._sent = ""
         dropped = len(self.session.history) - len(message.session.history)
         self.session, self.prompt = message.session, message.prompt
         last = self.session.last
@@ -218,7 +236,16 @@ class PlayScreen(Screen[None]):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.busy = False
-        notify_plain(self, message.text, severity="error", timeout=6)
+        reply = self.query_one(ReplyInput)
+        if message.kind == "answer" and self._sent:
+            # Back into the box, before anything typed meanwhile: the trainee edits it and sends again.
+            typed = reply.text
+            reply.text = self._sent + ("\n" + typed if typed.strip() else "")
+            reply.move_cursor(reply.document.end)
+            self._sent = ""
+            notify_plain(self, f"{message.text}。回复已放回输入框，改短后再发送。", severity="error", timeout=8)
+        else:
+            notify_plain(self, message.text, severity="error", timeout=6)
         self._update_inputs()
         self._next_reload()
 
@@ -232,25 +259,44 @@ class PlayScreen(Screen[None]):
         session = self.session
         turn = "已结束" if session.finished else f"第 {session.turn} 轮"
         who = f" · 学员 {self.trainee}" if self.trainee else ""
-        text = f"{session.scenario.title} · {MODE_LABELS.get(self.mode, self.mode)} · {turn}{who}"
-        self.query_one("#status", Static).update(Plain(text))
+        purpose = PURPOSE_NOTES.get(self.recorder.purpose, "")
+        text = f"{session.scenario.title} · {MODE_LABELS.get(self.mode, self.mode)} · {turn}{who}{purpose}"
+        parts: list[str | tuple[str, str]] = [text]
+        pane = self._focused_pane()
+        if pane:
+            parts.append((f"  ▶ 正在翻看{pane}：↑↓ 滚动，直接打字或 Enter 回到回复框", "bold $text-warning"))
+        self.query_one("#status", Static).update(Plain.assemble(*parts))
+
+    def _focused_pane(self) -> str:
+        """The pane holding the focus while the reply box waits for text ("" when the box has it)."""
+        reply = self.query_one(ReplyInput)
+        if reply.has_class("-hidden") or reply.has_focus or self.focused is None:
+            return ""
+        if isinstance(self.focused, FeedbackPanel):
+            return "反馈"
+        if isinstance(self.focused, Transcript):
+            return "对话记录"
+        return "作者预览" if isinstance(self.focused, AuthorTools) else ""
+
+    def on_descendant_focus(self) -> None:
+        self._update_status()
+
+    def on_descendant_blur(self) -> None:
+        self.call_after_refresh(self._update_status)  # the focus has moved on by then
 
     def _update_inputs(self) -> None:
         """Show the reply box, the options, or the debrief button, as the moment requires."""
         finished = self.session.finished
-        options = self.session.current.options if not finished else ()
-        use_choices = self.mode == "choice" and bool(options)
+        shown = self.session.shown_options() if not finished else ()
+        use_choices = self.mode == "choice" and bool(shown)
         reply = self.query_one(ReplyInput)
-        choices = self.query_one("#choices", OptionList)
+        choices = self.query_one(ChoiceList)
         finish = self.query_one("#finish", Button)
         reply.set_class(finished or use_choices, "-hidden")
         choices.set_class(finished or not use_choices, "-hidden")
         finish.set_class(not finished, "-hidden")
         if use_choices:
-            choices.clear_options()
-            choices.add_options([Option(Plain(f"{i + 1}. {o.text}"), id=f"option-{i}")
-                                 for i, o in enumerate(options)])
-            choices.highlighted = 0
+            choices.show(shown)
             choices.focus()
         elif finished:
             finish.focus()
@@ -266,14 +312,39 @@ class PlayScreen(Screen[None]):
         if self.busy:  # keep the text: the trainee can send it once the last reply is scored
             self.notify("正在处理上一步，请稍候再发送。", severity="warning", timeout=2)
             return
-        reply = event.text
+        reply = self._sent = event.text
         event.reply_input.clear()
         self._step(lambda session: session.answer(reply), "answer")
 
-    @on(OptionList.OptionSelected, "#choices")
-    def _chosen(self, event: OptionList.OptionSelected) -> None:
-        index = event.option_index
+    @on(ChoiceList.Chosen)
+    def _chosen(self, event: ChoiceList.Chosen) -> None:
+        index = event.index
         self._step(lambda session: session.choose(index), "choose")
+
+    def action_pick(self, place: int) -> None:
+        self.query_one(ChoiceList).pick(place)
+
+    def action_scroll_pane(self, pane: str, direction: int) -> None:
+        """Scroll the feedback (a page) or the conversation (a few lines) without moving the focus."""
+        if pane == "feedback":
+            if self.mode != "exam":
+                panel = self.query_one(FeedbackPanel)
+                (panel.scroll_page_down if direction > 0 else panel.scroll_page_up)(animate=False)
+        else:
+            self.query_one(Transcript).scroll_relative(y=3 * direction, animate=False)
+
+    def on_key(self, event: events.Key) -> None:
+        """Typing while a pane has the focus goes to the reply box, and so does Enter (which sends)."""
+        reply = self.query_one(ReplyInput)
+        if reply.has_class("-hidden") or reply.has_focus or not (event.is_printable or event.key == "enter"):
+            return
+        event.stop()
+        event.prevent_default()
+        reply.focus()
+        if event.key == "enter":
+            reply.action_submit()
+        elif event.character:
+            reply.insert(event.character)
 
     @on(Button.Pressed, "#finish")
     def _finish_pressed(self) -> None:
@@ -283,7 +354,17 @@ class PlayScreen(Screen[None]):
         if self.mode != "exam":
             self.query_one(AuthorTools).toggle()
 
+    @on(AuthorTools.Toggled)
+    def _preview_toggled(self, message: AuthorTools.Toggled) -> None:
+        # Bubbles on to the app, which remembers it for the next play screen.
+        if message.shown and self.recorder.purpose != "authoring":
+            self.recorder.purpose = "authoring"
+            self.notify("作者预览已打开：本次演练记为编写预览，不计入学员的历史与统计。", timeout=6)
+            self._update_status()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pick":
+            return not self.query_one(ChoiceList).has_class("-hidden")
         if action in ("hint", "rewind", "toggle_preview") and self.mode == "exam":
             return False
         if action == "hint":
@@ -317,7 +398,7 @@ class PlayScreen(Screen[None]):
 
     def action_debrief(self) -> None:
         if self.session.finished:
-            self.post_message(self.Ended(self.session))
+            self.post_message(self.Ended(self.session, self.recorder.record_id if self.recorder.saved else None))
 
     @property
     def unsaved_work(self) -> bool:
@@ -342,54 +423,3 @@ class PlayScreen(Screen[None]):
         if self.recorder.saved:
             return "进度已保存：下次打开这个场景时可以选择继续。"
         return "本次演练尚未完成，离开后不会得到总结。"
-
-    # ------------------------------------------------------------ --watch: the app sends saved content
-
-    def reload(self, scenario: Scenario, rubric: Rubric) -> None:
-        """New content was saved: clear the diagnostics and replay the conversation on it.
-
-        The replay is an engine step like any other (in the worker), so it queues behind a reply
-        being scored instead of racing it; a later save replaces an earlier one still waiting.
-        """
-        from ..watch import replay
-
-        self.query_one(DiagnosticsPanel).problems = ()
-        if self.busy:
-            self._pending_reload = (scenario, rubric)
-            return
-        self._pending_reload = None
-
-        def step(session: Session) -> tuple[Session, str]:
-            replayed = replay(session, scenario, rubric)
-            return replayed.session, replayed.note
-
-        self._step(step, "reload")
-
-    def queue_reload(self, scenario: Scenario, rubric: Rubric) -> None:
-        """Reload once the step under way (or, before mounting, the first line) is done."""
-        self._pending_reload = (scenario, rubric)
-
-    def show_problems(self, problems: tuple[str, ...]) -> None:
-        """The saved content does not load: say why, and keep playing the last content that did."""
-        self.query_one(DiagnosticsPanel).problems = problems
-
-    def _next_reload(self) -> None:
-        if self._pending_reload is not None and not self.busy:
-            self.reload(*self._pending_reload)
-
-    def _after_reload(self, note: str, dropped: int) -> None:
-        """Everything the new content may have changed besides the transcript."""
-        session = self.session
-        persona = session.scenario.persona
-        self.query_one("#persona", Static).update(Plain(f"{persona.name}：{persona.background}"))
-        last = session.last
-        self.query_one(MeterPanel).reset(readings(session, last.changes if last else ()), reasons=self.mode != "exam")
-        if self.mode != "exam":
-            panel = self.query_one(FeedbackPanel)
-            self.replaced = None
-            panel.replaced = None
-            panel.hint = hint_for(session) if panel.hint is not None and not session.finished else None
-            panel.note = self._option_note(last) if last else ""
-            panel.result = last
-        notify_plain(self, note, title="重新加载", severity="warning" if dropped else "information",
-                    timeout=10 if dropped else 3)

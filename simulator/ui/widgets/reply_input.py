@@ -25,7 +25,10 @@ class ReplyInput(TextArea):
     """
 
     BINDINGS = [
-        Binding("enter", "submit", "发送", id="reply.send", tooltip="发送这条回复并评分", priority=True),
+        # Not a priority binding: those run when the app reads the key, before the box has taken the
+        # characters typed just ahead of it (a browser sends "reply + Enter" in one burst). Enter is
+        # handled in `_on_key`, in turn with the text; the binding names it in the footer and help.
+        Binding("enter", "submit", "发送", id="reply.send", tooltip="发送这条回复并评分"),
         Binding(NEWLINE_KEYS, "newline", "换行", id="reply.newline", key_display="ctrl+j",
                 tooltip="在回复中另起一行（ctrl+j；支持的终端里也可用 shift+enter 或 alt+enter）"),
     ]
@@ -56,7 +59,10 @@ class ReplyInput(TextArea):
             self.insert("\n")
 
     async def _on_key(self, event: events.Key) -> None:
-        # The base class turns Enter into a newline; here Enter is bound to sending instead.
+        # The base class turns Enter into a newline; here it sends, after every key queued before it.
         if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.action_submit()
             return
         await super()._on_key(event)

@@ -4,7 +4,8 @@
     python tests/data/store/make_legacy_records.py /tmp/old /tmp/out   # then copy /tmp/out/records.sqlite3
 
 records-v1.sqlite3: commit 7e2de15 (schema version 1, before the classroom and the writer lease);
-records-v2.sqlite3: commit f1829b3 (version 2: the classroom's tables, no writer lease).
+records-v2.sqlite3: commit f1829b3 (version 2: the classroom's tables, no writer lease);
+records-v3.sqlite3: commit efb92bb (version 3: sessions.purpose and turns.options, no writer lease).
 """
 import sqlite3, sys
 from pathlib import Path

@@ -1,15 +1,15 @@
-"""One writer per session (a lease row), imported copies, at most one live turn per number (version 3).
+"""One writer per session (a lease row), imported copies, at most one live turn per number (version 4).
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
@@ -26,7 +26,7 @@ def upgrade() -> None:
     )
     op.create_index("session_writers_by_token", "session_writers", ["token"])
     op.add_column("sessions", sa.Column("copy_of", sa.Text()))
-    # Two writers at once could leave two live turns with one number before version 3: keep the first.
+    # Two writers at once could leave two live turns with one number before version 4: keep the first.
     op.execute("""UPDATE turns SET rewound_at = recorded_at WHERE rewound_at IS NULL AND EXISTS (
         SELECT 1 FROM turns AS first WHERE first.session_id = turns.session_id AND first.turn = turns.turn
         AND first.rewound_at IS NULL AND first.seq < turns.seq)""")
