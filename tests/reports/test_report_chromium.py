@@ -169,7 +169,7 @@ def test_the_cohort_report_draws_a_trend_per_trainee_and_a_heat_map(tmp_path):
             for name in tests:
                 played_record(store, "wage_arrears", name, trainee)
         played_record(store, "property_fee_dispute", "示范回答", "小王")
-        records = list(store.sessions())  # read before the store closes: sessions() streams
+        records = list(store.sessions())  # a generator: read before the store closes
     report = cohort(records)
     lines = {t.trainee: [(line.label, [p.value for p in line.points]) for line in t.chart.lines] for t in report.trends}
     assert lines["小李"] == [("八个月没拿到工钱的钢筋工", [records[3].total])]
