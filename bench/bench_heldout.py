@@ -1,6 +1,6 @@
 """How well the standard rubric's scorer agrees with a trainer's labels on held-out replies.
 
-The replies in tests/data/heldout/replies.yaml were written and labelled by a reception trainer
+The replies in data/corpus/train/v1_01.yaml (and v2_01.yaml) were written and labelled by a reception trainer
 without sight of the rubric's patterns. Each reply is scored with no turn (as `simulator score`
 does) and every criterion's verdict (fired or not) is compared with the label (shown or not).
 A (reply, criterion) pair the labeller marked `unsure` is left out of the measurement.
@@ -17,8 +17,8 @@ that one criterion does not fill the list. This is a measurement, not a test: it
 
     .venv/bin/python bench/bench_heldout.py [--worst N] [--part all|dev|test] [--data PATH]
 
---data reads another labelled set in the same format (default tests/data/heldout/replies.yaml),
-e.g. tests/data/heldout/replies_v2.yaml.
+--data reads another labelled part in the corpus format (default data/corpus/train/v1_01.yaml),
+e.g. data/corpus/train/v2_01.yaml. It measures the rubric's checks alone (the rubric layer).
 """
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from simulator.engine.check.ready import load_rubric
 from simulator.engine.play.scoring import compile_rubric, score_reply
 
-DATA = ROOT / "tests" / "data" / "heldout" / "replies.yaml"
+DATA = ROOT / "data" / "corpus" / "train" / "v1_01.yaml"
 IDS_DOC = ROOT / "docs" / "dev" / "criteria-ids.md"
 PER_CRITERION_IN_WORST = 3
 
@@ -97,7 +97,7 @@ def main() -> None:
     data = args.data if args.data.is_absolute() else (Path.cwd() / args.data).resolve()
 
     rubric = load_rubric(ROOT / "rubrics" / "standard.yaml")
-    scorer = compile_rubric(rubric)
+    scorer = compile_rubric(rubric, rubric_only=True)
     items = load_replies(args.part, data)
     vocabulary = labelled_ids()
     unknown = sorted({x for it in items for x in it["shows"] | it["unsure"]} - set(vocabulary))
@@ -190,7 +190,7 @@ def main() -> None:
         what = "fired" if got else "quiet"
         print(f"{n:>2}. [{cid} ({kind}), stake {stake(rubric, cid):.0f}] expected {exp}, got {what}; "
               f"evidence {evidence}")
-        print(f"    {item['context']} | {clip(item['reply'], 90)}")
+        print(f"    {item.get('situation') or item.get('petitioner')} | {clip(item['reply'], 90)}")
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from .commands.output import visible_output
 from .commands.play import cmd_home, cmd_play
 from .commands.records import cmd_cohort, cmd_export, cmd_history, cmd_import, cmd_report
 from .commands.scoring import cmd_calibrate, cmd_score, cmd_test
+from .commands.training import cmd_train
 from .settings import Settings
 
 Handler = Callable[[argparse.Namespace, Settings], int]
@@ -27,7 +28,7 @@ HANDLERS: dict[str, Handler] = {
     "home": cmd_home, "play": cmd_play,
     "validate": cmd_validate, "list": cmd_list, "graph": cmd_graph, "schema": cmd_schema, "new": cmd_new,
     "coverage": cmd_coverage,
-    "score": cmd_score, "test": cmd_test, "calibrate": cmd_calibrate,
+    "score": cmd_score, "test": cmd_test, "calibrate": cmd_calibrate, "train": cmd_train,
     "history": cmd_history, "report": cmd_report, "cohort": cmd_cohort, "export": cmd_export, "import": cmd_import,
     "serve": cmd_serve, "class": cmd_class,
 }
@@ -63,6 +64,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("test", help="运行评分标准黄金测试与场景路径测试")
     p.add_argument("paths", nargs="*", help="文件或目录（默认：内置内容）")
     p.add_argument("--metrics", action="store_true", help="输出每个评分项的精确率与召回率")
+
+    p = sub.add_parser("train", help="用标注语料训练学习模型，写入评分标准指定的权重文件（需要 .[train]）")
+    p.add_argument("--corpus", metavar="DIR", help="语料目录（含 train/；默认源码中的 data/corpus）")
+    p.add_argument("--rubric", help="评分标准文件（默认内置的 standard.yaml）：规则与权重文件位置取自其 learned 一节")
+    p.add_argument("--out", metavar="FILE", help="权重写到这里（默认评分标准 learned.weights 指定的文件）")
+    p.add_argument("--quick", action="store_true", help="留一轮交叉验证不做嵌套（快约三倍；调参集上的数字稍偏乐观："
+                        "阈值在同一批留出预测上选出）")
+    p.add_argument("--jobs", type=int, default=0, help="并行训练的进程数（默认每个 CPU 核一个）")
+    p.add_argument("--check", action="store_true", help="只重新训练并与现有权重逐字节比较，不写入")
+    p.add_argument("--no-cache", action="store_true",
+                   help="不用缓存的留一轮预测与最终模型（缓存按语料版本与配置存放；改了组合规则再训练只需几秒）")
 
     p = sub.add_parser("play", help="开始演练（或用 --script 无界面回放）")
     p.add_argument("scenario", help="场景编号或文件路径")
@@ -124,6 +136,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", choices=["auto", "5", "100"], default="auto", help="教员分数的标尺（默认按列自动判断）")
     p.add_argument("--top", type=int, default=3, help="每个维度列出几条分歧最大的回复（默认 3）")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--teach", action="store_true",
+                   help="把填了 shows 列的回复加入语料、重新训练学习模型，并对比前后一致性（需要 .[train]）")
+    p.add_argument("--corpus", metavar="DIR", help="--teach 时的语料目录（默认源码中的 data/corpus）")
+    p.add_argument("--quick", action="store_true", help="--teach 时留一轮交叉验证不做嵌套（快约三倍）")
     return parser
 
 

@@ -188,6 +188,14 @@ class Settings:
         return [folder for folder in folders if folder.is_dir()]
 
     @property
+    def corpus_dir(self) -> Path:
+        """The labelled corpus (train/, sealed/): data/corpus/ of a source checkout, else corpus/ in
+        the user's content folder (an installed copy ships the weights, not the corpus)."""
+        if self.bundled_editable:
+            return self.bundled_scenarios.parent / "data" / "corpus"
+        return self.content_dir / "corpus"
+
+    @property
     def new_scenarios(self) -> Path:
         """Where `simulator new scenario` writes by default."""
         return self.bundled_scenarios if self.bundled_editable else self.user_scenarios

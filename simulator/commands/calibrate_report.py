@@ -4,14 +4,17 @@ CSV columns (header row required, UTF-8, with or without BOM): `id`, `reply`, op
 (what the petitioner said), optional `scenario` + `node` (score the reply as an answer at that
 node; otherwise the rubric's default expectations apply), and one column per marked dimension,
 named by the dimension's id or its Chinese label (listening / 倾听, ...). Marks are 1-5 or 0-100,
-detected per column unless --scale says; an empty cell means "not marked". Other columns are
-ignored and named in the output.
+detected per column unless --scale says; an empty cell means "not marked". Optional `shows` and
+`unsure`: the criteria the reply clearly shows and those the instructor hesitates on (ids or
+labels, separated by spaces, commas or 、; 「无」 for none): rows with `shows` filled in can
+teach the learned layer (`--teach`). Other columns are ignored and named in the output.
 """
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
@@ -28,11 +31,14 @@ from ..engine.authoring.calibration import (
 )
 from ..engine.content.library import ContentError, require_scenario, scenario_path
 from ..engine.content.loader import load_file
-from ..engine.content.model import Node, Rubric
-from ..engine.play.scoring import MAX_REPLY_CHARS
+from ..engine.content.model import Rubric
+from ..engine.play.scoring import MAX_REPLY_CHARS, NodeTurn
+from ..engine.play.session import ScenarioError, scene
 from .output import pad, width
 
-FIXED = ("id", "reply", "context", "scenario", "node")
+FIXED = ("id", "reply", "context", "scenario", "node", "shows", "unsure")
+NONE_WORDS = ("无", "-", "—", "none")
+LABEL_SEPARATORS = re.compile(r"[\s,，、;；]+")
 PROBLEM_WORDS = {
     "broad": "在教员评为低分的回复上触发得和高分回复一样多，区分不出好坏：可能过宽，或被不当的说法触发",
     "narrow": "教员评为高分、且本轮期望它的回复大多没有触发：可能漏掉了常见的好说法",
@@ -84,7 +90,7 @@ def read_marks(path: Path, rubric: Rubric, scale: str,
     if not dims:
         known = "、".join(f"{k}/{d.label}" for k, d in rubric.dimensions.items())
         raise MarksError(f"{path}:1: 没有评分列：列名应为评分标准的维度（{known}）")
-    turns: dict[tuple[str, str], tuple[Node, str]] = {}
+    turns: dict[tuple[str, str], tuple[NodeTurn, str, str]] = {}
     rows: list[tuple[int, dict[str, str], dict[str, float]]] = []
     seen: set[str] = set()
     try:
@@ -120,10 +126,32 @@ def read_marks(path: Path, rubric: Rubric, scale: str,
     scales = _scales(path, header, dims, rows, scale)
     replies = []
     for line, fields, marks in rows:
-        node, where = _turn(path, line, fields, scenario_dirs, turns)
-        replies.append(MarkedReply(fields["id"], fields["reply"], tuple(marks.items()), fields.get("context", ""),
-                                   where, node))
+        turn, where, said = _turn(path, line, fields, scenario_dirs, turns)
+        shows = _criteria(path, line, "shows", fields.get("shows", ""), rubric)
+        unsure = _criteria(path, line, "unsure", fields.get("unsure", ""), rubric) or ()
+        if shows is not None and set(shows) & set(unsure):
+            raise MarksError(f"{path}:{line}: {'、'.join(sorted(set(shows) & set(unsure)))} 不能既在 shows 又在 unsure")
+        replies.append(MarkedReply(fields["id"], fields["reply"], tuple(marks.items()),
+                                   fields.get("context", "") or said, where, turn, shows, unsure))
     return replies, scales, ignored
+
+
+def _criteria(path: Path, line: int, column: str, cell: str, rubric: Rubric) -> tuple[str, ...] | None:
+    """The criterion ids of a shows/unsure cell (ids or labels); None for an empty cell, () for 「无」."""
+    cell = cell.strip()
+    if not cell:
+        return None
+    if cell.lower() in NONE_WORDS:
+        return ()
+    by_label = {c.label: c.id for c in rubric.criteria}
+    found = []
+    for word in LABEL_SEPARATORS.split(cell):
+        if word:
+            criterion = word if word in rubric.by_id else by_label.get(word)
+            if criterion is None:
+                raise MarksError(f"{path}:{line}: {column} 列的「{word}」不是评分项编号或名称")
+            found.append(criterion)
+    return tuple(dict.fromkeys(found))
 
 
 def _scales(path: Path, header: list[str], dims: dict[str, int], rows, scale: str) -> dict[str, Scale]:
@@ -144,10 +172,11 @@ def _scales(path: Path, header: list[str], dims: dict[str, int], rows, scale: st
 
 
 def _turn(path: Path, line: int, fields: dict[str, str], scenario_dirs: Sequence[Path],
-          cache: dict[tuple[str, str], tuple[Node, str]]) -> tuple[Node | None, str]:
+          cache: dict[tuple[str, str], tuple[NodeTurn, str, str]]) -> tuple[NodeTurn | None, str, str]:
+    """The turn a row answers, "scenario/node", and the petitioner's line there (as `play` scores it)."""
     ref, node_id = fields.get("scenario", ""), fields.get("node", "")
     if not ref and not node_id:
-        return None, ""
+        return None, "", ""
     if not (ref and node_id):
         raise MarksError(f"{path}:{line}: scenario 与 node 要同时填写")
     if (ref, node_id) not in cache:
@@ -155,10 +184,11 @@ def _turn(path: Path, line: int, fields: dict[str, str], scenario_dirs: Sequence
             scenario = require_scenario(load_file(scenario_path(ref, scenario_dirs), "scenario"))
         except ContentError as error:
             raise MarksError(f"{path}:{line}: {error}") from None
-        node = scenario.nodes.get(node_id)
-        if node is None or node.ending is not None:
-            raise MarksError(f"{path}:{line}: 场景 {scenario.id} 中没有对话节点 {node_id}")
-        cache[(ref, node_id)] = (node, f"{scenario.id}/{node_id}")
+        try:
+            turn, said = scene(scenario, node_id)
+        except ScenarioError as error:
+            raise MarksError(f"{path}:{line}: {error}") from None
+        cache[(ref, node_id)] = (turn, f"{scenario.id}/{node_id}", said)
     return cache[(ref, node_id)]
 
 

@@ -88,7 +88,7 @@ def record_run(scenario: Scenario, record: SessionRecord) -> Run:
         observed_step(
             scenario, t.node, t.next_node, {name: value for name, _, value in t.state},
             {c: (fired if kind == "credit" else not fired) for c, _, kind, fired, _ in t.verdicts},
-            {d: s for d, _, s in t.dimensions}, t.total, t.turn,
+            {d: s for d, _, s in t.dimensions}, t.total, t.turn, t.capped_by is not None,
         )
         for t in sorted(record.turns, key=lambda t: t.seq)
     )

@@ -18,7 +18,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 
     with content_errors():
         rubric = load_rubric(Path(args.rubric) if args.rubric else settings.standard_rubric)
-    return score_stream(rubric, args.replies, sys.stdin, sys.stdout)
+    return score_stream(rubric, args.replies, sys.stdin, sys.stdout, settings.library)
 
 
 def cmd_test(args: argparse.Namespace, settings: Settings) -> int:
@@ -45,6 +45,13 @@ def cmd_calibrate(args: argparse.Namespace, settings: Settings) -> int:
         replies, scales, ignored = read_marks(Path(args.file), rubric, args.scale, settings.library.scenario_dirs)
     except MarksError as error:
         raise UserError(str(error)) from None
+    if args.teach:
+        from .teaching import teach
+
+        path = Path(args.rubric) if args.rubric else settings.standard_rubric
+        corpus = Path(args.corpus) if args.corpus else settings.corpus_dir
+        return teach(args.file, replies, scales, rubric, path, corpus, args.quick, sys.stdout,
+                     settings.cache_dir / "train")
     result = calibrate(replies, scales, rubric, args.top)
     (write_json if args.format == "json" else write_text)(result, args.file, rubric, ignored, sys.stdout)
     return 0

@@ -27,9 +27,9 @@ def test_score_reads_json_lines_and_echoes_ids():
     assert set(first) == {"id", "total", "dimensions", "hits", "flags"}
     assert {"listening", "impartiality", "communication"} <= set(first["dimensions"])
     assert first["hits"][0] == {"criterion": "empathy", "dimension": "listening", "start": 2, "end": 5,
-                                "text": "别着急"}
+                                "text": "别着急", "by": "rubric"}
     assert second["flags"] == [{"criterion": "dismissive", "dimension": "communication", "start": 1, "end": 6,
-                                "text": "不归我们管"}]
+                                "text": "不归我们管", "by": "rubric"}]
     assert second["total"] < first["total"]
 
 

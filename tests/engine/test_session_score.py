@@ -91,6 +91,15 @@ def test_a_serious_fault_caps_the_turn_whatever_the_other_dimensions_say(standar
     assert faulted.total <= 30 and faulted.capped_by == "take_sides"
 
 
+def test_a_serious_fault_is_serious_even_where_the_turn_was_already_below_its_cap(standard):
+    # the condition `serious` must not depend on whether the cap happened to lower the total
+    faulted = score_reply("包工头就是黑心，你回去等着吧。", standard, turn("ask_facts", "record_details"))
+    assert faulted.result("take_sides").fired and faulted.capped_by is None  # nothing for the cap to lower
+    assert "take_sides" in faulted.serious
+    clean = score_reply("您把欠条和工地名字跟我说说，我一条条记下来。", standard, turn("ask_facts", "record_details"))
+    assert clean.serious == ()
+
+
 def test_vigilance_weighs_at_least_as_much_as_any_other_dimension(standard_rubric):
     weights = {d: spec.weight for d, spec in standard_rubric.dimensions.items()}
     assert weights["vigilance"] >= max(w for d, w in weights.items() if d != "vigilance")

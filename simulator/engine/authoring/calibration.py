@@ -183,9 +183,11 @@ class MarkedReply:
     id: str
     reply: str
     marks: tuple[tuple[str, float], ...]  # (dimension, mark on the column's scale)
-    context: str = ""  # what the petitioner had said, for display
+    context: str = ""  # what the petitioner had said: shown, and read by the learned layer
     where: str = ""  # "scenario/node" when the turn came from a scenario
     turn: Turn | None = None
+    shows: tuple[str, ...] | None = None  # criteria the instructor says it shows (None: not labelled)
+    unsure: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -257,7 +259,7 @@ def calibrate(replies: Sequence[MarkedReply], scales: dict[str, Scale], rubric: 
               top: int = 3) -> Calibration:
     """Score every reply and compare, per marked dimension, with the instructor's marks."""
     compiled = compile_rubric(rubric)
-    scores = [score_reply(r.reply, compiled, r.turn) for r in replies]
+    scores = [score_reply(r.reply, compiled, r.turn, r.context) for r in replies]
     reviews = []
     for dim_id, spec in rubric.dimensions.items():
         if dim_id not in scales:

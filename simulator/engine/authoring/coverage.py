@@ -112,12 +112,12 @@ def taken_branch(scenario: Scenario, node_id: str, context: Mapping[str, Any], t
 
 def observed_step(scenario: Scenario, node: str, target: str, values: Mapping[str, Any],
                   outcomes: Mapping[str, bool], dimensions: Mapping[str, int | None], total: int,
-                  turn: int) -> Step:
+                  turn: int, serious: bool = False) -> Step:
     """A Step from what a turn left behind: state after its effects and each criterion's verdict."""
     context = {
         **values, "passed": lambda c: bool(outcomes.get(c, False)),
         "failed": lambda c: not outcomes.get(c, False), "score": lambda d: dimensions.get(d),
-        "total": total, "turn": turn, "persona": scenario.persona.model_dump(),
+        "total": total, "serious": serious, "turn": turn, "persona": scenario.persona.model_dump(),
     }
     passed = frozenset(c for c, ok in outcomes.items() if ok)
     failed = frozenset(c for c, ok in outcomes.items() if not ok)
@@ -132,6 +132,7 @@ def session_steps(session: Session) -> tuple[Step, ...]:
             session.scenario, result.node, result.next_node, dict(result.state),
             {r.criterion: r.passed for r in score.results},
             {d.dimension: d.score for d in score.dimensions}, score.total, result.turn,
+            score.capped_by is not None,
         ))
     return tuple(steps)
 

@@ -13,6 +13,7 @@ from ..play.lexicon import Expander, LexiconError
 from ..play.scoring import CompiledRubric, CriterionResult, ReplyTooLong, TurnScore, compile_rubric, score_reply
 from ..play.session import ScenarioError, Session
 from ..play.text import compile_regex, normalize_text
+from ..play.totals import ENDING_VALUES
 
 VERDICT = {True: "fires", False: "quiet"}
 
@@ -38,6 +39,7 @@ class Report:
     passed: int
     failures: tuple[Failure, ...]
     labelled: tuple[Labelled, ...] = ()
+    known: tuple[Failure, ...] = ()  # tests marked known_failure that still fail as their reason says
 
 
 def describe(result: CriterionResult) -> str:
@@ -126,35 +128,69 @@ def family_examples(rubric: Rubric) -> tuple[int, list[Failure]]:
 
 
 def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:
-    passed, failures = 0, []
+    """Every path test; a test marked known_failure must still fail (strict, like pytest's xfail):
+    when it passes, that is reported so the mark is removed."""
+    passed, failures, known = 0, [], []
     scorer = compile_rubric(rubric)
-    for test in scenario.tests:
-        problem = _path_problem(scenario, scorer, test)
-        if problem is None:
+    officers: dict[str, Session] = {}  # test name -> its finished session, for the tests that play an officer
+
+    def outcome(where: str, problem: str | None, reason: str) -> None:
+        nonlocal passed
+        if reason and problem is not None:
+            known.append(Failure(where, f"{problem} — known: {reason}"))
+        elif reason:
+            failures.append(Failure(where, f"passes now, but is marked known_failure ({reason}): remove the mark"))
+        elif problem is None:
             passed += 1
         else:
-            failures.append(Failure(f"path {test.name}", problem))
-    return Report(passed, tuple(failures))
+            failures.append(Failure(where, problem))
+
+    excellent = next((t for t in scenario.tests if t.officer == "excellent"), None)
+    excellent_plays_right = False
+    for test in scenario.tests:
+        played = _play(scenario, scorer, test)
+        problem = played if isinstance(played, str) else _path_problem(played, test)
+        if test is excellent and test.known_failure and problem is None:
+            passed += 1  # its mark may be about the ranking: judged with the ranking below
+            excellent_plays_right = True
+        else:
+            outcome(f"path {test.name}", problem, test.known_failure)
+        if test.officer is not None and isinstance(played, Session):
+            officers[test.name] = played
+    if excellent is not None:  # the excellent playthrough's mark covers its path and the ranking together
+        ranking = _excellent_ranks_first(scenario, officers)
+        if ranking is None and excellent.known_failure and not excellent_plays_right:
+            passed += 1  # the ranking holds; the mark is about the path, which still fails
+        else:
+            outcome("officers", ranking, excellent.known_failure)
+    return Report(passed, tuple(failures), known=tuple(known))
 
 
-def _path_problem(scenario: Scenario, scorer: CompiledRubric, test: PathTest) -> str | None:
+def _play(scenario: Scenario, scorer: CompiledRubric, test: PathTest) -> Session | str:
     session = Session.start(scenario, scorer.rubric, scorer=scorer)
     try:
         for number, reply in enumerate(test.replies, 1):
+            if session.finished and test.officer is not None:
+                break  # a trainer's playthrough is written ahead; the petitioner may leave before its end
             if session.finished:
                 return f"dialogue ended at {session.node} before reply {number}"
             session = session.answer(reply)
     except (ScenarioError, ReplyTooLong) as error:
         return str(error)
+    return session
+
+
+def _path_problem(session: Session, test: PathTest) -> str | None:
     path = [r.node for r in session.history] + [session.node]
     if test.path is not None and tuple(path) != test.path:
         return f"path {' > '.join(path)}, expected {' > '.join(test.path)}{_turn_notes(session)}"
-    if test.ending is not None:
+    if test.endings:
         ending = session.ending
         if ending is None:
             return f"no ending reached (stopped at {session.node}){_turn_notes(session)}"
-        if test.ending not in (session.node, ending.kind):
-            return f"ending {session.node} ({ending.kind}), expected {test.ending}{_turn_notes(session)}"
+        if not {session.node, ending.kind} & set(test.endings):
+            return (f"ending {session.node} ({ending.kind}), expected {' or '.join(test.endings)}"
+                    f"{_turn_notes(session)}")
     values = session.values
     for name, bound in test.state.items():
         value = values.get(name)
@@ -165,6 +201,26 @@ def _path_problem(scenario: Scenario, scorer: CompiledRubric, test: PathTest) ->
                 return f"state {name} = {value}, expected within [{bound.min}, {bound.max}]"
         elif value != bound:
             return f"state {name} = {value}, expected {bound}"
+    return None
+
+
+def _excellent_ranks_first(scenario: Scenario, officers: dict[str, Session]) -> str | None:
+    """The excellent officer's session scores above every other officer's and ends no worse."""
+    excellent = [t.name for t in scenario.tests if t.officer == "excellent"]
+    if not excellent:
+        return None
+    best = officers.get(excellent[0])
+    if best is None or best.ending is None:
+        return f"the excellent officer '{excellent[0]}' did not reach an ending"
+    best_total, best_ending = best.total() or 0, ENDING_VALUES[best.ending.kind]
+    for name, session in officers.items():
+        if name == excellent[0] or session.ending is None:
+            continue
+        total = session.total() or 0
+        if total >= best_total:
+            return f"'{name}' scores {total}, not below the excellent officer's {best_total}{_turn_notes(session)}"
+        if ENDING_VALUES[session.ending.kind] > best_ending:
+            return f"'{name}' ends {session.ending.kind}, better than the excellent officer's {best.ending.kind}"
     return None
 
 

@@ -1,5 +1,6 @@
-"""Rubric checks (SC206 for tests, SC301-SC312, SC320-SC324): regexes, vacuous checks, dimensions,
-golden tests, and the lexicon (`lexicon.py`).
+"""Rubric checks (SC206 for tests, SC301-SC312, SC320-SC324, SC330-SC332): regexes, vacuous checks,
+dimensions, golden tests, the lexicon (`lexicon.py`), and the learned layer (its weights load, and hold a
+model and thresholds for every rule).
 
 Vacuity is decided by structure, never by running the scorer: a check "passes on absence" when
 the empty reply satisfies it (a `not_*` list, `question: false`, `length` from 0, `similar: 0`,
@@ -26,7 +27,9 @@ from ..content.model import (
     SeqCheck,
     SimilarCheck,
 )
+from ..play.learned.model import WeightsError, load_model
 from ..play.text import normalize_text
+from ..play.verdicts import plan
 from .findings import Findings, did_you_mean
 from .lexicon import check_lexicon, check_lexicon_check, check_unused
 from .patterns import regex_problems
@@ -101,6 +104,28 @@ def check_rubric(rubric: Rubric, report: Findings) -> None:
             if name not in by_id:
                 report.add("SC206", f"测试 '{test.name or test.reply}' 引用了不存在的评分项 '{name}'"
                            f"{did_you_mean(name, by_id)}", ("tests", t, "expect", name), key=True)
+    if rubric.learned is not None:
+        _learned(rubric, report)
+
+
+def _learned(rubric: Rubric, report: Findings) -> None:
+    """The learned block: rules name criteria of this rubric; the weights load and cover every rule."""
+    layer = rubric.learned
+    assert layer is not None
+    unknown = [name for name in layer.rules if name not in rubric.by_id]
+    for name in unknown:
+        report.add("SC331", f"learned.rules 中的 '{name}' 不是本评分标准的评分项{did_you_mean(name, rubric.by_id)}",
+                   ("learned", "rules", name), key=True)
+    try:
+        load_model(layer.path(layer.weights))
+    except WeightsError as error:
+        report.add("SC330", str(error).replace(str(layer.path(layer.weights)), layer.weights), ("learned", "weights"))
+        return
+    if not unknown:
+        try:
+            plan(rubric, layer)
+        except WeightsError as error:
+            report.add("SC332", str(error), ("learned", "rules"))
 
 
 def _check_tree(rubric: Rubric, criterion, where: tuple, usable: set[str], report: Findings) -> None:

@@ -296,13 +296,13 @@ class StateChecker:
                 if node_id not in self.scenario.nodes:
                     self.report.add("SC211", f"路径测试 '{test.name}' 中的节点 '{node_id}' 不存在"
                                     f"{did_you_mean(node_id, self.scenario.nodes)}", where + ("path", index))
-            if test.ending is not None:
-                target = self.scenario.nodes.get(test.ending)
-                if not (test.ending in kinds or (target is not None and target.ending is not None)):
+            for expected_ending in test.endings:
+                target = self.scenario.nodes.get(expected_ending)
+                if not (expected_ending in kinds or (target is not None and target.ending is not None)):
                     endings = [n for n, v in self.scenario.nodes.items() if v.ending]
-                    hint = did_you_mean(test.ending, list(kinds) + endings)
-                    self.report.add("SC211", f"路径测试 '{test.name}' 期望的结局 '{test.ending}' 既不是结局节点也不是"
-                                    f"本场景出现的结局类型{hint}", where + ("ending",))
+                    hint = did_you_mean(expected_ending, list(kinds) + endings)
+                    self.report.add("SC211", f"路径测试 '{test.name}' 期望的结局 '{expected_ending}' "
+                                    f"既不是结局节点也不是本场景出现的结局类型{hint}", where + ("ending",))
             for name, expected in test.state.items():
                 at = where + ("state", name)
                 if not self._declared(name, at):

@@ -68,6 +68,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "SC323": ("warning", "词族缺少必中例句或近似说法"),
     "SC324": ("warning", "词族或间隔没有被用到"),
     "SC325": ("error", "正则表达式可能灾难性回溯"),
+    # rubric: the learned layer
+    "SC330": ("error", "学习模型的权重文件无法加载"),
+    "SC331": ("error", "组合规则引用了不存在的评分项"),
+    "SC332": ("error", "权重中没有该评分项的模型或阈值"),
     # cited facts and persona consistency
     "SC401": ("error", "引用的法规没有收录"),
     "SC402": ("error", "法规摘录中没有引用的条款"),

@@ -173,7 +173,9 @@ def load_text(text: str, path: str = "<text>", kind: Kind | None = None) -> Load
         return Loaded(path, kind, None, tuple(found), marks, text)
     model: Scenario | Rubric | None = None
     try:
-        model = MODELS[kind].model_validate(data)
+        # The folder a file sits in resolves the files it names (a rubric's learned weights).
+        folder = str(Path(path).resolve().parent) if not path.startswith("<") else None
+        model = MODELS[kind].model_validate(data, context={"folder": folder})
     except ValidationError as error:
         found += _validation_diagnostics(error, data, marks, path)
     if found:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from functools import cached_property
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, PrivateAttr, Tag, ValidationInfo, model_validator
 from typing_extensions import TypeAliasType
 
 SCHEMA_VERSION = 1
@@ -25,6 +26,9 @@ ENDING_LABELS = {
     "escalated": "矛盾升级：越级访、集体访",
     "crisis": "安全危机",
 }
+# The trainer's playthroughs a scenario carries as golden tests (issue 13): the excellent officer,
+# who uses none of the stock phrases, must score highest and end best.
+Officer = Literal["excellent", "faulty", "tired", "rude", "danger_handled", "danger_ignored"]
 Temperament = Literal["angry", "anxious", "talkative", "taciturn", "rambling", "deferential", "calm"]
 TEMPERAMENT_LABELS = {
     "angry": "急躁易怒", "anxious": "焦虑不安", "talkative": "健谈", "taciturn": "沉默寡言",
@@ -255,6 +259,38 @@ class ScoreRange(Frozen):
     max: float = Field(100, ge=0, le=100)
 
 
+Rule = Literal["rubric", "learned", "either", "both"]
+RULES: tuple[Rule, ...] = ("rubric", "learned", "either", "both")
+
+
+class LearnedLayer(Frozen):
+    """The learned layer beside the rubric's checks, and how the two combine per criterion."""
+
+    weights: str = Field(description="学习模型的权重文件（相对本评分标准文件所在目录），由 simulator train 生成；"
+                                     "各评分项的阈值也记在其中")
+    figures: str = Field("", description="评测结果文件（bench/bench_judge.py 生成）："
+                                         "封存测试集与留一轮交叉验证上的数字，simulator test --metrics 显示")
+    rules: dict[str, Rule] = Field(
+        default_factory=dict,
+        description="评分项编号 → 组合规则：rubric 只看本文件的检查条件；learned 只看学习模型；"
+                    "either 任一判定触发即触发；both 两者都判定才触发。未列出的评分项只看检查条件")
+    _folder: str | None = PrivateAttr(None)
+
+    @model_validator(mode="after")
+    def _remember_folder(self, info: ValidationInfo) -> LearnedLayer:
+        # Set by the loader: the rubric file's folder, against which `weights` and `figures` resolve.
+        if isinstance(info.context, dict) and info.context.get("folder"):
+            self._folder = str(info.context["folder"])
+        return self
+
+    def path(self, name: str) -> Path:
+        """A file this block names, resolved against the rubric file's folder (else as given)."""
+        return Path(self._folder) / name if self._folder else Path(name)
+
+    def rule(self, criterion: str) -> Rule:
+        return self.rules.get(criterion, "rubric")
+
+
 class Rubric(Frozen):
     schema_version: int = Field(description="格式版本，目前为 1")
     id: str = Field(pattern=IDENT, description="评分标准编号")
@@ -265,6 +301,8 @@ class Rubric(Frozen):
     default_expects: tuple[str, ...] = Field(
         (), description="无场景上下文时（simulator score）期望的加分项")
     criteria: tuple[Criterion, ...] = Field(description="评分项")
+    learned: LearnedLayer | None = Field(
+        None, description="学习模型：与检查条件并用，按评分项写明组合规则（省略则只用检查条件）")
     tests: tuple[RubricTest, ...] = Field((), description="整体黄金测试")
 
     @cached_property
@@ -413,8 +451,22 @@ class PathTest(Frozen):
     name: str = Field(description="测试名称")
     replies: tuple[str, ...] = Field(description="依次输入的学员回复")
     path: tuple[str, ...] | None = Field(None, description="期望经过的节点序列（含结局）")
-    ending: str | None = Field(None, description="期望到达的结局节点编号或结局类型")
+    ending: str | tuple[str, ...] | None = Field(
+        None, description="期望到达的结局节点编号或结局类型；写成列表表示其中任一个都算对")
     state: dict[str, StateBound | bool] = Field(default_factory=dict, description="期望的最终状态")
+    officer: Officer | None = Field(
+        None, description="这条测试扮演哪一类接待员；同一场景里 excellent 的那位必须总分最高、结局最好")
+    note: str = Field("", description="写给审阅者：这位接待员做对或做错了什么")
+    known_failure: str = Field(
+        "", description="已知不通过及原因（如评分误判了哪句话）；simulator test 照常运行它，"
+                        "通过了反而报错，提醒删掉这一行")
+
+    @property
+    def endings(self) -> tuple[str, ...]:
+        """The endings this test accepts (node ids or ending kinds); empty when it names none."""
+        if self.ending is None:
+            return ()
+        return (self.ending,) if isinstance(self.ending, str) else self.ending
 
 
 class Scenario(Frozen):

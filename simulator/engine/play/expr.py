@@ -25,7 +25,8 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.visitor import NodeTransformer
 
 # Names every condition may use besides the declared state variables.
-CONDITION_FUNCTIONS = frozenset({"passed", "failed", "score", "total", "turn", "persona"})
+# `serious`: the reply committed a serious fault (one that caps the turn), whichever it was.
+CONDITION_FUNCTIONS = frozenset({"passed", "failed", "score", "total", "serious", "turn", "persona"})
 TEMPLATE_NAMES = frozenset({"persona", "state", "turn"})
 
 MAX_TEXT = 10_000  # characters (or items) a value may grow to, and a rendered line may have

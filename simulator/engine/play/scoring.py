@@ -6,7 +6,8 @@ the same reply, rubric and turn always give the same TurnScore.
 
 A rubric is compiled once into a `CompiledRubric` (`compile_rubric`), an explicit value that
 whoever scores holds on to (a Session, the `score` command, a golden-test run); `score_reply`
-takes that value, so nothing is cached behind the caller's back.
+takes that value. Whether each criterion fired comes from `verdicts`: the rubric's checks, and
+where the rubric file says so its learned layer (weights loaded on the first reply scored).
 """
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from ..content.citations import Citation
-from ..content.model import Criterion, Rubric
+from ..content.model import Criterion, Node, Rubric
 from .budget import BudgetExceeded, reply_budget
-from .checks import Compiled, Reply, compile_check
+from .checks import Compiled, Reply, Spans, compile_check
 from .examples import case_examples, exemplars
 from .lexicon import Expander
 from .text import Normalized, normalize
 from .totals import DimensionScore, turn_total
+from .verdicts import Combination, Verdict, combined_verdicts, plan, rubric_verdicts
 
 MAX_REPLY_CHARS = 2000
 
@@ -65,6 +67,7 @@ class CriterionResult(NamedTuple):
     example: str
     source_ref: str
     source_quote: str
+    by: str = "rubric"  # which layer's verdict stands: rubric | learned | both (see verdicts.py)
     citations: tuple[Citation, ...] = ()  # the articles a scenario's node cites for this criterion
 
     @property
@@ -81,6 +84,8 @@ class TurnScore:
     total: int
     capped_by: str | None
     overrun: tuple[str, ...] = ()  # criteria whose check ran out of the reply's time budget (not fired)
+    # every capping fault that fired, also where the cap did not lower an already low total
+    serious: tuple[str, ...] = ()
 
     @property
     def hits(self) -> tuple[CriterionResult, ...]:
@@ -102,12 +107,39 @@ class TurnScore:
         return next((d.score for d in self.dimensions if d.dimension == dimension_id), None)
 
 
+class NodeTurn(NamedTuple):
+    """A scenario node as the scorer sees it: what it expects, and its exemplars (model answers and
+    the beginner options marked best). `simulator play` and `simulator score` both score through this."""
+
+    expects: tuple[str, ...]
+    model_answers: tuple[str, ...]
+
+
+def node_turn(node: Node) -> NodeTurn:
+    return NodeTurn(node.expects, node.model_answers + tuple(o.text for o in node.options if o.best))
+
+
+class _LearnedPlan:
+    """The rubric's learned layer, planned (weights loaded) on the first reply scored, then kept."""
+
+    def __init__(self, rubric: Rubric):
+        self.rubric = rubric
+        self.value: Combination | None = None
+
+    def get(self) -> Combination:
+        if self.value is None:
+            assert self.rubric.learned is not None
+            self.value = plan(self.rubric, self.rubric.learned)
+        return self.value
+
+
 @dataclass(frozen=True)
 class CompiledRubric:
     """A rubric with every criterion's check compiled into a plain function, ready to score."""
 
     rubric: Rubric
     checks: tuple[Compiled, ...]  # one per criterion, in `rubric.criteria` order
+    learned: _LearnedPlan | None = field(default=None, compare=False, repr=False)
     # A turn's examples depend only on its model answers, best option and expects: found once per turn.
     _examples: dict[tuple[tuple[str, ...], tuple[str, ...]], dict[str, str]] = field(
         default_factory=dict, compare=False, repr=False)
@@ -117,19 +149,49 @@ class CompiledRubric:
         key = (exemplars(turn), tuple(turn.expects))
         found = self._examples.get(key)
         if found is None:
-            found = case_examples(self.rubric, self.checks, turn, [c.id for c in self.rubric.criteria])
+            found = case_examples(self.rubric, self.deciding_checks(), turn, [c.id for c in self.rubric.criteria])
             self._examples[key] = found
         return found
 
+    def deciding_checks(self) -> tuple[Compiled, ...]:
+        """One check per criterion that gives the verdict as scoring does (the learned layer
+        included where the rubric's rules hand it a criterion), so an example is text that earns
+        the criterion in play, not only under the rubric's own check."""
+        combination = self.combination()
+        if combination is None:
+            return self.checks
 
-def compile_rubric(rubric: Rubric) -> CompiledRubric:
-    """Compile a rubric's checks (lexicon expanded, regexes, phrase tries, prefilters) once, for many replies."""
+        judged: dict[Reply, tuple[Verdict, ...]] = {}  # one judgement per text, shared by every criterion
+
+        def verdict_of(position: int) -> Compiled:
+            def run(subject: Reply) -> tuple[bool, Spans]:
+                if subject not in judged:
+                    judged[subject] = combined_verdicts(combination, self.checks, subject, normalize(subject.text))
+                verdict = judged[subject][position]
+                return verdict.fired, list(verdict.spans)
+            return run
+        return tuple(verdict_of(i) for i in range(len(self.checks)))
+
+    def combination(self) -> Combination | None:
+        """The learned layer's plan (loading the weights if no reply was scored yet), or None."""
+        return self.learned.get() if self.learned is not None else None
+
+
+def compile_rubric(rubric: Rubric, *, rubric_only: bool = False) -> CompiledRubric:
+    """Compile a rubric's checks (lexicon expanded, regexes, phrase tries, prefilters) once, for many replies.
+
+    `rubric_only` leaves the learned layer out: every criterion is decided by its check (the
+    rubric's own figures, and what an instructor sees of the explainable layer alone)."""
     expander = Expander(rubric.lexicon)
-    return CompiledRubric(rubric, tuple(compile_check(expander.expand(c.check)) for c in rubric.criteria))
+    learned = _LearnedPlan(rubric) if rubric.learned is not None and not rubric_only else None
+    return CompiledRubric(rubric, tuple(compile_check(expander.expand(c.check)) for c in rubric.criteria), learned)
 
 
-def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) -> TurnScore:
-    """Score one reply. Raises ReplyTooLong past MAX_REPLY_CHARS; never anything else."""
+def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, context: str = "") -> TurnScore:
+    """Score one reply; `context` is what the petitioner just said (the learned layer reads it).
+
+    Raises ReplyTooLong past MAX_REPLY_CHARS, WeightsError when the rubric's weights cannot be
+    loaded (the validator reports that first); never anything else."""
     rubric = compiled.rubric
     if len(reply) > MAX_REPLY_CHARS:
         raise ReplyTooLong(len(reply))
@@ -137,15 +199,22 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) 
     expects = set(turn.expects if turn is not None else rubric.default_expects)
     answers = tuple(normalize(a).text for a in turn.model_answers) if turn is not None else ()
     subject = Reply(normalized.text, answers)
-    overrun: list[str] = []
-    verdicts = []
-    with reply_budget():
-        for criterion, check in zip(rubric.criteria, compiled.checks):
+    overrun: list[str] = []  # criteria whose check ran out of the reply's regex budget (a hostile pattern)
+
+    def guarded(criterion_id: str, check: Compiled) -> Compiled:
+        def run(reply_subject: Reply) -> tuple[bool, Spans]:
             try:
-                verdicts.append(check(subject))
-            except BudgetExceeded:  # a hostile pattern: its criterion is not fired, and the score says so
-                overrun.append(criterion.id)
-                verdicts.append((False, []))
+                return check(reply_subject)
+            except BudgetExceeded:  # its criterion is not fired, and the score says so
+                overrun.append(criterion_id)
+                return False, []
+        return run
+
+    checks = tuple(guarded(c.id, check) for c, check in zip(rubric.criteria, compiled.checks))
+    combination = compiled.combination()  # loads the weights on the first reply, outside the budget
+    with reply_budget():
+        verdicts = combined_verdicts(combination, checks, subject, normalized, context) \
+            if combination is not None else rubric_verdicts(checks, subject)
     results = tuple(
         _judge(criterion, verdict, reply, normalized, criterion.id in expects)
         for criterion, verdict in zip(rubric.criteria, verdicts)
@@ -153,7 +222,9 @@ def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None) 
     if turn is not None:
         results = _with_case_examples(compiled, turn, results)
     dimensions, total, capped_by = turn_total(rubric, results)
-    return TurnScore(reply, results, dimensions, total, capped_by, tuple(overrun))
+    serious = tuple(r.criterion for r in results
+                    if r.fired and r.kind == "fault" and rubric.by_id[r.criterion].cap is not None)
+    return TurnScore(reply, results, dimensions, total, capped_by, tuple(overrun), serious)
 
 
 def _with_case_examples(compiled: CompiledRubric, turn: Turn,
@@ -172,17 +243,17 @@ def expected_examples(compiled: CompiledRubric, turn: Turn) -> tuple[tuple[str, 
     return tuple((by_id[c].label, examples.get(c, "")) for c in wanted)
 
 
-def _judge(criterion: Criterion, verdict: tuple[bool, list[tuple[int, int]]], reply: str, normalized: Normalized,
+def _judge(criterion: Criterion, verdict: Verdict, reply: str, normalized: Normalized,
            expected: bool) -> CriterionResult:
-    fired, spans = verdict
-    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in _merged(spans)) if fired else ()
+    fired = verdict.fired
+    evidence = tuple(Evidence(*normalized.span(s, e, reply)) for s, e in _merged(list(verdict.spans))) if fired else ()
     if criterion.kind == "fault":
         message = criterion.feedback.hit if fired else ""
     else:
         message = criterion.feedback.hit if fired else (criterion.feedback.miss if expected else "")
     return CriterionResult(
         criterion.id, criterion.label, criterion.dimension, criterion.kind, fired, expected,
-        evidence, message, criterion.example, criterion.source.ref, criterion.source.quote,
+        evidence, message, criterion.example, criterion.source.ref, criterion.source.quote, verdict.by,
     )
 
 

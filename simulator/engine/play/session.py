@@ -15,7 +15,7 @@ from ..content.citations import node_citations
 from ..content.controls import cleaned
 from ..content.model import Ending, Node, Option, Rubric, Scenario
 from .expr import compile_condition, render
-from .scoring import CompiledRubric, TurnScore, compile_rubric, score_reply
+from .scoring import CompiledRubric, NodeTurn, TurnScore, compile_rubric, node_turn, score_reply
 from .totals import SessionScore, full_length, session_score
 
 Mode = Literal["practice", "exam", "choice"]
@@ -39,7 +39,26 @@ def condition_context(scenario: Scenario, values: dict[str, Value], score: TurnS
         return bool(result and result.passed)
 
     return {**values, "passed": passed, "failed": lambda criterion: not passed(criterion),
-            "score": score.dimension, "total": score.total, "turn": turn, "persona": scenario.persona.model_dump()}
+            "score": score.dimension, "total": score.total, "serious": bool(score.serious),
+            "turn": turn, "persona": scenario.persona.model_dump()}
+
+
+def scene(scenario: Scenario, node_id: str) -> tuple[NodeTurn, str]:
+    """A node as `play` scores a reply to it: its turn (expects, exemplars) and the petitioner's line,
+    rendered with the scenario's initial state (how `score` and `calibrate` place a lone reply)."""
+    node = scenario.nodes.get(node_id)
+    if node is None or node.ending is not None:
+        raise ScenarioError(f"场景 {scenario.id} 中没有对话节点 {node_id}")
+    return node_turn(node), petitioner_line(scenario, node_id, dict(_initial_state(scenario)), 1)
+
+
+def petitioner_line(scenario: Scenario, node_id: str, values: dict[str, Value], turn: int) -> str:
+    """What the petitioner says at a node, rendered with the given state."""
+    context = {**values, "state": values, "persona": scenario.persona.model_dump(), "turn": turn}
+    try:
+        return render(scenario.nodes[node_id].say, context).strip()
+    except Exception as error:  # authored template failed: say where
+        raise ScenarioError(f"节点 {node_id} 的台词无法生成：{error}") from None
 
 
 def _with_citations(score: TurnScore, scenario: Scenario, node_id: str) -> TurnScore:
@@ -170,12 +189,7 @@ class Session:
     @property
     def prompt(self) -> str:
         """The petitioner's line at the current node, rendered."""
-        context = {**self.values, "state": self.values, "persona": self.scenario.persona.model_dump(),
-                   "turn": self.turn}
-        try:
-            return render(self.current.say, context).strip()
-        except Exception as error:  # authored template failed: say where
-            raise ScenarioError(f"节点 {self.node} 的台词无法生成：{error}") from None
+        return petitioner_line(self.scenario, self.node, self.values, self.turn)
 
     @property
     def last(self) -> TurnResult | None:
@@ -200,7 +214,7 @@ class Session:
         reply = cleaned(reply)
         node = self.current
         prompt = self.prompt
-        score = _with_citations(score_reply(reply, self.scorer, node), self.scenario, self.node)
+        score = _with_citations(score_reply(reply, self.scorer, node_turn(node), prompt), self.scenario, self.node)
         values = self.values
         changes: list[StateChange] = []
         for result in score.results:

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from ...engine.play.session import TurnResult
 
 HIT_STYLE = "bold underline $text-success"
+# Which layer decided a verdict (CriterionResult.by); the rubric's checks, the default, go unmarked.
+DECIDED_BY = {"learned": "（学习模型判定）", "both": "（检查条件与学习模型一致）"}
 FLAG_STYLE = "bold reverse $text-error"
 
 
@@ -83,6 +85,7 @@ def criterion_lines(result: CriterionResult, capped: bool = False, uncounted: bo
     words = quoted(tuple(e.text for e in result.evidence))
     # No spaces inside the heading: Textual wraps at spaces and would strand the mark on its own line.
     lines = [Plain.assemble((f"{mark}{result.label}", style), f"：{words}" if words else "",
+                              (DECIDED_BY.get(result.by, "") if result.fired else "", "$text-muted"),
                               ("（本轮不计分）" if uncounted else "", "$text-muted"))]
     message = result.message + ("（本轮总分因此封顶）" if capped else "")
     if message:

@@ -1,0 +1,66 @@
+"""The words behind a learned verdict: the stretch of the reply whose n-grams pushed hardest towards it.
+
+Each n-gram occurrence contributes its weight (times the reply's scale) spread evenly over its
+characters. The per-character values are lowered by FOCUS times the strongest one, so only the
+clearly driving characters count as positive; the maximum-sum run over them (Kadane) joins
+adjacent strong n-grams and bridges a short weak gap between two of them; its non-positive ends
+are trimmed. Spans are in the normalised text; the scorer maps them back to the reply as typed.
+"""
+from __future__ import annotations
+
+from itertools import repeat
+from operator import add, mul
+
+from .model import LearnedModel, Probabilities
+
+FOCUS = 0.4
+LONGEST = 12  # characters: evidence is the words that matter, not a sentence (as for the rubric's spans)
+
+
+def learned_span(model: LearnedModel, scored: Probabilities, target: str) -> tuple[int, int] | None:
+    """[start, end) in the normalised reply of the words that drove `target`, or None if nothing did."""
+    return _strongest_run(_per_character(model, scored, target))
+
+
+def _per_character(model: LearnedModel, scored: Probabilities, target: str) -> list[float]:
+    weights = model.target_weights(target)
+    size = len(scored.text)
+    per_char = [0.0] * size
+    offset = 0
+    for n in range(model.n_min, model.n_max + 1):
+        count = max(size - n + 1, 0)
+        block = list(map(weights.get, scored.grams[offset:offset + count], repeat(0)))
+        offset += count
+        if not any(block):
+            continue
+        shares = list(map(mul, block, repeat(scored.scale / n)))
+        # The n-gram starting at i covers characters i..i+n-1: add the block shifted by 0..n-1.
+        for d in range(n):
+            per_char[d:d + count] = map(add, per_char[d:d + count], shares)
+    return per_char
+
+
+def _strongest_run(raw: list[float]) -> tuple[int, int] | None:
+    top = max(raw, default=0.0)
+    if top <= 0:
+        return None
+    values = [v - FOCUS * top for v in raw]
+    best, best_from, best_to = 0.0, -1, -1
+    run, run_from = 0.0, 0
+    for i, value in enumerate(values):
+        if run <= 0:
+            run, run_from = value, i
+        else:
+            run += value
+        if run > best:
+            best, best_from, best_to = run, run_from, i + 1
+    if best_from < 0:
+        return None
+    while best_from < best_to - 1 and values[best_from] <= 0:
+        best_from += 1
+    while best_to - 1 > best_from and values[best_to - 1] <= 0:
+        best_to -= 1
+    if best_to - best_from > LONGEST:  # a long run (a phrase repeated): its strongest LONGEST characters
+        window = max(range(best_from, best_to - LONGEST + 1), key=lambda i: sum(values[i:i + LONGEST]))
+        best_from, best_to = window, window + LONGEST
+    return best_from, best_to
