@@ -45,8 +45,6 @@ def test_the_days_left_of_the_appeal_period_are_not_a_wrong_time_limit(reply):
     assert not score.flags
 
 
-@pytest.mark.xfail(strict=True, reason="overpromise is still decided by the rubric's check in play: switched to the "
-                   "learned layer it changes 29 scenario paths (the serious-fault gate), which wait for re-tuning")
 def test_a_deposit_paid_out_after_the_labour_inspectors_check_is_not_an_overpromise():
     score = at("wage_arrears", "route", "监察大队核实后可以动用保证金先垫付")
     assert "overpromise" not in fired(score)
@@ -74,3 +72,12 @@ def test_the_learned_layer_alone_does_not_call_the_deposit_an_overpromise():
     compiled = compile_rubric(every_rule_learned(everywhere))
     score = score_reply("监察大队核实后可以动用保证金先垫付", compiled, turn, said)
     assert "overpromise" not in fired(score)
+
+
+# Known errors of the learned judge (corpus 04a0a46d2dde0038), kept visible until a retraining fixes them:
+# the serious-fault gate, once passed, always names its most probable capped fault, even a weak one.
+@pytest.mark.xfail(strict=True, reason="known judge error: the gate passes on this curt reply and names "
+                   "overpromise; the model gives brush_off less than its veto, so the rubric's hit is dropped")
+def test_let_us_study_it_is_a_brush_off_and_nothing_worse():
+    score = at("wage_arrears", "route", "这个我们研究研究。")
+    assert fired(score) >= {"brush_off"} and not score.serious

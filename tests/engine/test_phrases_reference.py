@@ -40,7 +40,13 @@ def test_every_forbidden_phrase_is_flagged(rubric, phrase):
     assert score.flags, f"服务禁语没有触发任何扣分项：{phrase}"
 
 
-@pytest.mark.parametrize("phrase", _phrases("polite"))
+# Known errors of the learned judge (corpus 04a0a46d2dde0038), kept visible until a retraining fixes them.
+MISREAD_POLITE = {"请您再说一遍": "known judge error: the serious-fault gate passes and names impatient (on 「遍」)"}
+
+
+@pytest.mark.parametrize("phrase", [
+    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=MISREAD_POLITE[p])) if p in MISREAD_POLITE else p
+    for p in _phrases("polite")])
 def test_no_polite_phrase_is_flagged(rubric, phrase):
     score = score_reply(phrase, rubric)
     flagged = [(f.criterion, [e.text for e in f.evidence]) for f in score.flags]

@@ -39,10 +39,12 @@ def turn(*expects: str) -> SimpleNamespace:
 # ---------------------------------------------------------------- one turn
 
 def test_a_brush_off_outside_the_examined_dimensions_does_not_pay(standard):
-    """The issue's case: 「这个我们研究研究」 scored 20 with its brush-off flag and 0 without it."""
+    """The issue's case: 「这个我们研究研究」 scored 20 with its brush-off flag and 0 without it. (The learned
+    judge now misreads that very reply: tests/engine/test_judge_contradictions.py marks it; the arithmetic is
+    shown here with a brush-off it reads right.)"""
     at = turn("explain_route", "next_step", "record_details")
-    flagged = score_reply("这个我们研究研究。", standard, at)
-    assert flagged.result("brush_off").fired
+    flagged = score_reply("你回去等通知吧。", standard, at)
+    assert [r.criterion for r in flagged.flags] == ["brush_off"]
     plain = score_reply("这个我们再看看。", standard, at)
     assert not any(r.fired for r in plain.results)
     assert flagged.total <= plain.total
@@ -54,8 +56,8 @@ def test_a_fault_outside_the_examined_dimensions_costs_a_good_reply(standard):
     at = turn("explain_route", "next_step", "record_details")
     good = "请留个电话，我们登记后按程序转交人社部门处理，一周内给您回电话。"
     clean = score_reply(good, standard, at)
-    faulted = score_reply("这种事多了去了。" + good, standard, at)
-    assert faulted.result("brush_off").fired and not clean.flags
+    faulted = score_reply("打住，你说的这些我都知道。" + good, standard, at)
+    assert faulted.result("interrupt").fired and not clean.flags
     assert faulted.total < clean.total
 
 

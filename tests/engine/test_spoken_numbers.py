@@ -36,6 +36,14 @@ def test_a_number_written_out_reads_back_as_itself(n):
     assert span.low <= n <= span.high
 
 
+@pytest.mark.parametrize(("said", "value"), [
+    ("三万零十", 30_010), ("三万零十一", 30_011), ("三万零一十", 30_010), ("两千零五十", 2_050), ("一百零五", 105),
+])
+def test_a_skipped_place_said_with_zero_reads_as_written(said, value):
+    # hypothesis found 「三万零十」 read as 30000: the 零 was taken as a digit multiplying the 十
+    assert exact(said) == value
+
+
 @pytest.mark.parametrize(("said", "inside", "outside"), [
     ("三万多", [31_000, 39_000], [29_000, 41_000]), ("两百多", [210, 290], [190, 310]),
     ("一百三十多", [131, 139], [129, 141]), ("十几", [11, 19], [9, 21]), ("三十来", [28, 32], [20, 40]),

@@ -92,8 +92,10 @@ class Elements(HTMLParser):
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def played_record(store, scenario_id: str, test_name_part: str, trainee: str = "小王"):
-    """A session of a bundled scenario, played with the replies of one of its path tests, from the store."""
+def played_record(store, scenario_id: str, test_name_part: str, trainee: str = "小王",
+                  added: dict[int, str] | None = None):
+    """A session of a bundled scenario, played with the replies of one of its path tests (with `added` words
+    appended to the replies of the turns it names, counted from 0), from the store."""
     from simulator.engine.check.ready import load_scenario_and_rubric
     from simulator.engine.content.library import Library
     from simulator.engine.play.session import Session
@@ -102,8 +104,8 @@ def played_record(store, scenario_id: str, test_name_part: str, trainee: str = "
     test = next(t for t in scenario.tests if test_name_part in t.name)
     session = Session.start(scenario, rubric)
     session_id = store.begin(trainee, session)
-    for reply in test.replies:
-        session = session.answer(reply)
+    for turn, reply in enumerate(test.replies):
+        session = session.answer(reply + (added or {}).get(turn, ""))
         store.record_turn(session_id, session)
     return scenario, store.session(session_id)
 
@@ -116,7 +118,7 @@ def pdf_pages(pdf: bytes) -> int:
 @pytest.mark.parametrize(("scenario_id", "path_test"), [
     ("wage_arrears", "示范回答"),  # every turn full marks, long model replies
     ("property_fee_dispute", "跟着骂物业"),  # faults, misses and model answers at every turn
-    ("wage_arrears", "前面稳住了"),  # a capped turn
+    ("wage_arrears", "前面稳住了"),  # faults at the end
 ])
 def test_a_six_turn_debrief_prints_on_two_to_four_pages(tmp_path, scenario_id, path_test):
     from simulator.store import Store
@@ -137,7 +139,8 @@ def test_the_debrief_shows_labels_not_internal_ids_and_draws_the_state_over_the_
     from simulator.store import Store
 
     with Store(":memory:") as store:
-        scenario, record = played_record(store, "wage_arrears", "前面稳住了")
+        # a model answer with a serious fault added: the cap lowers a good total, and the debrief says by what
+        scenario, record = played_record(store, "wage_arrears", "示范回答", added={1: "说到底，这个包工头就是黑心。"})
     capped = [t for t in record.conversation if t.capped_by]
     assert capped, "the path must include a capped turn, to show its label instead of its id"
     page = tmp_path / "session.html"

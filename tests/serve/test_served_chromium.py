@@ -23,7 +23,7 @@ from simulator.store.store import Store
 BROWSER = chromium()
 needs_browser = pytest.mark.skipif(
     BROWSER is None, reason="Chromium is not installed (Debian: apt-get install -y chromium; .ci/run does this)")
-REPLY = "您好，我是接待员小李，您先别着急，慢慢说，工钱欠了多久了？"
+REPLY = "您好，我是接待员小李。干了八个月一分钱没拿到，搁谁都窝火。工钱一共欠了多少？"
 
 
 def free_port() -> int:

@@ -129,9 +129,10 @@ class _Reader:
         previous = ""
         for char in text:
             if char in DIGITS:
-                if DIGITS[char] == 0:
-                    zero_seen = True
-                elif previous in DIGITS and DIGITS[previous] and DIGITS[char] == DIGITS[previous] + 1:
+                if DIGITS[char] == 0:  # a place skipped (「三万零十」): nothing to multiply the next unit by
+                    zero_seen, pending, previous = True, None, char
+                    continue
+                if previous in DIGITS and DIGITS[previous] and DIGITS[char] == DIGITS[previous] + 1:
                     pending = float(DIGITS[previous] if pick_low else DIGITS[char])  # 「七八十」: seven or eight
                     previous = char
                     continue

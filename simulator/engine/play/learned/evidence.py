@@ -13,13 +13,29 @@ from operator import add, mul
 
 from .model import LearnedModel, Probabilities
 
-FOCUS = 0.4
+FOCUS = 0.6
 LONGEST = 12  # characters: evidence is the words that matter, not a sentence (as for the rubric's spans)
+MARKS = frozenset("，。！？；、,.!?;:：… ")  # n-grams run across punctuation; evidence stays inside one clause
 
 
 def learned_span(model: LearnedModel, scored: Probabilities, target: str) -> tuple[int, int] | None:
     """[start, end) in the normalised reply of the words that drove `target`, or None if nothing did."""
-    return _strongest_run(_per_character(model, scored, target))
+    raw = _per_character(model, scored, target)
+    run = _strongest_run(raw)
+    return None if run is None else _one_clause(scored.text, raw, *run)
+
+
+def _one_clause(text: str, raw: list[float], start: int, end: int) -> tuple[int, int] | None:
+    """The piece of [start, end) between punctuation marks that carries the most weight."""
+    pieces, piece_from = [], start
+    for i in range(start, end + 1):
+        if i == end or text[i] in MARKS:
+            if i > piece_from:
+                pieces.append((piece_from, i))
+            piece_from = i + 1
+    if not pieces:
+        return None
+    return max(pieces, key=lambda piece: sum(raw[piece[0]:piece[1]]))
 
 
 def _per_character(model: LearnedModel, scored: Probabilities, target: str) -> list[float]:
