@@ -29,6 +29,8 @@ from simulator.store.codec import turn_json
 from simulator.store.records import record_from_session
 from simulator.store.store import SESSION_COLUMNS, TURN_COLUMNS, Store, dump, stamp
 
+JSON_TURN_COLUMNS = ("dimensions", "hits", "flags", "missed", "verdicts", "changes", "state", "model_answers")
+
 TARGET_MB = 300
 SCENARIOS = ("wage_arrears", "demolition_compensation", "neighbour_wall")
 REPLIES = ["您好，请坐，您先别着急，慢慢说。", "您说的情况我记下了，我跟您核对一下：是去年三月进场的，对吧？",
@@ -54,13 +56,20 @@ def templates() -> list:
 
 def generate(path: Path, count: int) -> None:
     """`count` sessions copied from the templates into a fresh store at `path`."""
+    with Store.open(path) as store:
+        fill(store, count)
+
+
+def fill(store: Store, count: int) -> None:
+    """`count` sessions copied from the templates into an empty store (SQLite or PostgreSQL)."""
+    from sqlalchemy import text
+
     rng = random.Random(16)
     records = templates()
-    with Store.open(path) as store:
-        db = store._db
-        db.execute("BEGIN")
-        db.executemany("INSERT INTO trainees (name, created_at) VALUES (?, ?)",
-                       [(f"学员{i:03d}", "2025-01-01T00:00:00.000+00:00") for i in range(300)])
+    with store._write() as tx:
+        db = tx.connection
+        db.execute(text("INSERT INTO trainees (id, name, created_at) VALUES (:id, :name, :at)"),
+                   [{"id": i + 1, "name": f"学员{i:03d}", "at": "2025-01-01T00:00:00.000+00:00"} for i in range(300)])
         start = datetime(2025, 1, 1, tzinfo=timezone.utc)
         session_rows, turn_rows = [], []
         for number in range(1, count + 1):
@@ -71,20 +80,22 @@ def generate(path: Path, count: int) -> None:
                           updated_at=began, finished_at=began if record.finished_at else None,
                           dimensions=dump([{"id": d, "label": label, "score": s} for d, label, s in record.dimensions]),
                           data=dump({k: v for k, v in record.data.items() if k != "turns"}), copy_of=None)
-            session_rows.append((number, *values.values()))
+            session_rows.append({"id": number, **values})
             for turn in record.turns:
                 cells = turn_json(turn)
                 cells["recorded_at"] = began
-                turn_rows.append((number, *(dump(cells[k]) if k in ("dimensions", "hits", "flags", "missed",
-                                                                     "verdicts", "changes", "state", "model_answers")
-                                            else cells[k] for k in TURN_COLUMNS)))
+                turn_rows.append({"session_id": number, **{k: dump(cells[k]) if k in JSON_TURN_COLUMNS
+                                                           else int(cells[k]) if k == "hint_used" else cells[k]
+                                                           for k in TURN_COLUMNS}})
             if len(turn_rows) > 20_000 or number == count:
-                db.executemany(f"INSERT INTO sessions (id, {', '.join(SESSION_COLUMNS)}) "
-                               f"VALUES ({', '.join('?' * (len(SESSION_COLUMNS) + 1))})", session_rows)
-                db.executemany(f"INSERT INTO turns (session_id, {', '.join(TURN_COLUMNS)}) "
-                               f"VALUES ({', '.join('?' * (len(TURN_COLUMNS) + 1))})", turn_rows)
+                db.execute(text(f"INSERT INTO sessions (id, {', '.join(SESSION_COLUMNS)}) "
+                                f"VALUES (:id, {', '.join(f':{k}' for k in SESSION_COLUMNS)})"), session_rows)
+                db.execute(text(f"INSERT INTO turns (session_id, {', '.join(TURN_COLUMNS)}) "
+                                f"VALUES (:session_id, {', '.join(f':{k}' for k in TURN_COLUMNS)})"), turn_rows)
                 session_rows, turn_rows = [], []
-        db.execute("COMMIT")
+        if tx.kind == "postgresql":  # ids were given: move the sequences past them
+            for table in ("trainees", "sessions", "turns"):
+                tx.run(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
 
 
 # Linux keeps a process's ru_maxrss across fork and exec: a child forked from this (large) process

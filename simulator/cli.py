@@ -37,6 +37,9 @@ HANDLERS: dict[str, Handler] = {
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="simulator", description="接访演练：信访接待对话训练")
     parser.add_argument("--data-dir", help="记录存放目录（也可用环境变量 SIMULATOR_DATA_DIR）")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="记录数据库，如 postgresql://用户@主机:5432/库名（也可用环境变量 SIMULATOR_DATABASE_URL；"
+                             "默认为记录目录中的 SQLite 文件）")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("validate", help="检查场景与评分标准文件")
@@ -184,9 +187,13 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     with visible_output():  # every line printed below passes the one terminal filter
         try:
             if settings is None:
-                settings = Settings.from_environment(os.environ, data_dir=args.data_dir)
-            elif args.data_dir:
-                settings = replace(settings, data_dir=Path(args.data_dir).expanduser())
+                settings = Settings.from_environment(os.environ, data_dir=args.data_dir,
+                                                     database_url=args.database_url)
+            else:
+                if args.data_dir:
+                    settings = replace(settings, data_dir=Path(args.data_dir).expanduser())
+                if args.database_url:
+                    settings = replace(settings, database_url=args.database_url.strip())
             return handler(args, settings)
         except UserError as error:
             print(f"simulator: {error}", file=sys.stderr)

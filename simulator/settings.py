@@ -12,7 +12,9 @@ Where things are:
   tested and played beside the bundled library; `simulator new` writes there when the bundled
   library is installed (read-only), and into the bundled folders in a source checkout;
 - records: the data directory (--data-dir, else $SIMULATOR_DATA_DIR, else the user's data
-  directory); the debrief's exported reports go to its `reports/`;
+  directory), its `records.sqlite3`; or, with a database URL (--database-url, else
+  $SIMULATOR_DATABASE_URL; `postgresql://user@host:port/db`), that database. The debrief's
+  exported reports go to the data directory's `reports/`;
 - the TUI's library index: the cache directory ($SIMULATOR_CACHE_DIR, else the user's).
 
 Other variables: $SIMULATOR_TRAINEE (the TUI's trainee; else the one remembered in the data
@@ -48,6 +50,7 @@ DEFAULT_TRAINEE = "学员"
 LIGHT_BACKGROUNDS = ("7", "15")  # COLORFGBG's background colour numbers for white and bright white
 
 DATA_DIR = "SIMULATOR_DATA_DIR"
+DATABASE_URL = "SIMULATOR_DATABASE_URL"
 CONTENT_DIR = "SIMULATOR_CONTENT_DIR"
 CACHE_DIR = "SIMULATOR_CACHE_DIR"
 TRAINEE = "SIMULATOR_TRAINEE"
@@ -81,11 +84,14 @@ class Settings:
     bench: Bench | None = None
     classroom: str = ""  # the class this TUI plays in: its id (as serve sets it) or join code; "" for none
     instructor_token: str = ""  # `simulator serve`: the console's token ("" makes one up)
+    database_url: str | None = None  # the records database; None: records.sqlite3 in data_dir
     login: str = DEFAULT_TRAINEE  # the trainee's name on a PC where nobody has chosen one yet
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str], data_dir: str | os.PathLike[str] | None = None) -> Settings:
-        """The settings for this run: `data_dir` is --data-dir (it wins over $SIMULATOR_DATA_DIR)."""
+    def from_environment(cls, environ: Mapping[str, str], data_dir: str | os.PathLike[str] | None = None,
+                         database_url: str | None = None) -> Settings:
+        """The settings for this run: `data_dir` is --data-dir (it wins over $SIMULATOR_DATA_DIR),
+        `database_url` is --database-url (it wins over $SIMULATOR_DATABASE_URL)."""
         import platformdirs
 
         def variable(name: str) -> str:
@@ -108,6 +114,7 @@ class Settings:
             bench=bench,
             classroom=variable(CLASS),
             instructor_token=variable(INSTRUCTOR_TOKEN),
+            database_url=(database_url or "").strip() or variable(DATABASE_URL) or None,
             login=clean_name(login_name())[:MAX_NAME_CHARS] or DEFAULT_TRAINEE,
         )
 
@@ -253,4 +260,5 @@ def served_environment(settings: Settings, trainee: str, class_id: int | str) ->
     return {
         DATA_DIR: str(settings.data_dir), CONTENT_DIR: str(settings.content_dir), CACHE_DIR: str(settings.cache_dir),
         THEME: theme, TRAINEE: trainee, CLASS: str(class_id), "LANG": "C.UTF-8", "PYTHONIOENCODING": "utf-8",
+        **({DATABASE_URL: settings.database_url} if settings.database_url else {}),  # the server's store
     }

@@ -5,8 +5,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from databases import TEST_SERVER, Places, server_problem, server_url
 
-from simulator.settings import CACHE_DIR, CONTENT_DIR, DATA_DIR, Settings, bundled_dir
+from simulator.settings import CACHE_DIR, CONTENT_DIR, DATA_DIR, DATABASE_URL, Settings, bundled_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -20,6 +21,7 @@ def isolated_user_folders(tmp_path_factory):
         patch.setenv(DATA_DIR, str(home / "data"))
         patch.setenv(CONTENT_DIR, str(home / "content"))
         patch.setenv(CACHE_DIR, str(home / "cache"))
+        patch.delenv(DATABASE_URL, raising=False)  # nor the developer's own records database
         yield home
 
 
@@ -60,3 +62,30 @@ def standard_scorer(standard_rubric):
     from simulator.engine.play.scoring import compile_rubric
 
     return compile_rubric(standard_rubric)
+
+
+# ---------------------------------------------------------------- the records store on both backends
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The PostgreSQL server for the tests ($SIMULATOR_TEST_DATABASE_URL; `.ci/run` starts one).
+
+    Unset: the PostgreSQL legs skip. Set but not answering: they fail, so CI cannot pass without them."""
+    url = server_url()
+    if url is None:
+        pytest.skip(f"no PostgreSQL server for the tests: set {TEST_SERVER} "
+                    "(or run them as CI does: .ci/with-postgres make test)")
+    problem = server_problem(url)
+    if problem:
+        pytest.fail(f"{TEST_SERVER} is set but its server does not answer: {problem}", pytrace=False)
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def places(request):
+    """Where this test's stores live: SQLite files, or PostgreSQL schemas of their own (see databases.py)."""
+    server = request.getfixturevalue("postgres_server") if request.param == "postgresql" else None
+    found = Places(request.param, server)
+    yield found
+    found.drop()

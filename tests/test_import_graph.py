@@ -37,7 +37,8 @@ ALLOWED = {
 }
 # Third-party packages that belong to one layer only.
 OWNED = {"textual": "simulator.ui", "rich": "simulator.ui", "aiohttp": "simulator.serve",
-         "textual_serve": "simulator.serve"}
+         "textual_serve": "simulator.serve", "sqlalchemy": "simulator.store", "alembic": "simulator.store",
+         "psycopg": "simulator.store"}
 
 
 def module_name(path: Path) -> str:

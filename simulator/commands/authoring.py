@@ -85,6 +85,6 @@ def cmd_coverage(args: argparse.Namespace, settings: Settings) -> int:
     if not targets and not problems:
         folders = "、".join(str(folder) for folder in settings.library.scenario_dirs)
         raise UserError(f"没有找到场景（{folders}）")
-    results, note = gather(targets, settings.data_dir, not args.tests_only)
+    results, note = gather(targets, settings, not args.tests_only)
     (write_json if args.format == "json" else write_text)(results, note, sys.stdout)
     return 1 if problems else 0

@@ -37,7 +37,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_class(args: argparse.Namespace, settings: Settings) -> int:
     from ..store.classes import Classes
 
-    with opened_store(settings.data_dir) as store, store_errors():
+    with opened_store(settings) as store, store_errors():
         classes = Classes(store)
         action = args.action
         if action == "new":

@@ -1,15 +1,14 @@
 """`simulator coverage`: load scenarios, gather runs (golden tests, recorded sessions), print.
 
-Recorded sessions are read only when a records database already exists in the data directory;
-coverage never creates one. Coverage is informational: the exit code is 1 only when a scenario
-(or its rubric) does not load.
+Recorded sessions are read only when a records database already exists in the data directory
+(or a database URL is set); coverage never creates an SQLite file. Coverage is informational:
+the exit code is 1 only when a scenario (or its rubric) does not load.
 """
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..engine.authoring.coverage import KINDS, Coverage, Item, Run, coverage, golden_runs, observed_step
 from ..engine.content.library import (
@@ -24,8 +23,9 @@ from ..engine.content.library import (
 from ..engine.content.loader import load_file
 from ..engine.content.model import Rubric, Scenario
 from ..store.records import SessionRecord, StoreError
-from ..store.schema import DB_NAME
-from ..store.store import Store
+
+if TYPE_CHECKING:
+    from ..settings import Settings
 
 KIND_WORDS = {"node": "节点", "branch": "分支", "ending": "结局", "criterion": "评分项"}
 
@@ -64,18 +64,22 @@ def load_targets(refs: list[str], library: Library) -> tuple[list[tuple[Scenario
     return loaded, problems
 
 
-def recorded_runs(data_dir: Path, scenario_ids: set[str]) -> tuple[dict[str, list[SessionRecord]], str]:
+def recorded_runs(settings: Settings, scenario_ids: set[str]) -> tuple[dict[str, list[SessionRecord]], str]:
     """Recorded sessions per scenario id from the records database, and a one-line note on where they came from."""
-    database = data_dir / DB_NAME
-    if not database.is_file():
+    from ..store.schema import DB_NAME
+    from ..store.store import Store
+
+    database = settings.data_dir / DB_NAME
+    if not settings.database_url and not database.is_file():
         return {}, f"（未找到演练记录 {database}，只统计路径测试）"
     try:
-        with Store(database) as store:
+        with Store.open(settings.data_dir, url=settings.database_url) as store:
             records = [r for r in store.sessions() if r.scenario_id in scenario_ids]
-    except (StoreError, sqlite3.Error) as error:
+            where = store.path
+    except StoreError as error:
         return {}, f"（演练记录无法读取：{error}；只统计路径测试）"
     return {sid: [r for r in records if r.scenario_id == sid] for sid in scenario_ids}, \
-        f"（演练记录：{database}，{len(records)} 次相关演练）"
+        f"（演练记录：{where}，{len(records)} 次相关演练）"
 
 
 def record_run(scenario: Scenario, record: SessionRecord) -> Run:
@@ -91,12 +95,12 @@ def record_run(scenario: Scenario, record: SessionRecord) -> Run:
     return Run("record", str(record.id), steps)
 
 
-def gather(targets: list[tuple[Scenario, Rubric]], data_dir: Path,
+def gather(targets: list[tuple[Scenario, Rubric]], settings: Settings,
            use_records: bool) -> tuple[list[Coverage], str]:
     records: dict[str, list[SessionRecord]] = {}
     note = "（未读取演练记录，只统计路径测试）"
     if use_records and targets:
-        records, note = recorded_runs(data_dir, {s.id for s, _ in targets})
+        records, note = recorded_runs(settings, {s.id for s, _ in targets})
     results = []
     for scenario, rubric in targets:
         runs = list(golden_runs(scenario, rubric)) + [record_run(scenario, r) for r in records.get(scenario.id, [])]

@@ -58,7 +58,7 @@ def cmd_play(args: argparse.Namespace, settings: Settings) -> int:
 
     replies = read_script(args.script)
     if args.trainee:
-        with recording(settings.data_dir, args.trainee, scenario, rubric, args.new,
+        with recording(settings, args.trainee, scenario, rubric, args.new,
                        mode=mode, purpose=purpose_of(args), seed=seed) as (session, record):
             return play_script(session, replies, args.format, sys.stdout, record)
     return play_script(Session.start(scenario, rubric, mode, seed=seed), replies, args.format, sys.stdout)

@@ -27,12 +27,12 @@ if TYPE_CHECKING:
 
 
 @contextmanager
-def opened_store(directory: Path) -> Iterator[Store]:
-    """The store in the data directory, closed afterwards; its errors as UserError."""
+def opened_store(settings: Settings) -> Iterator[Store]:
+    """The records store the settings name, closed afterwards; its errors as UserError."""
     from ..store.store import Store
 
     with store_errors():
-        store = Store.open(directory)
+        store = Store.open(settings.data_dir, url=settings.database_url)
         try:
             yield store
         finally:
@@ -55,14 +55,14 @@ def parse_since(text: str | None) -> str | None:
 # ---------------------------------------------------------------- play --script --trainee
 
 @contextmanager
-def recording(directory: Path, trainee: str, scenario: Scenario, rubric: Rubric, fresh: bool, *,
+def recording(settings: Settings, trainee: str, scenario: Scenario, rubric: Rubric, fresh: bool, *,
               mode: Mode = "practice", purpose: str = "training",
               seed: int = 0) -> Iterator[tuple[Session, Callable[[Session], None]]]:
     """Resume the trainee's unfinished session (or begin one): it and a per-turn recorder; the
     store is closed (and the session's writer lease given back) when the block ends."""
     from ..store.resume import resume_or_begin
 
-    with opened_store(directory) as store:
+    with opened_store(settings) as store:
         with store_errors():
             opened = resume_or_begin(store, trainee, scenario, rubric, mode, fresh, purpose=purpose, seed=seed)
         yield opened.session, _recorder(store, opened, purpose)
@@ -109,7 +109,7 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     from ..store.records import PURPOSE_LABELS
 
     out = sys.stdout
-    with opened_store(settings.data_dir) as store:
+    with opened_store(settings) as store:
         sessions = store.history(args.trainee, trials=args.include_trials)
     if args.format == "json":
         out.write(json.dumps([s.json() for s in sessions], ensure_ascii=False, indent=2) + "\n")
@@ -136,7 +136,7 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
     from ..reports.render import render_session_html, render_session_md
 
-    with opened_store(settings.data_dir) as store:
+    with opened_store(settings) as store:
         record = store.session(args.session)
     text = render_session_html(record) if args.format == "html" else render_session_md(record)
     write_output(text, args.output)
@@ -151,7 +151,7 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
     filters = "；".join(part for part in (
         f"学员：{'、'.join(trainees)}" if trainees else "", f"自 {since} 起" if since else "",
         "含教员试玩与编写预览" if args.include_trials else "") if part)
-    with opened_store(settings.data_dir) as store:
+    with opened_store(settings) as store:
         # streamed: the cohort adds them up one by one
         records = store.sessions(trainees, start, copies=False, trials=args.include_trials)
         if args.format == "csv":
@@ -169,7 +169,7 @@ def cmd_cohort(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from ..store.bundle import export_bundle
 
-    with opened_store(settings.data_dir) as store:
+    with opened_store(settings) as store:
         count = export_bundle(store, Path(args.output), args.trainee, trials=args.include_trials)
     print(f"已导出 {count} 条演练记录到 {args.output}", file=sys.stderr)
     return 0
@@ -180,10 +180,11 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     from ..store.merge import merge
 
     reader = BundleReader(Path(args.file))
-    with opened_store(settings.data_dir) as store:
+    with opened_store(settings) as store:
         result = merge(store, reader)  # the bundle is read one session at a time while merging
+        where = settings.data_dir if store.kind == "sqlite" else store.path
     err = sys.stderr
-    print(f"已导入 {args.file} 到 {settings.data_dir}：新增 {result.added} 条，续接 {result.continued} 条，"
+    print(f"已导入 {args.file} 到 {where}：新增 {result.added} 条，续接 {result.continued} 条，"
           f"已有 {result.unchanged} 条" + (f"，冲突 {len(result.copies)} 条" if result.copies else ""), file=err)
     if result.copies:
         shown = "、".join(uid[:8] for uid in result.copies[:5]) + ("等" if len(result.copies) > 5 else "")

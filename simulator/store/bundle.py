@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
 from .codec import SESSION_OPTIONAL_TEXT, SESSION_TEXT, session_from
+from .database import Tx
 from .imported import checked
 from .records import SessionRecord, StoreError
 from .store import JSON_COLUMNS, TURN_COLUMNS, Store, resume_data, utc_now
@@ -56,13 +56,13 @@ def export_bundle(store: Store, path: Path, trainees: list[str] | None = None, t
     return count
 
 
-def _stored_line(db: sqlite3.Connection, row: sqlite3.Row) -> str:
+def _stored_line(db: Tx, row: Mapping[str, Any]) -> str:
     """A session's bundle line straight from its rows: the JSON columns are copied as the store wrote
     them (the same text `session_json` would produce), so exporting decodes only what it must."""
-    turns = db.execute(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = ? ORDER BY seq",
-                       (row["id"],)).fetchall()
-    rewinds = db.execute("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = ? ORDER BY seq",
-                         (row["id"],)).fetchall()
+    turns = db.rows(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = :id ORDER BY seq",
+                    id=row["id"])
+    rewinds = db.rows("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = :id ORDER BY seq",
+                      id=row["id"])
     live = sorted((t for t in turns if t["rewound_at"] is None), key=lambda t: t["turn"])
     head = {**{k: row[k] for k in SESSION_TEXT + SESSION_OPTIONAL_TEXT}, "total": row["total"],
             "purpose": row["purpose"], "data": resume_data(json.loads(row["data"]), live),
@@ -72,7 +72,7 @@ def _stored_line(db: sqlite3.Connection, row: sqlite3.Row) -> str:
             + ',"turns":[' + ",".join(map(_stored_turn, turns)) + "]}\n")
 
 
-def _stored_turn(turn: sqlite3.Row) -> str:
+def _stored_turn(turn: Mapping[str, Any]) -> str:
     cells = [f'"{k}":' + (turn[k] if k in JSON_COLUMNS else "true" if k == "hint_used" and turn[k]
                           else "false" if k == "hint_used" else json.dumps(turn[k], ensure_ascii=False))
              for k in TURN_COLUMNS]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from .database import Row, Tx
 from .records import SessionRecord, StoreError
 from .store import SESSION_SELECT, Store
 
@@ -102,10 +102,8 @@ class Classes:
         now = self.store._now()
         with self.store._write() as db:
             code = self._new_code(db)
-            cursor = db.execute("INSERT INTO classes (name, code, status, exam_locked, created_at) "
-                                "VALUES (?, ?, 'open', 0, ?)", (title[:80], code, now))
-            class_id = cursor.lastrowid
-            assert class_id is not None
+            class_id = db.insert("classes", {"name": title[:80], "code": code, "status": "open", "exam_locked": 0,
+                                             "created_at": now})
             self._add_members(db, class_id, names, now)
         return self.get(class_id)
 
@@ -114,12 +112,12 @@ class Classes:
         text = str(ref).strip()
         with self.store._read() as db:
             row = None
-            if text.isdigit():
-                row = db.execute("SELECT * FROM classes WHERE id = ?", (int(text),)).fetchone()
+            if text.isascii() and text.isdigit() and len(text) <= 9:  # an id (PostgreSQL's INTEGER is 32 bits)
+                row = db.row("SELECT * FROM classes WHERE id = :id", id=int(text))
             if row is None:
-                row = db.execute("SELECT * FROM classes WHERE code = ?", (text.upper(),)).fetchone()
+                row = db.row("SELECT * FROM classes WHERE code = :code", code=text.upper())
             if row is None:
-                row = db.execute("SELECT * FROM classes WHERE name = ? ORDER BY id DESC", (text,)).fetchone()
+                row = db.row("SELECT * FROM classes WHERE name = :name ORDER BY id DESC", name=text)
             if row is None:
                 raise StoreError(f"没有这个班级：{text}（可用 simulator class list 查看）")
             return self._info(db, row)
@@ -127,14 +125,13 @@ class Classes:
     def by_code(self, code: str) -> ClassInfo | None:
         """The open class with this join code, or None (signing in)."""
         with self.store._read() as db:
-            row = db.execute("SELECT * FROM classes WHERE code = ? AND status = 'open'",
-                             (code.strip().upper(),)).fetchone()
+            row = db.row("SELECT * FROM classes WHERE code = :code AND status = 'open'", code=code.strip().upper())
             return self._info(db, row) if row is not None else None
 
     def all(self) -> list[ClassInfo]:
         """Every class, open ones first, newest first."""
         with self.store._read() as db:
-            rows = db.execute("SELECT * FROM classes ORDER BY status = 'ended', id DESC").fetchall()
+            rows = db.rows("SELECT * FROM classes ORDER BY status = 'ended', id DESC")
             return [self._info(db, row) for row in rows]
 
     # ------------------------------------------------------------ the instructor's changes
@@ -150,8 +147,8 @@ class Classes:
         with self.store._write() as db:
             self._open_class(db, class_id)
             for name in names:
-                db.execute("DELETE FROM class_members WHERE class_id = ? AND trainee_id = "
-                           "(SELECT id FROM trainees WHERE name = ?)", (class_id, name.strip()))
+                db.run("DELETE FROM class_members WHERE class_id = :id AND trainee_id = "
+                       "(SELECT id FROM trainees WHERE name = :name)", id=class_id, name=name.strip())
         return self.get(class_id)
 
     def assign(self, class_id: int, scenario_ids: Iterable[str]) -> ClassInfo:
@@ -159,26 +156,27 @@ class Classes:
         ids = list(dict.fromkeys(s.strip() for s in scenario_ids if s.strip()))
         with self.store._write() as db:
             self._open_class(db, class_id)
-            db.execute("DELETE FROM class_assignments WHERE class_id = ?", (class_id,))
-            db.executemany("INSERT INTO class_assignments (class_id, seq, scenario_id) VALUES (?, ?, ?)",
-                           [(class_id, seq, sid) for seq, sid in enumerate(ids, 1)])
+            db.run("DELETE FROM class_assignments WHERE class_id = :id", id=class_id)
+            for seq, scenario_id in enumerate(ids, 1):
+                db.run("INSERT INTO class_assignments (class_id, seq, scenario_id) VALUES (:id, :seq, :scenario)",
+                       id=class_id, seq=seq, scenario=scenario_id)
         return self.get(class_id)
 
     def lock_exam(self, class_id: int, locked: bool) -> ClassInfo:
         """Every scenario the class opens from now on is played in exam mode (or not)."""
         with self.store._write() as db:
             self._open_class(db, class_id)
-            db.execute("UPDATE classes SET exam_locked = ? WHERE id = ?", (int(locked), class_id))
+            db.run("UPDATE classes SET exam_locked = :locked WHERE id = :id", locked=int(locked), id=class_id)
         return self.get(class_id)
 
     def end(self, class_id: int) -> ClassInfo:
         """Close the class: nobody signs in any more; its records stay."""
         now = self.store._now()
         with self.store._write() as db:
-            db.execute("UPDATE classes SET status = 'ended', ended_at = COALESCE(ended_at, ?) WHERE id = ?",
-                       (now, class_id))
-            db.execute("UPDATE presence SET online = 0, left_at = COALESCE(left_at, ?) "
-                       "WHERE class_id = ? AND online = 1", (now, class_id))
+            db.run("UPDATE classes SET status = 'ended', ended_at = COALESCE(ended_at, :now) WHERE id = :id",
+                   now=now, id=class_id)
+            db.run("UPDATE presence SET online = 0, left_at = COALESCE(left_at, :now) "
+                   "WHERE class_id = :id AND online = 1", now=now, id=class_id)
         return self.get(class_id)
 
     # ------------------------------------------------------------ the class's sessions
@@ -186,20 +184,19 @@ class Classes:
     def link(self, class_id: int, session_id: int) -> None:
         """This session was played in this class."""
         with self.store._write() as db:
-            db.execute("INSERT OR IGNORE INTO class_sessions (class_id, session_id) VALUES (?, ?)",
-                       (class_id, session_id))
+            db.run("INSERT INTO class_sessions (class_id, session_id) VALUES (:id, :session) "
+                   "ON CONFLICT (class_id, session_id) DO NOTHING", id=class_id, session=session_id)
 
     def session_ids(self, class_id: int) -> set[int]:
-        with self.store._lock:
-            rows = self.store._db.execute("SELECT session_id FROM class_sessions WHERE class_id = ?",
-                                          (class_id,)).fetchall()
-        return {r[0] for r in rows}
+        with self.store._read() as db:
+            rows = db.rows("SELECT session_id FROM class_sessions WHERE class_id = :id", id=class_id)
+        return {r["session_id"] for r in rows}
 
     def sessions(self, class_id: int) -> list[SessionRecord]:
         """The class's sessions as full records, oldest first (what the cohort report takes)."""
         with self.store._read() as db:
-            rows = db.execute(SESSION_SELECT + " JOIN class_sessions c ON c.session_id = s.id "
-                              "WHERE c.class_id = ? ORDER BY s.started_at, s.id", (class_id,)).fetchall()
+            rows = db.rows(SESSION_SELECT + " JOIN class_sessions c ON c.session_id = s.id "
+                           "WHERE c.class_id = :id ORDER BY s.started_at, s.id", id=class_id)
             return [self.store._record(db, row) for row in rows]
 
     # ------------------------------------------------------------ who is in the room
@@ -208,85 +205,82 @@ class Classes:
         now = self.store._now()
         with self.store._write() as db:
             trainee_id = self.store._trainee_id(db, trainee, now)
-            db.execute("INSERT INTO presence (class_id, trainee_id, online, connected_at, last_input_at, left_at) "
-                       "VALUES (?, ?, 1, ?, ?, NULL) ON CONFLICT (class_id, trainee_id) DO UPDATE SET "
-                       "online = 1, connected_at = excluded.connected_at, last_input_at = excluded.last_input_at, "
-                       "left_at = NULL", (class_id, trainee_id, now, now))
+            db.run("INSERT INTO presence (class_id, trainee_id, online, connected_at, last_input_at, left_at) "
+                   "VALUES (:id, :trainee, 1, :now, :now, NULL) ON CONFLICT (class_id, trainee_id) DO UPDATE SET "
+                   "online = 1, connected_at = excluded.connected_at, last_input_at = excluded.last_input_at, "
+                   "left_at = NULL", id=class_id, trainee=trainee_id, now=now)
 
     def typed(self, class_id: int, trainee: str, at: str) -> None:
         """The trainee's last keystroke (the server writes this at most every few seconds)."""
         with self.store._write() as db:
-            db.execute("UPDATE presence SET last_input_at = ? WHERE class_id = ? AND trainee_id = "
-                       "(SELECT id FROM trainees WHERE name = ?)", (at, class_id, trainee))
+            db.run("UPDATE presence SET last_input_at = :at WHERE class_id = :id AND trainee_id = "
+                   "(SELECT id FROM trainees WHERE name = :name)", at=at, id=class_id, name=trainee)
 
     def left(self, class_id: int, trainee: str) -> None:
         with self.store._write() as db:
-            db.execute("UPDATE presence SET online = 0, left_at = ? WHERE class_id = ? AND trainee_id = "
-                       "(SELECT id FROM trainees WHERE name = ?)", (self.store._now(), class_id, trainee))
+            db.run("UPDATE presence SET online = 0, left_at = :now WHERE class_id = :id AND trainee_id = "
+                   "(SELECT id FROM trainees WHERE name = :name)", now=self.store._now(), id=class_id, name=trainee)
 
     def room(self, class_id: int) -> list[Seat]:
         """Every trainee on the roster, in roster order, with where they are and how they do."""
         with self.store._read() as db:
-            members = db.execute(
+            members = db.rows(
                 "SELECT t.id, t.name, p.online, p.connected_at, p.last_input_at FROM class_members m "
                 "JOIN trainees t ON t.id = m.trainee_id "
                 "LEFT JOIN presence p ON p.class_id = m.class_id AND p.trainee_id = m.trainee_id "
-                "WHERE m.class_id = ? ORDER BY m.seq", (class_id,)).fetchall()
+                "WHERE m.class_id = :id ORDER BY m.seq", id=class_id)
             return [self._seat(db, class_id, row) for row in members]
 
     # ------------------------------------------------------------ internals
 
     @staticmethod
-    def _new_code(db: sqlite3.Connection) -> str:
+    def _new_code(db: Tx) -> str:
         while True:
             code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-            if db.execute("SELECT 1 FROM classes WHERE code = ?", (code,)).fetchone() is None:
+            if db.value("SELECT id FROM classes WHERE code = :code", code=code) is None:
                 return code
 
-    def _add_members(self, db: sqlite3.Connection, class_id: int, names: list[str], now: str) -> None:
-        seq = db.execute("SELECT COALESCE(MAX(seq), 0) FROM class_members WHERE class_id = ?",
-                         (class_id,)).fetchone()[0]
+    def _add_members(self, db: Tx, class_id: int, names: list[str], now: str) -> None:
+        seq = db.value("SELECT COALESCE(MAX(seq), 0) FROM class_members WHERE class_id = :id", id=class_id)
         for name in names:
             trainee_id = self.store._trainee_id(db, name, now)
-            cursor = db.execute("INSERT OR IGNORE INTO class_members (class_id, trainee_id, seq) VALUES (?, ?, ?)",
-                                (class_id, trainee_id, seq + 1))
-            seq += cursor.rowcount
+            seq += db.run("INSERT INTO class_members (class_id, trainee_id, seq) VALUES (:id, :trainee, :seq) "
+                          "ON CONFLICT (class_id, trainee_id) DO NOTHING", id=class_id, trainee=trainee_id, seq=seq + 1)
 
     @staticmethod
-    def _open_class(db: sqlite3.Connection, class_id: int) -> None:
-        row = db.execute("SELECT status, name FROM classes WHERE id = ?", (class_id,)).fetchone()
+    def _open_class(db: Tx, class_id: int) -> None:
+        db.lock_class(class_id)
+        row = db.row("SELECT status, name FROM classes WHERE id = :id", id=class_id)
         if row is None:
             raise StoreError(f"没有这个班级：{class_id}")
         if row["status"] != "open":
             raise StoreError(f"班级「{row['name']}」已结束，不能再修改")
 
     @staticmethod
-    def _info(db: sqlite3.Connection, row: sqlite3.Row) -> ClassInfo:
-        roster = db.execute("SELECT t.name FROM class_members m JOIN trainees t ON t.id = m.trainee_id "
-                            "WHERE m.class_id = ? ORDER BY m.seq", (row["id"],)).fetchall()
-        assigned = db.execute("SELECT scenario_id FROM class_assignments WHERE class_id = ? ORDER BY seq",
-                              (row["id"],)).fetchall()
+    def _info(db: Tx, row: Row) -> ClassInfo:
+        roster = db.rows("SELECT t.name FROM class_members m JOIN trainees t ON t.id = m.trainee_id "
+                         "WHERE m.class_id = :id ORDER BY m.seq", id=row["id"])
+        assigned = db.rows("SELECT scenario_id FROM class_assignments WHERE class_id = :id ORDER BY seq", id=row["id"])
         return ClassInfo(row["id"], row["name"], row["code"], row["status"], bool(row["exam_locked"]),
-                         row["created_at"], row["ended_at"], tuple(r[0] for r in roster),
-                         tuple(r[0] for r in assigned))
+                         row["created_at"], row["ended_at"], tuple(r["name"] for r in roster),
+                         tuple(r["scenario_id"] for r in assigned))
 
     @staticmethod
-    def _seat(db: sqlite3.Connection, class_id: int, member: sqlite3.Row) -> Seat:
-        latest = db.execute(
+    def _seat(db: Tx, class_id: int, member: Row) -> Seat:
+        latest = db.rows(
             "SELECT s.id, s.scenario_title, s.status, s.total, s.ending_title, s.updated_at FROM sessions s "
-            "JOIN class_sessions c ON c.session_id = s.id WHERE c.class_id = ? AND s.trainee_id = ? "
-            "ORDER BY s.updated_at DESC, s.id DESC", (class_id, member["id"])).fetchall()
+            "JOIN class_sessions c ON c.session_id = s.id WHERE c.class_id = :id AND s.trainee_id = :trainee "
+            "ORDER BY s.updated_at DESC, s.id DESC", id=class_id, trainee=member["id"])
         online = bool(member["online"])
         if not latest:
             return Seat(member["name"], online, member["connected_at"], member["last_input_at"], 0,
                         None, None, 0, None, None, None, None, None)
         session = latest[0]
-        turns = db.execute("SELECT COUNT(*) FROM turns WHERE session_id = ? AND rewound_at IS NULL",
-                           (session["id"],)).fetchone()[0]
+        turns = db.value("SELECT COUNT(*) FROM turns WHERE session_id = :id AND rewound_at IS NULL", id=session["id"])
         fault = label = None
-        for (flags,) in db.execute("SELECT flags FROM turns WHERE session_id = ? AND rewound_at IS NULL "
-                                   "AND flags != '[]' ORDER BY turn DESC LIMIT 1", (session["id"],)):
-            found = json.loads(flags)
+        for row in db.rows("SELECT flags FROM turns WHERE session_id = :id AND rewound_at IS NULL "
+                           "AND flags != '[]' ORDER BY turn DESC LIMIT 1", id=session["id"]):
+            found = json.loads(row["flags"])
             if found:
                 label = found[-1].get("label") or found[-1].get("criterion")
                 evidence = found[-1].get("evidence") or []

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .codec import rewind_json, turn_json
+from .database import Tx
 from .records import SessionRecord
 from .store import SESSION_SELECT, Store
 
@@ -77,6 +77,7 @@ def merge(store: Store, records: Iterable[SessionRecord]) -> MergeResult:
         if not batch:
             return MergeResult(added, continued, unchanged, tuple(copies))
         with store._write() as db:
+            db.lock_store()  # two imports at once: one waits (on SQLite every write does)
             for record in batch:
                 outcome = _merge_one(store, db, record)
                 added += outcome == "added"
@@ -86,11 +87,12 @@ def merge(store: Store, records: Iterable[SessionRecord]) -> MergeResult:
                     copies.append(record.uuid)
 
 
-def _merge_one(store: Store, db: sqlite3.Connection, record: SessionRecord) -> str:
-    row = db.execute(SESSION_SELECT + " WHERE s.uuid = ?", (record.uuid,)).fetchone()
+def _merge_one(store: Store, db: Tx, record: SessionRecord) -> str:
+    row = db.row(SESSION_SELECT + " WHERE s.uuid = :uuid", uuid=record.uuid)
     if row is None:
         _insert(store, db, record, record.copy_of)
         return "added"
+    db.lock_session(row["id"])  # its writer waits until this batch is in
     here = store._record(db, row)
     found = relation(here, record)
     if found == "continues" and store.writer.holds_elsewhere(store.writer.lease(db, row["id"]), store._now()):
@@ -101,13 +103,13 @@ def _merge_one(store: Store, db: sqlite3.Connection, record: SessionRecord) -> s
         _append(store, db, row["id"], here, record)
         return "continues"
     copy = str(uuid.uuid5(COPIES, f"{record.uuid}:{fingerprint(record)}"))
-    if db.execute("SELECT 1 FROM sessions WHERE uuid = ?", (copy,)).fetchone() is None:
+    if db.value("SELECT id FROM sessions WHERE uuid = :uuid", uuid=copy) is None:
         _insert(store, db, replace(record, uuid=copy), record.uuid)
         return "copy"
     return "same"
 
 
-def _insert(store: Store, db: sqlite3.Connection, record: SessionRecord, copy_of: str | None) -> None:
+def _insert(store: Store, db: Tx, record: SessionRecord, copy_of: str | None) -> None:
     session_id = store._insert(db, "sessions", store._session_row(db, record, copy_of))
     for turn in record.turns:
         store._insert_turn(db, session_id, turn)
@@ -115,7 +117,7 @@ def _insert(store: Store, db: sqlite3.Connection, record: SessionRecord, copy_of
         store._insert(db, "rewinds", {"session_id": session_id, **rewind_json(rewind)})
 
 
-def _append(store: Store, db: sqlite3.Connection, session_id: int, here: SessionRecord,
+def _append(store: Store, db: Tx, session_id: int, here: SessionRecord,
             record: SessionRecord) -> None:
     """A continuation: the new turns and rewinds, and the session's state as the record now has it."""
     for turn in record.turns[len(here.turns):]:
@@ -125,5 +127,5 @@ def _append(store: Store, db: sqlite3.Connection, session_id: int, here: Session
     row = store._session_row(db, record)
     fields = ("status", "updated_at", "finished_at", "ending_node", "ending_kind", "ending_title", "ending_summary",
               "closing_line", "total", "dimensions", "data", "purpose")
-    db.execute(f"UPDATE sessions SET {', '.join(f'{k} = ?' for k in fields)} WHERE id = ?",
-               [store._cell(k, row[k]) for k in fields] + [session_id])
+    db.run(f"UPDATE sessions SET {', '.join(f'{k} = :{k}' for k in fields)} WHERE id = :id",
+           **{k: store._cell(k, row[k]) for k in fields}, id=session_id)

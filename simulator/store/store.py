@@ -8,15 +8,14 @@ appends the new one. Turns the Session no longer has were rewound by the trainee
 marked, and a rewind row says when). The cost of recording a turn does not grow with the
 session, and reading many sessions (export, cohort) streams them one at a time.
 
-SQLite's own failures (a corrupt file, a full disk) come out as StoreError with what to do.
+The database is SQLite or PostgreSQL (database.py says what differs); its failures (a corrupt
+file, a full disk, a server that cannot be reached) come out as StoreError with what to do.
 """
 from __future__ import annotations
 
 import json
-import sqlite3
-import threading
 import uuid as uuidlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..engine.content.controls import name_problem
 from .codec import dims_json, stored_session, stored_turn, turn_json
+from .database import Tx, sqlite_url
 from .records import (
     PURPOSES,
     Rewind,
@@ -35,7 +35,7 @@ from .records import (
     session_fields,
     turn_record,
 )
-from .schema import DB_NAME, connect, database_error
+from .schema import DB_NAME, open_database
 from .writers import Writer
 
 if TYPE_CHECKING:
@@ -76,10 +76,10 @@ def dump(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def resume_data(header: dict[str, Any], turns: Iterable[sqlite3.Row | TurnRecord]) -> dict[str, Any]:
+def resume_data(header: dict[str, Any], turns: Iterable[Mapping[str, Any] | TurnRecord]) -> dict[str, Any]:
     """`Session.to_json()` from the stored header and the live turns (the store keeps each reply once)."""
     def get(t: Any, key: str) -> Any:
-        return t[key] if isinstance(t, sqlite3.Row) else getattr(t, key)
+        return t[key] if isinstance(t, Mapping) else getattr(t, key)
 
     return {**{k: v for k, v in header.items() if k != "turns"},
             "turns": [{"reply": get(t, "reply"), "choice": get(t, "choice"), "hint": bool(get(t, "hint_used"))}
@@ -87,18 +87,23 @@ def resume_data(header: dict[str, Any], turns: Iterable[sqlite3.Row | TurnRecord
 
 
 class Store:
-    """Training records in one SQLite file; safe to share between processes."""
+    """Training records in one database (an SQLite file or PostgreSQL); safe to share between processes."""
 
-    def __init__(self, path: str | Path, now: Callable[[], str] = utc_now):
-        self.path = path
+    def __init__(self, target: str | Path, now: Callable[[], str] = utc_now):
+        """`target`: a database URL (`postgresql://...`, `sqlite:///...`), or an SQLite file's path (or ":memory:")."""
+        url = str(target) if "://" in str(target) else sqlite_url(target)
         self._now = now
-        self._lock = threading.RLock()
-        self._db = connect(path)
+        self._db = open_database(url)
+        self.path = self._db.display  # what messages name: the file, or the URL without its password
+        self.kind = self._db.kind
         self.writer = Writer()
 
     @classmethod
-    def open(cls, directory: str | Path, now: Callable[[], str] = utc_now) -> Store:
-        """The store in a data directory (created if needed); `Settings.data_dir` says which."""
+    def open(cls, directory: str | Path, now: Callable[[], str] = utc_now, url: str | None = None) -> Store:
+        """The store at `url` (Settings.database_url) if given, else the SQLite file in a data directory
+        (created if needed; Settings.data_dir)."""
+        if url:
+            return cls(url, now)
         folder = Path(directory)
         try:
             folder.mkdir(parents=True, exist_ok=True)
@@ -113,10 +118,9 @@ class Store:
 
     def close(self) -> None:
         """Give back this store's leases (other processes may continue its sessions), then close."""
-        with self._lock:
-            with suppress(StoreError, sqlite3.Error), self._write() as db:
-                self.writer.release(db)
-            self._db.close()
+        with suppress(StoreError), self._write() as db:
+            self.writer.release(db)
+        self._db.close()
 
     def __enter__(self) -> Store:
         return self
@@ -125,42 +129,15 @@ class Store:
         self.close()
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            try:
-                self._db.execute("BEGIN IMMEDIATE")
-            except sqlite3.Error as error:
-                raise database_error(self.path, error, "无法写入记录") from None
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException as error:
-                self._rollback()
-                if isinstance(error, sqlite3.Error):  # the original failure, not "cannot rollback"
-                    raise database_error(self.path, error, "无法写入记录") from None
-                raise
+    def _write(self) -> Iterator[Tx]:
+        with self._db.write() as tx:
+            yield tx
 
     @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
+    def _read(self) -> Iterator[Tx]:
         """One consistent snapshot for reads that span several queries."""
-        with self._lock:
-            try:
-                self._db.execute("BEGIN")
-                yield self._db
-            except sqlite3.Error as error:
-                self._rollback()
-                raise database_error(self.path, error, "无法读取记录") from None
-            except BaseException:
-                self._rollback()
-                raise
-            else:
-                self._db.execute("COMMIT")
-
-    def _rollback(self) -> None:
-        # SQLite may have rolled back already (a full disk, a corrupt page): then there is nothing to undo.
-        if self._db.in_transaction:
-            with suppress(sqlite3.Error):
-                self._db.execute("ROLLBACK")
+        with self._db.read() as tx:
+            yield tx
 
     # ------------------------------------------------------------ Records protocol
 
@@ -189,7 +166,7 @@ class Store:
     def record_turn(self, session_id: int, session: Session) -> None:
         now = self._now()
         with self._write() as db:
-            if db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+            if db.value("SELECT id FROM sessions WHERE id = :id", id=session_id) is None:
                 raise StoreError(f"没有这条演练记录：{session_id}")
             self.writer.extend(db, session_id, now)
             self._sync(db, session_id, session, now)
@@ -202,43 +179,44 @@ class Store:
     def set_purpose(self, session_id: int, purpose: str) -> None:
         _check_purpose(purpose)
         with self._write() as db:
-            db.execute("UPDATE sessions SET purpose = ? WHERE id = ?", (purpose, session_id))
+            db.run("UPDATE sessions SET purpose = :purpose WHERE id = :id", purpose=purpose, id=session_id)
 
     def claim(self, session_id: int) -> SavedSession | None:
         """Become the session's one writer: its state as stored now, or None while another process writes it."""
         with self._write() as db:
             if not self.writer.claim(db, session_id, self._now()):
                 return None
-            row = db.execute(SESSION_SELECT + " WHERE s.id = ? AND s.status = 'active'", (session_id,)).fetchone()
+            row = db.row(SESSION_SELECT + " WHERE s.id = :id AND s.status = 'active'", id=session_id)
             return self._saved(db, row) if row is not None else None
 
     def unfinished(self, trainee: str, scenario_id: str | None = None, busy: bool = False) -> list[SavedSession]:
         """Unfinished sessions, newest first; those another live process is writing only with `busy`."""
-        query = (SESSION_SELECT + " WHERE t.name = ? AND s.status = 'active' AND s.copy_of IS NULL"
-                 + (" AND s.scenario_id = ?" if scenario_id else "") + " ORDER BY s.updated_at DESC, s.id DESC")
-        params = (trainee.strip(), scenario_id) if scenario_id else (trainee.strip(),)
+        query = (SESSION_SELECT + " WHERE t.name = :name AND s.status = 'active' AND s.copy_of IS NULL"
+                 + (" AND s.scenario_id = :scenario" if scenario_id else "") + " ORDER BY s.updated_at DESC, s.id DESC")
         now = self._now()
         with self._read() as db:
-            return [self._saved(db, r) for r in db.execute(query, params).fetchall()
+            return [self._saved(db, r) for r in db.rows(query, name=trainee.strip(), scenario=scenario_id)
                     if busy or not self.writer.holds_elsewhere(self.writer.lease(db, r["id"]), now)]
 
     def history(self, trainee: str | None = None, trials: bool = False) -> list[SessionSummary]:
         """Sessions newest first (all trainees when `trainee` is None); `trials` adds instructors'
         and authors' runs."""
-        query = (SESSION_SELECT + " WHERE 1 = 1" + (" AND t.name = ?" if trainee else "")
+        # the live turns counted in the same query: one round trip to the server, not one per session
+        query = (SESSION_SELECT.replace(" FROM sessions s", ", (SELECT COUNT(*) FROM turns WHERE session_id = s.id "
+                                        "AND rewound_at IS NULL) AS live_turns FROM sessions s")
+                 + " WHERE 1 = 1" + (" AND t.name = :name" if trainee else "")
                  + ("" if trials else TRAINING_ONLY) + " ORDER BY s.started_at DESC, s.id DESC")
         with self._read() as db:
-            rows = db.execute(query, (trainee.strip(),) if trainee else ()).fetchall()
-            return [self._summary(db, r) for r in rows]
+            return [self._summary(r) for r in db.rows(query, name=trainee.strip() if trainee else None)]
 
     def best_scores(self, trainee: str, trials: bool = False) -> dict[str, int]:
         """Scenario id -> best total over the trainee's finished sessions (imported copies aside)."""
         with self._read() as db:
-            rows = db.execute(
-                "SELECT s.scenario_id, MAX(s.total) FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
-                "WHERE t.name = ? AND s.status = 'finished' AND s.total IS NOT NULL AND s.copy_of IS NULL"
-                + ("" if trials else TRAINING_ONLY) + " GROUP BY s.scenario_id", (trainee.strip(),)).fetchall()
-        return dict(rows)
+            rows = db.rows(
+                "SELECT s.scenario_id, MAX(s.total) AS best FROM sessions s JOIN trainees t ON t.id = s.trainee_id "
+                "WHERE t.name = :name AND s.status = 'finished' AND s.total IS NOT NULL AND s.copy_of IS NULL"
+                + ("" if trials else TRAINING_ONLY) + " GROUP BY s.scenario_id", name=trainee.strip())
+        return {r["scenario_id"]: r["best"] for r in rows}
 
     def record(self, session_id: int) -> SessionRecord:
         return self.session(session_id)
@@ -250,13 +228,14 @@ class Store:
         now = self._now()
         with self._write() as db:
             if self.writer.claim(db, session_id, now):
-                db.execute("UPDATE sessions SET status = 'abandoned', updated_at = ? "
-                           "WHERE id = ? AND status = 'active'", (now, session_id))
+                db.run("UPDATE sessions SET status = 'abandoned', updated_at = :now "
+                       "WHERE id = :id AND status = 'active'", now=now, id=session_id)
                 self.writer.release(db, session_id)
 
     def trainees(self) -> list[str]:
         with self._read() as db:
-            return [r[0] for r in db.execute("SELECT name FROM trainees ORDER BY name").fetchall()]
+            # sorted here, by code point as SQLite does: PostgreSQL's order follows the server's locale
+            return sorted(r["name"] for r in db.rows("SELECT name FROM trainees"))
 
     def resolve(self, ref: str | int) -> int:
         """A session's local id from its id or (a unique prefix of) its UUID."""
@@ -264,20 +243,20 @@ class Store:
         with self._read() as db:
             rows = []
             if text.isascii() and text.isdigit() and len(text) <= 19 and int(text) <= MAX_ROW_ID:
-                row = db.execute("SELECT id FROM sessions WHERE id = ?", (int(text),)).fetchone()
-                rows = [row] if row else []
+                rows = db.rows("SELECT id FROM sessions WHERE id = :id", id=int(text))
             if not rows and len(text) >= 4:  # a UUID prefix (which may be all digits)
-                rows = db.execute("SELECT id FROM sessions WHERE uuid LIKE ? || '%'",
-                                  (text.lower().replace("%", "").replace("_", ""),)).fetchall()
+                rows = db.rows("SELECT id FROM sessions WHERE uuid LIKE :prefix || '%'",
+                               prefix=text.lower().replace("%", "").replace("_", "").replace("\\", ""))
         if len(rows) != 1:
             raise StoreError(f"没有这条演练记录：{text[:40]}（可用 simulator history 查看编号）" if not rows
                              else f"编号 {text[:40]} 对应多条记录，请写得更长一些")
-        return rows[0][0]
+        return rows[0]["id"]
 
     def session(self, ref: str | int) -> SessionRecord:
         session_id = self.resolve(ref)
         with self._read() as db:
-            row = db.execute(SESSION_SELECT + " WHERE s.id = ?", (session_id,)).fetchone()
+            row = db.row(SESSION_SELECT + " WHERE s.id = :id", id=session_id)
+            assert row is not None  # resolved in this store a moment ago; sessions are never deleted
             return self._record(db, row)
 
     def sessions(self, trainees: Iterable[str] | None = None, since: str | None = None,
@@ -287,25 +266,25 @@ class Store:
         trainees practising only, unless `trials` adds instructors' and authors' runs."""
         return self.each(self._record, trainees, since, copies, trials)
 
-    def each(self, build: Callable[[sqlite3.Connection, sqlite3.Row], T], trainees: Iterable[str] | None = None,
+    def each(self, build: Callable[[Tx, Mapping[str, Any]], T], trainees: Iterable[str] | None = None,
              since: str | None = None, copies: bool = True, trials: bool = False) -> Iterator[T]:
         """`build(db, row)` for each selected session row, oldest first, a page at a time (keyset paging)."""
         names = [t.strip() for t in trainees] if trainees else []
-        where, params = [] if trials else ["s.purpose = 'training'"], []
+        where: list[str] = [] if trials else ["s.purpose = 'training'"]
+        params: dict[str, Any] = {f"name{i}": name for i, name in enumerate(names)}
         if names:
-            where.append(f"t.name IN ({', '.join('?' * len(names))})")
-            params += names
+            where.append(f"t.name IN ({', '.join(f':{k}' for k in params)})")
         if since:
-            where.append("s.started_at >= ?")
-            params.append(since)
+            where.append("s.started_at >= :since")
+            params["since"] = since
         if not copies:
             where.append("s.copy_of IS NULL")
         after: tuple[str, int] = ("", 0)
         while True:
-            query = (SESSION_SELECT + " WHERE (s.started_at, s.id) > (?, ?)" + "".join(f" AND {w}" for w in where)
-                     + f" ORDER BY s.started_at, s.id LIMIT {PAGE}")
+            query = (SESSION_SELECT + " WHERE (s.started_at, s.id) > (:after, :after_id)"
+                     + "".join(f" AND {w}" for w in where) + f" ORDER BY s.started_at, s.id LIMIT {PAGE}")
             with self._read() as db:
-                rows = db.execute(query, [*after, *params]).fetchall()
+                rows = db.rows(query, after=after[0], after_id=after[1], **params)
                 page = [build(db, row) for row in rows]
             yield from page
             if len(rows) < PAGE:
@@ -314,48 +293,48 @@ class Store:
 
     # ------------------------------------------------------------ internals
 
-    def _sync(self, db: sqlite3.Connection, session_id: int, session: Session, now: str) -> None:
+    def _sync(self, db: Tx, session_id: int, session: Session, now: str) -> None:
         """Make the stored conversation the Session's: mark turns it took back, append the new ones."""
         history = session.history
-        recorded = db.execute("SELECT COALESCE(MAX(turn), 0) FROM turns WHERE session_id = ? AND rewound_at IS NULL",
-                              (session_id,)).fetchone()[0]
+        recorded = db.value("SELECT COALESCE(MAX(turn), 0) FROM turns WHERE session_id = :id AND rewound_at IS NULL",
+                            id=session_id)
         kept = recorded
         if recorded and not (recorded <= len(history) and self._same(db, session_id, recorded, history[recorded - 1])):
             kept = self._common_prefix(db, session_id, history)
         if kept < recorded:  # the trainee went back: the only writer's Session no longer has these turns
-            db.execute("UPDATE turns SET rewound_at = ? WHERE session_id = ? AND rewound_at IS NULL AND turn > ?",
-                       (now, session_id, kept))
-            seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM rewinds WHERE session_id = ?",
-                             (session_id,)).fetchone()[0]
+            db.run("UPDATE turns SET rewound_at = :now WHERE session_id = :id AND rewound_at IS NULL AND turn > :kept",
+                   now=now, id=session_id, kept=kept)
+            seq = db.value("SELECT COALESCE(MAX(seq), 0) + 1 FROM rewinds WHERE session_id = :id", id=session_id)
             self._insert(db, "rewinds", {"session_id": session_id, "seq": seq, "to_turn": kept + 1,
                                          "from_turn": recorded, "at": now})
-        seq = db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = ?",
-                         (session_id,)).fetchone()[0]
+        seq = db.value("SELECT COALESCE(MAX(seq), 0) + 1 FROM turns WHERE session_id = :id", id=session_id)
         for offset, result in enumerate(history[kept:]):
             self._insert_turn(db, session_id, turn_record(result, session, seq + offset, now))
         fields = session_fields(session)
-        db.execute(
-            "UPDATE sessions SET status = ?, updated_at = ?, ending_node = ?, ending_kind = ?, ending_title = ?, "
-            "ending_summary = ?, closing_line = ?, total = ?, dimensions = ?, data = ?, "
-            "finished_at = CASE WHEN ? THEN COALESCE(finished_at, ?) END WHERE id = ?",
-            (fields["status"], now, fields["ending_node"], fields["ending_kind"], fields["ending_title"],
-             fields["ending_summary"], fields["closing_line"], fields["total"],
-             dump(dims_json(fields["dimensions"])), dump(fields["data"]), session.finished, now, session_id),
+        db.run(
+            "UPDATE sessions SET status = :status, updated_at = :now, ending_node = :ending_node, "
+            "ending_kind = :ending_kind, ending_title = :ending_title, ending_summary = :ending_summary, "
+            "closing_line = :closing_line, total = :total, dimensions = :dimensions, data = :data, "
+            "finished_at = CASE WHEN :finished THEN COALESCE(finished_at, :now) END WHERE id = :id",
+            **{k: fields[k] for k in ("status", "ending_node", "ending_kind", "ending_title", "ending_summary",
+                                      "closing_line", "total")},
+            now=now, dimensions=dump(dims_json(fields["dimensions"])), data=dump(fields["data"]),
+            finished=session.finished, id=session_id,
         )
 
     @staticmethod
-    def _same(db: sqlite3.Connection, session_id: int, turn: int, result: TurnResult) -> bool:
-        row = db.execute("SELECT node, reply, choice, hint_used FROM turns WHERE session_id = ? AND turn = ? "
-                         "AND rewound_at IS NULL", (session_id, turn)).fetchone()
+    def _same(db: Tx, session_id: int, turn: int, result: TurnResult) -> bool:
+        row = db.row("SELECT node, reply, choice, hint_used FROM turns WHERE session_id = :id AND turn = :turn "
+                     "AND rewound_at IS NULL", id=session_id, turn=turn)
         return row is not None and (row["node"], row["reply"], row["choice"], bool(row["hint_used"])) == (
             result.node, result.reply, result.choice, result.hint_used)
 
     @staticmethod
-    def _common_prefix(db: sqlite3.Connection, session_id: int, history: tuple[TurnResult, ...]) -> int:
+    def _common_prefix(db: Tx, session_id: int, history: tuple[TurnResult, ...]) -> int:
         """After a rewind: how many stored turns the Session still has (reads the conversation once)."""
         kept = 0
-        rows = db.execute("SELECT node, reply, choice, hint_used FROM turns WHERE session_id = ? "
-                          "AND rewound_at IS NULL ORDER BY turn", (session_id,))
+        rows = db.rows("SELECT node, reply, choice, hint_used FROM turns WHERE session_id = :id "
+                       "AND rewound_at IS NULL ORDER BY turn", id=session_id)
         for row, result in zip(rows, history):
             if (row["node"], row["reply"], row["choice"], bool(row["hint_used"])) != (
                     result.node, result.reply, result.choice, result.hint_used):
@@ -364,27 +343,24 @@ class Store:
         return kept
 
     @staticmethod
-    def _trainee_id(db: sqlite3.Connection, name: str, now: str) -> int:
-        db.execute("INSERT OR IGNORE INTO trainees (name, created_at) VALUES (?, ?)", (name, now))
-        return db.execute("SELECT id FROM trainees WHERE name = ?", (name,)).fetchone()[0]
+    def _trainee_id(db: Tx, name: str, now: str) -> int:
+        db.run("INSERT INTO trainees (name, created_at) VALUES (:name, :now) ON CONFLICT (name) DO NOTHING",
+               name=name, now=now)
+        return db.value("SELECT id FROM trainees WHERE name = :name", name=name)
 
     @staticmethod
     def _cell(column: str, value: Any) -> Any:
-        return dump(value) if column in JSON_COLUMNS else value
+        # JSON columns hold text; flags are stored as 0/1 (PostgreSQL will not put a boolean in an INTEGER)
+        return dump(value) if column in JSON_COLUMNS else int(value) if isinstance(value, bool) else value
 
-    def _insert(self, db: sqlite3.Connection, table: str, row: dict[str, Any]) -> int:
-        columns = ", ".join(row)
-        marks = ", ".join("?" * len(row))
-        cursor = db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                            [self._cell(k, v) for k, v in row.items()])
-        assert cursor.lastrowid is not None  # an INSERT always sets it
-        return cursor.lastrowid
+    def _insert(self, db: Tx, table: str, row: dict[str, Any]) -> int:
+        return db.insert(table, {k: self._cell(k, v) for k, v in row.items()})
 
-    def _insert_turn(self, db: sqlite3.Connection, session_id: int, turn: TurnRecord) -> None:
+    def _insert_turn(self, db: Tx, session_id: int, turn: TurnRecord) -> None:
         data = turn_json(turn)
         self._insert(db, "turns", {"session_id": session_id, **{k: data[k] for k in TURN_COLUMNS}})
 
-    def _session_row(self, db: sqlite3.Connection, record: SessionRecord, copy_of: str | None = None) -> dict[str, Any]:
+    def _session_row(self, db: Tx, record: SessionRecord, copy_of: str | None = None) -> dict[str, Any]:
         return {
             "uuid": record.uuid, "trainee_id": self._trainee_id(db, record.trainee, record.started_at),
             **{k: getattr(record, k) for k in SESSION_COLUMNS[2:] if k not in ("dimensions", "data", "copy_of")},
@@ -392,34 +368,30 @@ class Store:
             "data": {k: v for k, v in record.data.items() if k != "turns"}, "copy_of": copy_of,
         }
 
-    @staticmethod
-    def _count_turns(db: sqlite3.Connection, session_id: int) -> int:
-        return db.execute("SELECT COUNT(*) FROM turns WHERE session_id = ? AND rewound_at IS NULL",
-                          (session_id,)).fetchone()[0]
-
-    def _saved(self, db: sqlite3.Connection, row: sqlite3.Row) -> SavedSession:
-        turns = db.execute("SELECT reply, choice, hint_used FROM turns WHERE session_id = ? AND rewound_at IS NULL "
-                           "ORDER BY turn", (row["id"],)).fetchall()
+    def _saved(self, db: Tx, row: Mapping[str, Any]) -> SavedSession:
+        turns = db.rows("SELECT reply, choice, hint_used FROM turns WHERE session_id = :id AND rewound_at IS NULL "
+                        "ORDER BY turn", id=row["id"])
         return SavedSession(row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"],
                             row["started_at"], row["updated_at"], len(turns),
                             resume_data(json.loads(row["data"]), turns), row["purpose"])
 
-    def _summary(self, db: sqlite3.Connection, row: sqlite3.Row) -> SessionSummary:
+    @staticmethod
+    def _summary(row: Mapping[str, Any]) -> SessionSummary:
         dims = json.loads(row["dimensions"])
         return SessionSummary(
             row["id"], row["uuid"], row["trainee"], row["scenario_id"], row["scenario_title"], row["started_at"],
             row["status"], row["ending_kind"], row["ending_title"], row["total"],
-            tuple((d["id"], d["label"], d["score"]) for d in dims), self._count_turns(db, row["id"]),
+            tuple((d["id"], d["label"], d["score"]) for d in dims), row["live_turns"],
             row["mode"], row["purpose"], row["copy_of"],
         )
 
     @staticmethod
-    def _record(db: sqlite3.Connection, row: sqlite3.Row) -> SessionRecord:
+    def _record(db: Tx, row: Mapping[str, Any]) -> SessionRecord:
         """A session as this store wrote it (trusted: decoded without re-checking every field)."""
-        turns = db.execute(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = ? ORDER BY seq",
-                           (row["id"],)).fetchall()
-        rewinds = db.execute("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = ? ORDER BY seq",
-                             (row["id"],)).fetchall()
+        turns = db.rows(f"SELECT {', '.join(TURN_COLUMNS)} FROM turns WHERE session_id = :id ORDER BY seq",
+                        id=row["id"])
+        rewinds = db.rows("SELECT seq, to_turn, from_turn, at FROM rewinds WHERE session_id = :id ORDER BY seq",
+                          id=row["id"])
         live = sorted((t for t in turns if t["rewound_at"] is None), key=lambda t: t["turn"])
-        return stored_session(row, [stored_turn(t) for t in turns], [Rewind(*r) for r in rewinds],
+        return stored_session(row, [stored_turn(t) for t in turns], [Rewind(**r) for r in rewinds],
                               resume_data(json.loads(row["data"]), live))

@@ -8,20 +8,28 @@ and the command line at once, can never displace or mark rewound turns the first
 
 A lease is free when no row holds it, when its holder is a process on this host that is gone
 (killed, crashed; a live one keeps it however long the trainee thinks), or when it was not
-extended for LEASE_SECONDS (a holder on another host, or on Windows; the store is meant to move
-to PostgreSQL, where the same rows and statements work). Closing a store
-or finishing a session gives the lease back.
+extended for LEASE_SECONDS (a holder on another host, or on Windows). Closing a store or
+finishing a session gives the lease back.
+
+The same rows and statements work on SQLite and PostgreSQL. On SQLite a write transaction holds
+the file's write lock, so a check and the write that follows it cannot interleave with another
+writer's; on PostgreSQL `claim` and `extend` first lock the session's row (`Tx.lock_session`)
+for the same effect.
 """
 from __future__ import annotations
 
 import os
 import socket
-import sqlite3
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from .records import StoreError
+
+if TYPE_CHECKING:
+    from .database import Tx
 
 LEASE_SECONDS = 15 * 60
 
@@ -46,7 +54,7 @@ class Writer:
     host: str = field(default_factory=socket.gethostname)
     pid: int = field(default_factory=os.getpid)
 
-    def holds_elsewhere(self, row: sqlite3.Row | None, now: str) -> bool:
+    def holds_elsewhere(self, row: Mapping[str, Any] | None, now: str) -> bool:
         """Whether `row`, a session's lease, is held by a live writer other than this one."""
         if row is None or row["token"] == self.token:
             return False
@@ -55,29 +63,33 @@ class Writer:
         seen = datetime.fromisoformat(row["seen_at"])
         return datetime.fromisoformat(now) - seen < timedelta(seconds=LEASE_SECONDS)
 
-    def lease(self, db: sqlite3.Connection, session_id: int) -> sqlite3.Row | None:
-        return db.execute("SELECT token, host, pid, seen_at FROM session_writers WHERE session_id = ?",
-                          (session_id,)).fetchone()
+    def lease(self, db: Tx, session_id: int) -> Mapping[str, Any] | None:
+        return db.row("SELECT token, host, pid, seen_at FROM session_writers WHERE session_id = :id", id=session_id)
 
-    def claim(self, db: sqlite3.Connection, session_id: int, now: str) -> bool:
+    def claim(self, db: Tx, session_id: int, now: str) -> bool:
         """Take (or keep) the session's lease unless another live writer holds it; in a write transaction."""
+        db.lock_session(session_id)
         if self.holds_elsewhere(self.lease(db, session_id), now):
             return False
-        db.execute("INSERT OR REPLACE INTO session_writers (session_id, token, host, pid, seen_at) "
-                   "VALUES (?, ?, ?, ?, ?)", (session_id, self.token, self.host, self.pid, now))
+        db.run("INSERT INTO session_writers (session_id, token, host, pid, seen_at) "
+               "VALUES (:id, :token, :host, :pid, :now) ON CONFLICT (session_id) DO UPDATE SET "
+               "token = excluded.token, host = excluded.host, pid = excluded.pid, seen_at = excluded.seen_at",
+               id=session_id, token=self.token, host=self.host, pid=self.pid, now=now)
         return True
 
-    def extend(self, db: sqlite3.Connection, session_id: int, now: str) -> None:
+    def extend(self, db: Tx, session_id: int, now: str) -> None:
         """Before writing to a session: extend this writer's lease, or claim a free one, or refuse."""
-        extended = db.execute("UPDATE session_writers SET seen_at = ? WHERE session_id = ? AND token = ?",
-                              (now, session_id, self.token)).rowcount
+        db.lock_session(session_id)
+        extended = db.run("UPDATE session_writers SET seen_at = :now WHERE session_id = :id AND token = :token",
+                          now=now, id=session_id, token=self.token)
         if not extended and not self.claim(db, session_id, now):
             raise StoreError(f"这次演练（记录 {session_id}）正在另一处进行（另一个终端或程序），本处的新回答没有保存；"
                              "请在那一处继续，或加 --new 另开一次")
 
-    def release(self, db: sqlite3.Connection, session_id: int | None = None) -> None:
+    def release(self, db: Tx, session_id: int | None = None) -> None:
         """Give back one session's lease, or (None) every lease this writer holds."""
         if session_id is None:
-            db.execute("DELETE FROM session_writers WHERE token = ?", (self.token,))
+            db.run("DELETE FROM session_writers WHERE token = :token", token=self.token)
         else:
-            db.execute("DELETE FROM session_writers WHERE session_id = ? AND token = ?", (session_id, self.token))
+            db.run("DELETE FROM session_writers WHERE session_id = :id AND token = :token",
+                   id=session_id, token=self.token)

@@ -96,7 +96,7 @@ def open_records(settings: Settings) -> LazyRecords:
     def factory() -> Records:
         from ..store.store import Store
 
-        return Store.open(settings.data_dir)
+        return Store.open(settings.data_dir, url=settings.database_url)
 
     return LazyRecords(factory)
 
@@ -111,7 +111,7 @@ def in_classroom(settings: Settings, library: ScenarioSource, records: LazyRecor
         from ..store.store import Store
 
         store = records.target
-        return Classes(store if isinstance(store, Store) else Store.open(settings.data_dir))
+        return Classes(store if isinstance(store, Store) else Store.open(settings.data_dir, url=settings.database_url))
 
     link = ClassLink(functools.cache(classes), settings.classroom)
     return ClassroomLibrary(library, link), ClassroomRecords(records, link), ClassroomWatch(link)

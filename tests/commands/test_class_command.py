@@ -9,7 +9,6 @@ import pytest
 from simulator.cli import main
 from simulator.engine.play.session import Session
 from simulator.store.classes import Classes
-from simulator.store.store import Store
 
 
 def run(capsys, settings, *argv: str) -> tuple[int, str, str]:
@@ -18,8 +17,8 @@ def run(capsys, settings, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_a_class_from_a_roster_file_through_to_its_report(capsys, make_settings, tmp_path, engine_content):
-    settings = make_settings()
+def test_a_class_from_a_roster_file_through_to_its_report(capsys, make_settings, tmp_path, engine_content, places):
+    settings = make_settings(database_url=places.url(tmp_path / "data"))
     roster = tmp_path / "名单.csv"
     roster.write_text("\ufeff王芳,一组\n李强,一组\n\n王芳,重复\n", encoding="utf-8")
     code, out, err = run(capsys, settings, "class", "new", "十二月一班", "--roster", str(roster), "--trainee", "赵敏")
@@ -34,7 +33,7 @@ def test_a_class_from_a_roster_file_through_to_its_report(capsys, make_settings,
     assert shown["roster"] == ["王芳", "李强", "赵敏"] and shown["assigned"] == ["wage_arrears", "group_visit"]
     assert shown["exam_locked"] and [seat["trainee"] for seat in shown["room"]] == ["王芳", "李强", "赵敏"]
 
-    with Store.open(settings.data_dir) as store:  # a session played in the class, one played elsewhere
+    with places.open(settings.data_dir) as store:  # a session played in the class, one played elsewhere
         klass = Classes(store).get(class_code)
         Classes(store).link(klass.id, store.begin("王芳", Session.start(*engine_content).answer("您先别着急")))
         store.begin("李强", Session.start(*engine_content).answer("您先别着急"))

@@ -13,15 +13,14 @@ from simulator.engine.content.library import Library
 from simulator.engine.play.session import Session
 from simulator.reports.cohort import cohort
 from simulator.reports.render import render_cohort_csv, render_cohort_html
-from simulator.store import Store
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 CALM, VERIFY = "您先别着急，请坐下慢慢说。", "请您放心，我们会核实情况。"
 
 
 @pytest.fixture
-def played(tmp_path, engine_content):
-    """Four sessions: two trainees on the engine scenario, one left open on the loop scenario."""
+def played(tmp_path, engine_content, places):
+    """Four sessions: two trainees on the engine scenario, one left open on the loop scenario (on both backends)."""
     loop = load_scenario_and_rubric(str(DATA / "store" / "loop.yaml"), Library.at(DATA, DATA))[:2]
     plays = [
         ("小王", engine_content, [CALM, VERIFY]),
@@ -30,7 +29,7 @@ def played(tmp_path, engine_content):
         ("=HYPERLINK(\"x\")", loop, ["您别着急"]),
     ]
     sessions = []
-    with Store.open(tmp_path / "data") as store:
+    with places.open(tmp_path / "data") as store:
         for trainee, (scenario, rubric), replies in plays:
             session = Session.start(scenario, rubric)
             session_id = store.begin(trainee, session)

@@ -1,6 +1,6 @@
 """Run as a script by the concurrency test: wait for a go-file, then record N turns for one trainee.
 
-Usage: concurrent_writer.py DATA_DIR TRAINEE COUNT GO_FILE
+Usage: concurrent_writer.py DATA_DIR_OR_DATABASE_URL TRAINEE COUNT GO_FILE
 Prints {"session", "started", "ended"}: when both writers were ready to write, and when this one finished.
 """
 from __future__ import annotations
@@ -19,11 +19,12 @@ LOOP = Path(__file__).resolve().parent.parent / "data" / "store" / "loop.yaml"
 REPLIES = ("您别着急", "你好", "请慢慢说")  # none of them verifies, so the loop never ends
 
 
-def main(data_dir: str, trainee: str, count: int, go: str) -> None:
+def main(where: str, trainee: str, count: int, go: str) -> None:
     scenario, rubric, _ = load_scenario_and_rubric(str(LOOP), Library.at(LOOP.parent, LOOP.parent))
     while not Path(go).exists():
         time.sleep(0.002)
-    with Store.open(data_dir) as store:  # both writers create the fresh file at the same moment
+    # both writers create the fresh database at the same moment
+    with Store.open(where, url=where if "://" in where else None) as store:
         session = Session.start(scenario, rubric)
         session_id = store.begin(trainee, session)
         # Recording is quick now: wait for the other writer too, so that both write at the same time.

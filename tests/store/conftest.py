@@ -18,19 +18,19 @@ def loop_content():
 
 
 @pytest.fixture
-def store(tmp_path):
-    from simulator.store import Store
-
-    with Store.open(tmp_path / "data") as opened:
+def store(tmp_path, places):
+    """A store in tmp_path/data, on SQLite and on PostgreSQL."""
+    with places.open(tmp_path / "data") as opened:
         yield opened
 
 
 @pytest.fixture
-def run_cli(tmp_path):
-    """Run `simulator --data-dir DIR ...` in a real subprocess; returns the CompletedProcess."""
+def run_cli(tmp_path, places):
+    """Run `simulator --data-dir DIR [--database-url URL] ...` in a real subprocess (on the test's
+    backend); returns the CompletedProcess."""
 
     def run(*args: str, data_dir: Path | None = None, stdin: str = "", check: bool = True):
-        command = simulator_command() + ["--data-dir", str(data_dir or tmp_path / "data"), *args]
+        command = simulator_command() + places.cli_args(data_dir or tmp_path / "data") + list(args)
         done = subprocess.run(command, input=stdin, capture_output=True, text=True, encoding="utf-8",
                               env=child_env(), timeout=120)
         if check and done.returncode != 0:

@@ -19,6 +19,6 @@ def simulator_command() -> list[str]:
 
 
 def child_env() -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k != "SIMULATOR_DATA_DIR"}
+    env = {k: v for k, v in os.environ.items() if k not in ("SIMULATOR_DATA_DIR", "SIMULATOR_DATABASE_URL")}
     env["PYTHONIOENCODING"] = "utf-8"
     return env

@@ -2,34 +2,27 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 
 from store_helpers import CALM, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY
 
 from simulator.engine.play.session import Session
-from simulator.store import Store
 from simulator.store.codec import session_json
 
 
-def row_counts(data_dir) -> dict[str, int]:
-    db = sqlite3.connect(data_dir / "records.sqlite3")
-    try:
-        return {t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
-                for t in ("trainees", "sessions", "turns", "rewinds")}
-    finally:
-        db.close()
+def row_counts(places, data_dir) -> dict[str, int]:
+    return {t: places.count(data_dir, t) for t in ("trainees", "sessions", "turns", "rewinds")}
 
 
 def without_local_ids(history: list[dict]) -> list[dict]:
     return [{k: v for k, v in item.items() if k != "id"} for item in history]
 
 
-def fill(run_cli, data_dir, loop_content) -> None:
+def fill(run_cli, places, data_dir, loop_content) -> None:
     run_cli("play", str(ENGINE_SCENARIO), "--trainee", "小王", "--script", "-", stdin=f"{CALM}\n{VERIFY}\n",
             data_dir=data_dir)
     run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="您别着急\n你好\n",
             data_dir=data_dir)
-    with Store.open(data_dir) as store:  # a rewind too, as the TUI would record it
+    with places.open(data_dir) as store:  # a rewind too, as the TUI would record it
         session = Session.start(*loop_content)
         session_id = store.begin("小张", session)
         for reply in ("一", "二"):
@@ -39,9 +32,9 @@ def fill(run_cli, data_dir, loop_content) -> None:
 
 
 def test_export_then_import_reproduces_the_history_and_a_second_import_changes_nothing(tmp_path, run_cli,
-                                                                                         loop_content):
+                                                                                         loop_content, places):
     here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "records.json"
-    fill(run_cli, here, loop_content)
+    fill(run_cli, places, here, loop_content)
     exported = run_cli("export", "-o", str(bundle), data_dir=here)
     assert "3 条" in exported.stderr
 
@@ -50,20 +43,20 @@ def test_export_then_import_reproduces_the_history_and_a_second_import_changes_n
     copied = json.loads(run_cli("history", "--format", "json", data_dir=there).stdout)
     assert len(copied) == 3
     assert without_local_ids(copied) == without_local_ids(original)
-    with Store.open(here) as a, Store.open(there) as b:
+    with places.open(here) as a, places.open(there) as b:
         for item in original:
             left, right = a.session(item["uuid"]), b.session(item["uuid"])
             assert session_json(left) == session_json(right)  # turns, rewinds, evidence, data: all of it
-    counts = row_counts(there)
-    assert counts == row_counts(here) and counts["rewinds"] == 1
+    counts = row_counts(places, there)
+    assert counts == row_counts(places, here) and counts["rewinds"] == 1
 
     again = run_cli("import", str(bundle), data_dir=there)
     assert "新增 0 条" in again.stderr and "已有 3 条" in again.stderr
-    assert row_counts(there) == counts
+    assert row_counts(places, there) == counts
     assert json.loads(run_cli("history", "--format", "json", data_dir=there).stdout) == copied
 
 
-def test_a_session_continued_elsewhere_appends_its_new_turns(tmp_path, run_cli, loop_content):
+def test_a_session_continued_elsewhere_appends_its_new_turns(tmp_path, run_cli, loop_content, places):
     here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "records.json"
     run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="您别着急\n", data_dir=here)
     run_cli("export", "-o", str(bundle), data_dir=here)
@@ -74,19 +67,19 @@ def test_a_session_continued_elsewhere_appends_its_new_turns(tmp_path, run_cli, 
     assert "续接 1 条" in result.stderr
     (summary,) = json.loads(run_cli("history", "--format", "json", data_dir=there).stdout)
     assert (summary["ending"], summary["turns"]) == ("resolved", 2)
-    assert row_counts(there)["turns"] == 2
+    assert row_counts(places, there)["turns"] == 2
 
 
-def test_export_for_one_trainee(tmp_path, run_cli, loop_content):
+def test_export_for_one_trainee(tmp_path, run_cli, loop_content, places):
     here, bundle = tmp_path / "here", tmp_path / "one.json"
-    fill(run_cli, here, loop_content)
+    fill(run_cli, places, here, loop_content)
     run_cli("export", "--trainee", "小李", "-o", str(bundle), data_dir=here)
     header, *sessions = [json.loads(line) for line in bundle.read_text(encoding="utf-8").splitlines()]
     assert (header["format"], header["version"]) == ("jiefang-records", 2)  # JSON Lines: one session a line
     assert [s["trainee"] for s in sessions] == ["小李"]
 
 
-def test_unreadable_bundles_are_one_line_errors(tmp_path, run_cli):
+def test_unreadable_bundles_are_one_line_errors(tmp_path, run_cli, places):
     cases = {
         "missing.json": None,
         "text.json": "not json",
@@ -100,12 +93,13 @@ def test_unreadable_bundles_are_one_line_errors(tmp_path, run_cli):
         done = run_cli("import", str(path), check=False)
         assert done.returncode == 1, name
         assert done.stderr.startswith("simulator: 无法读取记录包") and done.stderr.count("\n") == 1, done.stderr
-    assert not (tmp_path / "data" / "records.sqlite3").exists() or row_counts(tmp_path / "data")["sessions"] == 0
+    if places.backend == "postgresql" or (tmp_path / "data" / "records.sqlite3").exists():
+        assert row_counts(places, tmp_path / "data")["sessions"] == 0
 
 
-def test_a_bad_record_is_refused_by_line_and_the_others_are_imported(tmp_path, run_cli, loop_content):
+def test_a_bad_record_is_refused_by_line_and_the_others_are_imported(tmp_path, run_cli, loop_content, places):
     here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "records.jsonl"
-    fill(run_cli, here, loop_content)
+    fill(run_cli, places, here, loop_content)
     run_cli("export", "-o", str(bundle), data_dir=here)
     lines = bundle.read_text(encoding="utf-8").splitlines()
     lines.insert(2, json.dumps({"uuid": "x"}))

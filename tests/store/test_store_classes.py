@@ -106,6 +106,7 @@ def test_a_version_one_database_is_migrated_with_its_records(tmp_path, engine_co
     db.execute("ALTER TABLE sessions DROP COLUMN copy_of")
     db.execute("ALTER TABLE sessions DROP COLUMN purpose")  # 2 -> 3
     db.execute("ALTER TABLE turns DROP COLUMN options")
+    db.execute("DROP TABLE alembic_version")  # as a version-1 file has it: PRAGMA user_version only
     db.execute("PRAGMA user_version = 1")
     db.commit()
     db.close()
@@ -114,4 +115,6 @@ def test_a_version_one_database_is_migrated_with_its_records(tmp_path, engine_co
         assert store.session(session_id).trainee == "甲"
         klass = Classes(store).create("一班", ["甲"])
         Classes(store).link(klass.id, session_id)
-        assert store._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    db.close()

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from store_helpers import CALM, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY
 
 
@@ -70,6 +71,7 @@ def test_errors_are_one_line(tmp_path, run_cli):
         assert done.stderr.count("\n") == 1 and message in done.stderr and "Traceback" not in done.stderr, done.stderr
 
 
+@pytest.mark.parametrize("places", ["sqlite"], indirect=True)  # the SQLite file's folder
 def test_an_unusable_data_dir_is_a_one_line_error(tmp_path, run_cli):
     blocker = tmp_path / "file"
     blocker.write_text("not a directory", encoding="utf-8")

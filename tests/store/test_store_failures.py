@@ -23,6 +23,7 @@ def one_line(done) -> str:
     return done.stderr
 
 
+@pytest.mark.parametrize("places", ["sqlite"], indirect=True)  # a file's pages
 def test_corrupt_database_pages_are_one_line_with_what_to_do(tmp_path, run_cli):
     data = tmp_path / "data"
     run_cli("play", str(ENGINE_SCENARIO), "--trainee", "小王", "--script", "-", stdin=f"{CALM}\n{VERIFY}\n")
@@ -44,8 +45,9 @@ def test_a_full_disk_says_so_and_keeps_what_was_saved(tmp_path, loop_content):
     with Store.open(tmp_path) as store:
         session = Session.start(*loop_content).answer("您别着急")
         session_id = store.begin("小王", session)
-        pages = store._db.execute("PRAGMA page_count").fetchone()[0]
-        store._db.execute(f"PRAGMA max_page_count = {pages}")  # the file may not grow: SQLITE_FULL
+        sql = store._db.connection.exec_driver_sql
+        sql(f"PRAGMA max_page_count = {sql('PRAGMA page_count').scalar()}")  # the file may not grow: SQLITE_FULL
+        store._db.connection.commit()
         for _ in range(20):
             session = session.answer("你好" * 900)
         with pytest.raises(StoreError) as raised:
@@ -54,14 +56,12 @@ def test_a_full_disk_says_so_and_keeps_what_was_saved(tmp_path, loop_content):
         assert store.session(session_id).conversation[0].reply == "您别着急"  # still readable, nothing lost
 
 
-def test_forged_resume_data_is_a_message_and_new_starts_afresh(tmp_path, run_cli):
+def test_forged_resume_data_is_a_message_and_new_starts_afresh(tmp_path, run_cli, places):
     run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="您别着急\n你好\n")
-    db = sqlite3.connect(tmp_path / "data" / "records.sqlite3")
-    db.execute("UPDATE sessions SET data = ?", (json.dumps({"schema": "jiefang-session/1", "scenario": "store_loop",
-                                                            "mode": ["practice"], "node": {"x": 1}}),))
-    db.execute("UPDATE turns SET choice = 99 WHERE turn = 2")
-    db.commit()
-    db.close()
+    forged = json.dumps({"schema": "jiefang-session/1", "scenario": "store_loop", "mode": ["practice"],
+                         "node": {"x": 1}})
+    places.sql(tmp_path / "data", "UPDATE sessions SET data = :data", data=forged)
+    places.sql(tmp_path / "data", "UPDATE turns SET choice = 99 WHERE turn = 2")
     for _ in range(2):  # every time, not only the first
         message = one_line(run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-",
                                    stdin="好\n", check=False))
@@ -90,6 +90,7 @@ def test_report_of_an_impossible_id_is_no_such_record(tmp_path, run_cli, ref):
     assert "没有这条演练记录" in one_line(run_cli("report", ref, check=False))
 
 
+@pytest.mark.parametrize("places", ["sqlite"], indirect=True)  # scoring keeps no records
 def test_score_answers_every_line_even_a_nested_or_nan_one_and_stays_valid_json(run_cli):
     lines = ['{"reply": "您先别着急", "id": 1}', '{"reply": "x", "id": ' + "[" * 100_000 + "]" * 100_000 + "}",
              '{"reply": "您好", "id": NaN}', '{"reply": "您好", "id": 1e999}', '{"reply": "您好", "id": [Infinity]}',
@@ -99,3 +100,18 @@ def test_score_answers_every_line_even_a_nested_or_nan_one_and_stays_valid_json(
     assert done.returncode == 1 and [o["id"] for o in out] == [1, None, None, None, None, 6]
     assert "嵌套过深" in out[1]["error"] and all("error" in o for o in out[1:5]) and "total" in out[5]
     assert "Traceback" not in done.stderr
+
+
+def test_a_file_kept_busy_is_one_line_and_the_store_writes_once_it_is_free(tmp_path, monkeypatch, engine_content):
+    from simulator.store import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    with Store.open(tmp_path) as store:
+        other = sqlite3.connect(tmp_path / "records.sqlite3", isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another program holds the write lock
+        with pytest.raises(StoreError, match="被其他程序长时间占用"):
+            store.begin("小王", Session.start(*engine_content))
+        other.execute("ROLLBACK")
+        other.close()
+        session_id = store.begin("小王", Session.start(*engine_content))
+        assert store.history("小王")[0].id == session_id

@@ -7,13 +7,11 @@ bundle restored nothing.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from store_helpers import CALM, ENGINE_SCENARIO, LOOP_SCENARIO, VERIFY
 
-from simulator.store import Store
 from simulator.store.codec import session_json
 
 
@@ -25,14 +23,10 @@ def write(bundle: Path, items: list[dict]) -> None:
     bundle.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
 
 
-def snapshot(data_dir: Path) -> list[tuple]:
+def snapshot(places, data_dir: Path) -> list[tuple]:
     """Every row of every table, to show that nothing here changed."""
-    db = sqlite3.connect(data_dir / "records.sqlite3")
-    try:
-        return [(t, *row) for t in ("trainees", "sessions", "turns", "rewinds")
-                for row in db.execute(f"SELECT * FROM {t} ORDER BY id")]
-    finally:
-        db.close()
+    return [(t, *row) for t in ("trainees", "sessions", "turns", "rewinds")
+            for row in places.sql(data_dir, f"SELECT * FROM {t} ORDER BY id")]
 
 
 @pytest.fixture
@@ -47,28 +41,28 @@ def victim(tmp_path, run_cli):
 
 @pytest.mark.parametrize("updated_at", ["9999-12-31T23:59:59.999+00:00", "zzzz", "2025-13-45T00:00:00+00:00",
                                         "2025-03-01T10:00:00"])
-def test_a_forged_date_is_refused_and_the_session_stays_as_it_was(victim, tmp_path, run_cli, updated_at):
+def test_a_forged_date_is_refused_and_the_session_stays_as_it_was(victim, tmp_path, run_cli, places, updated_at):
     here, genuine = victim
-    before = snapshot(here)
+    before = snapshot(places, here)
     header, session = lines(genuine)
     forged = {**session, "updated_at": updated_at, "trainee": "冒名者", "total": 100}
     write(tmp_path / "forged.jsonl", [header, forged])
     done = run_cli("import", str(tmp_path / "forged.jsonl"), data_dir=here, check=False)
     assert done.returncode == 1 and "未导入 第 2 行：updated_at" in done.stderr and "Traceback" not in done.stderr
-    assert snapshot(here) == before
+    assert snapshot(places, here) == before
 
 
-def test_other_content_under_a_victims_uuid_is_kept_beside_it_as_a_marked_copy(victim, tmp_path, run_cli):
+def test_other_content_under_a_victims_uuid_is_kept_beside_it_as_a_marked_copy(victim, tmp_path, run_cli, places):
     here, genuine = victim
     header, session = lines(genuine)
-    before = snapshot(here)
+    before = snapshot(places, here)
     forged = {**session, "trainee": "冒名者", "total": 100}
     forged["turns"] = [{**turn, "total": 100} for turn in session["turns"]]
     write(tmp_path / "forged.jsonl", [header, forged])
     done = run_cli("import", str(tmp_path / "forged.jsonl"), data_dir=here)
     assert "冲突 1 条" in done.stderr and "本机原记录未改动" in done.stderr
-    assert set(before) <= set(snapshot(here))  # every row that was here is here unchanged
-    with Store.open(here) as store:
+    assert set(before) <= set(snapshot(places, here))  # every row that was here is here unchanged
+    with places.open(here) as store:
         original = store.session(session["uuid"])
         assert session_json(original) == session  # the victim's session, field for field
         (copy,) = [s for s in store.history() if s.copy_of]
@@ -78,22 +72,22 @@ def test_other_content_under_a_victims_uuid_is_kept_beside_it_as_a_marked_copy(v
     shown = run_cli("history", data_dir=here).stdout
     assert "导入副本" in shown and session["uuid"][:8] in shown
     # Importing the same forged bundle again adds nothing; the genuine one changes nothing either.
-    after = snapshot(here)
+    after = snapshot(places, here)
     assert "已有 1 条" in run_cli("import", str(tmp_path / "forged.jsonl"), data_dir=here).stderr
     assert "已有 1 条" in run_cli("import", str(genuine), data_dir=here).stderr
-    assert snapshot(here) == after
+    assert snapshot(places, here) == after
 
 
 def test_a_forged_total_changes_nothing_here_and_elsewhere_cannot_exceed_what_the_turns_earn(victim, tmp_path,
-                                                                                            run_cli):
+                                                                                            run_cli, places):
     here, genuine = victim
     header, session = lines(genuine)
-    before = snapshot(here)
+    before = snapshot(places, here)
     forged = {**session, "total": session["total"] // 2,
               "dimensions": [{**d, "score": 100} for d in session["dimensions"]]}
     write(tmp_path / "forged.jsonl", [header, forged])
     assert "已有 1 条" in run_cli("import", str(tmp_path / "forged.jsonl"), data_dir=here).stderr
-    assert snapshot(here) == before
+    assert snapshot(places, here) == before
     # Elsewhere: turns that earned half as much, claiming a total of 100. The session score counts the
     # scenario's full length, which the store cannot see, so the turns and the ending give an upper
     # bound; a stated total above it is cut to it, and the dimensions come from the turns alone.
@@ -103,35 +97,35 @@ def test_a_forged_total_changes_nothing_here_and_elsewhere_cannot_exceed_what_th
     write(tmp_path / "inflated.jsonl", [header, inflated])
     there = tmp_path / "there"
     run_cli("import", str(tmp_path / "inflated.jsonl"), data_dir=there)
-    with Store.open(there) as store:
+    with places.open(there) as store:
         record = store.session(session["uuid"])
     assert session["total"] == 100 and record.total is not None and record.total < 100
     assert all(score is not None and score < 100 for _, _, score in record.dimensions)
 
 
-def test_the_genuine_bundle_imports_once_and_again_changes_nothing(victim, tmp_path, run_cli):
+def test_the_genuine_bundle_imports_once_and_again_changes_nothing(victim, tmp_path, run_cli, places):
     _, genuine = victim
     there = tmp_path / "there"
     assert "新增 1 条" in run_cli("import", str(genuine), data_dir=there).stderr
-    once = snapshot(there)
+    once = snapshot(places, there)
     assert "已有 1 条" in run_cli("import", str(genuine), data_dir=there).stderr
-    assert snapshot(there) == once
+    assert snapshot(places, there) == once
 
 
-def test_a_continuation_only_appends(tmp_path, run_cli):
+def test_a_continuation_only_appends(tmp_path, run_cli, places):
     here, there, bundle = tmp_path / "here", tmp_path / "there", tmp_path / "b.jsonl"
     run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="您别着急\n你好\n", data_dir=here)
     run_cli("export", "-o", str(bundle), data_dir=here)
     run_cli("import", str(bundle), data_dir=there)
-    before = [r for r in snapshot(there) if r[0] == "turns"]
+    before = [r for r in snapshot(places, there) if r[0] == "turns"]
     run_cli("play", str(LOOP_SCENARIO), "--trainee", "小李", "--script", "-", stdin="请说\n", data_dir=here)
     run_cli("export", "-o", str(bundle), data_dir=here)
     assert "续接 1 条" in run_cli("import", str(bundle), data_dir=there).stderr
-    after = [r for r in snapshot(there) if r[0] == "turns"]
+    after = [r for r in snapshot(places, there) if r[0] == "turns"]
     assert after[:len(before)] == before and len(after) == len(before) + 1  # the old rows, untouched
 
 
-def test_imported_text_is_cleaned_and_capped_like_typed_input(victim, tmp_path, run_cli):
+def test_imported_text_is_cleaned_and_capped_like_typed_input(victim, tmp_path, run_cli, places):
     _, genuine = victim
     header, session = lines(genuine)
     hostile = {**session, "trainee": "小\x1b]0;PWNED\x07王"}
@@ -143,12 +137,12 @@ def test_imported_text_is_cleaned_and_capped_like_typed_input(victim, tmp_path, 
     there = tmp_path / "there"
     done = run_cli("import", str(tmp_path / "b.jsonl"), data_dir=there, check=False)
     assert done.returncode == 1 and "未导入 第 3 行：第 1 轮记录：回复过长（2001 字，上限为 2000 字" in done.stderr
-    with Store.open(there) as store:
+    with places.open(there) as store:
         record = store.session(session["uuid"])
     assert record.trainee == "小王" and record.turns[0].reply == "您先别着急"
 
 
-def test_a_deeply_nested_line_is_refused_and_the_rest_imported(victim, tmp_path, run_cli):
+def test_a_deeply_nested_line_is_refused_and_the_rest_imported(victim, tmp_path, run_cli, places):
     _, genuine = victim
     header, session = lines(genuine)
     nested = '{"uuid": ' + "[" * 100_000 + "]" * 100_000 + "}"
@@ -158,7 +152,7 @@ def test_a_deeply_nested_line_is_refused_and_the_rest_imported(victim, tmp_path,
     assert done.returncode == 1 and "未导入 第 2 行：JSON 嵌套过深" in done.stderr and "新增 1 条" in done.stderr
 
 
-def test_a_bundle_of_the_first_format_still_imports(victim, tmp_path, run_cli):
+def test_a_bundle_of_the_first_format_still_imports(victim, tmp_path, run_cli, places):
     _, genuine = victim
     header, session = lines(genuine)
     old = {"format": "jiefang-records", "version": 1, "exported_at": header["exported_at"], "sessions": [session]}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from store_helpers import CALM, DATA, ENGINE_SCENARIO, VERIFY
@@ -65,14 +66,11 @@ def test_a_beginner_turn_keeps_the_options_in_the_order_shown(store):
 
 def test_a_version_1_database_is_migrated_in_place(tmp_path, engine_content):
     """A file written before purposes and options were kept opens with its sessions counted as training."""
-    from simulator.store.schema import MIGRATIONS
+    import shutil
 
     path = tmp_path / "old.sqlite3"
+    shutil.copy(Path(__file__).resolve().parent.parent / "data" / "store" / "records-v1.sqlite3", path)  # release 1
     db = sqlite3.connect(path)
-    for statement in MIGRATIONS[0]:
-        db.execute(statement)
-    db.execute("PRAGMA user_version = 1")
-    db.execute("INSERT INTO trainees (name, created_at) VALUES ('小王', '2025-01-01T00:00:00.000+00:00')")
     db.execute("""INSERT INTO sessions (uuid, trainee_id, scenario_id, scenario_title, rubric_id, persona, mode,
                   status, started_at, updated_at, dimensions, data) VALUES ('u-1', 1, 'engine_demo', '讨薪', 'demo',
                   '老周', 'exam', 'active', '2025-01-01T00:00:00.000+00:00', '2025-01-01T00:00:00.000+00:00', '[]',
@@ -80,9 +78,10 @@ def test_a_version_1_database_is_migrated_in_place(tmp_path, engine_content):
     db.commit()
     db.close()
     with Store(path) as store:
-        [summary] = store.history()
+        (summary,) = [s for s in store.history() if s.uuid == "u-1"]
         assert (summary.purpose, summary.mode) == ("training", "exam")
         assert store.session(summary.id).purpose == "training"
+        assert {s.purpose for s in store.history()} == {"training"}
 
 
 def test_an_exam_continues_only_as_an_exam(store, engine_content):

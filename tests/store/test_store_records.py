@@ -8,6 +8,7 @@ from store_helpers import CALM, VERIFY
 
 from simulator.engine.play.session import Session
 from simulator.store import SCHEMA_VERSION, Records, Store, StoreError
+from simulator.store.schema import REVISIONS
 
 
 def test_store_satisfies_the_records_protocol(store):
@@ -145,23 +146,37 @@ def test_sessions_resolve_by_uuid_prefix(store, engine_content):
     assert store.resolve(uuid) == session_id and store.resolve(uuid[:8]) == session_id
 
 
-def test_database_settings_and_schema_version(store):
-    db = sqlite3.connect(store.path)
+def test_the_schema_is_at_the_last_revision(tmp_path, places):
+    with places.open(tmp_path):
+        pass
+    assert places.sql(tmp_path, "SELECT version_num FROM alembic_version") == [(REVISIONS[-1],)]
+    for table in ("trainees", "sessions", "turns", "rewinds", "session_writers"):
+        assert places.count(tmp_path, table) == 0
+
+
+def test_sqlite_settings_and_schema_version(tmp_path):
+    with Store.open(tmp_path) as store:
+        assert store._db.connection.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
+        assert store._db.connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    db = sqlite3.connect(tmp_path / "records.sqlite3")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"trainees", "sessions", "turns", "rewinds"} <= tables
-    assert store._db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION  # what earlier programs read
+    db.close()
 
 
-def test_reopening_keeps_records_and_a_newer_schema_is_refused(tmp_path, engine_content):
-    with Store.open(tmp_path) as first:
+def test_reopening_keeps_records_and_a_newer_schema_is_refused(tmp_path, places, engine_content):
+    with places.open(tmp_path) as first:
         first.begin("小王", Session.start(*engine_content))
-    with Store.open(tmp_path) as again:
+    with places.open(tmp_path) as again:
         assert len(again.history()) == 1
+    places.sql(tmp_path, "UPDATE alembic_version SET version_num = '9999'")
+    with pytest.raises(StoreError, match="比本程序新"):
+        places.open(tmp_path)
+
+
+def test_an_sqlite_file_an_earlier_program_upgraded_past_this_one_is_refused(tmp_path, engine_content):
     db = sqlite3.connect(tmp_path / "records.sqlite3")
     db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
-    db.commit()
     db.close()
     with pytest.raises(StoreError, match="比本程序新"):
         Store.open(tmp_path)

@@ -7,54 +7,58 @@ recorded turn, and the peak memory of exporting and reporting ten times as many 
 """
 from __future__ import annotations
 
-import sqlite3
 import tracemalloc
 import uuid
 
+from sqlalchemy import event
+
 from simulator.engine.play.session import Session
 from simulator.reports.render import render_cohort_csv
-from simulator.store import Store
 from simulator.store.bundle import BundleReader, export_bundle
 
 
-def test_recording_a_turn_costs_the_same_at_turn_400_as_at_turn_5(tmp_path, loop_content):
-    with Store.open(tmp_path) as store:
+def test_recording_a_turn_costs_the_same_at_turn_400_as_at_turn_5(tmp_path, loop_content, places):
+    statements: list[str] = []
+
+    def sent(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement + repr(parameters))
+
+    with places.open(tmp_path) as store:
         session = Session.start(*loop_content).answer("您别着急")
         session_id = store.begin("小王", session)
         costs = {}
         for turn in range(2, 401):
             session = session.answer(("你好", "请慢慢说")[turn % 2])
-            statements: list[str] = []
-            store._db.set_trace_callback(statements.append)
+            statements.clear()
+            event.listen(store._db.connection, "before_cursor_execute", sent)
             store.record_turn(session_id, session)
-            store._db.set_trace_callback(None)
+            event.remove(store._db.connection, "before_cursor_execute", sent)
             if turn in (5, 400):
-                data = store._db.execute("SELECT length(data) FROM sessions WHERE id = ?", (session_id,)).fetchone()
-                costs[turn] = (len(statements), sum(map(len, statements)), data[0])
+                data = places.sql(tmp_path, "SELECT length(data) FROM sessions WHERE id = :id", id=session_id)
+                costs[turn] = (len(statements), sum(map(len, statements)), data[0][0])
     (count5, bytes5, data5), (count400, bytes400, data400) = costs[5], costs[400]
     assert count400 == count5 and data400 == data5  # the same statements; the resume data does not grow
     assert bytes400 < 1.05 * bytes5  # the same SQL text, give or take the digits of the turn number
 
 
-def copies(store: Store, count: int) -> None:
+def copies(store, count: int) -> None:
     """`count` more sessions, copied in SQL from the one there is (under new UUIDs and start times)."""
-    db = store._db
-    db.execute("BEGIN")
-    for number in range(count):
-        db.execute("INSERT INTO sessions (uuid, trainee_id, scenario_id, scenario_title, rubric_id, persona, mode, "
-                   "status, started_at, updated_at, finished_at, ending_node, ending_kind, ending_title, "
-                   "ending_summary, closing_line, total, dimensions, data) SELECT ?, trainee_id, scenario_id, "
-                   "scenario_title, rubric_id, persona, mode, status, ?, updated_at, finished_at, ending_node, "
-                   "ending_kind, ending_title, ending_summary, closing_line, total, dimensions, data FROM sessions "
-                   "WHERE id = 1", (str(uuid.uuid4()), f"2025-01-01T00:{number // 60:02d}:{number % 60:02d}.000+00:00"))
-        new = db.execute("SELECT last_insert_rowid()").fetchone()[0]
-        db.execute("INSERT INTO turns (session_id, seq, turn, node, prompt, reply, choice, hint_used, total, "
+    with store._write() as db:
+        for number in range(count):
+            new = db.value(
+                "INSERT INTO sessions (uuid, trainee_id, scenario_id, scenario_title, rubric_id, persona, mode, "
+                "status, started_at, updated_at, finished_at, ending_node, ending_kind, ending_title, "
+                "ending_summary, closing_line, total, dimensions, data) SELECT :uuid, trainee_id, scenario_id, "
+                "scenario_title, rubric_id, persona, mode, status, :started, updated_at, finished_at, ending_node, "
+                "ending_kind, ending_title, ending_summary, closing_line, total, dimensions, data FROM sessions "
+                "WHERE id = 1 RETURNING id",
+                uuid=str(uuid.uuid4()), started=f"2025-01-01T00:{number // 60:02d}:{number % 60:02d}.000+00:00")
+            db.run("INSERT INTO turns (session_id, seq, turn, node, prompt, reply, choice, hint_used, total, "
                    "capped_by, dimensions, hits, flags, missed, verdicts, changes, state, next_node, ending_kind, "
-                   "model_answers, recorded_at, rewound_at) SELECT ?, seq, turn, node, prompt, reply, choice, "
+                   "model_answers, recorded_at, rewound_at) SELECT :new, seq, turn, node, prompt, reply, choice, "
                    "hint_used, total, capped_by, dimensions, hits, flags, missed, verdicts, changes, state, "
                    "next_node, ending_kind, model_answers, recorded_at, rewound_at FROM turns WHERE session_id = 1",
-                   (new,))
-    db.execute("COMMIT")
+                   new=new)
 
 
 def peak(work) -> int:
@@ -66,8 +70,8 @@ def peak(work) -> int:
         tracemalloc.stop()
 
 
-def test_export_import_and_cohort_hold_one_page_of_sessions_not_the_store(tmp_path, engine_content):
-    with Store.open(tmp_path / "here") as store:
+def test_export_import_and_cohort_hold_one_page_of_sessions_not_the_store(tmp_path, engine_content, places):
+    with places.open(tmp_path / "here") as store:
         session = Session.start(*engine_content)
         session_id = store.begin("小王", session.answer("您先别着急，慢慢说。"))
         store.record_turn(session_id, session.answer("您先别着急，慢慢说。").answer("我们会核实情况。"))
@@ -77,14 +81,13 @@ def test_export_import_and_cohort_hold_one_page_of_sessions_not_the_store(tmp_pa
         copies(store, 2700)
         many = [peak(lambda: export_bundle(store, tmp_path / "many.jsonl")),
                 peak(lambda: render_cohort_csv(store.sessions()))]
-    with Store.open(tmp_path / "there") as there:
+    with places.open(tmp_path / "there") as there:
         from simulator.store.merge import merge
 
         reader = BundleReader(tmp_path / "many.jsonl")
         imported = peak(lambda: merge(there, reader))
-        assert there._db.execute("SELECT COUNT(*) FROM sessions").fetchone()[0] == 3000 and not reader.refused
+        assert places.count(tmp_path / "there", "sessions") == 3000 and not reader.refused
     for small, large in zip(few, many):
         assert large < 1.5 * small + 1_000_000, (few, many)  # ten times the sessions, about the same memory
     assert imported < 3 * many[0] + 2_000_000
-    assert sqlite3.connect(tmp_path / "here" / "records.sqlite3").execute(
-        "SELECT COUNT(*) FROM sessions").fetchone()[0] == 3000
+    assert places.count(tmp_path / "here", "sessions") == 3000

@@ -7,7 +7,6 @@ from uikit import EMPATHY, RUBRICS, SCENARIOS, SIZE, send, settle
 
 from simulator.engine.play.session import Session
 from simulator.store.classes import Classes
-from simulator.store.store import Store
 from simulator.ui.app import JiefangApp
 from simulator.ui.classroom import ClassLink, ClassroomLibrary, ClassroomRecords, ClassroomWatch
 from simulator.ui.library import DiskLibrary
@@ -17,8 +16,9 @@ from simulator.ui.widgets.reply_input import ReplyInput
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store.open(tmp_path / "data") as opened:
+def store(tmp_path, places):
+    """The class's store, on SQLite and on PostgreSQL."""
+    with places.open(tmp_path / "data") as opened:
         yield opened
 
 
