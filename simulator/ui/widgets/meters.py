@@ -12,8 +12,8 @@ from textual.widget import Widget
 
 from ..plain import Plain
 
-# Variables where a rise is bad news; everything else (trust, rapport) rises for the better.
-RISING_IS_BAD = ("anger", "risk", "escalation", "anxiety", "fear", "distress")
+# Variables where a rise is bad news (`faults` counts serious faults); everything else rises for the better.
+RISING_IS_BAD = ("anger", "risk", "escalation", "anxiety", "fear", "distress", "fault")
 
 
 @dataclass(frozen=True)
