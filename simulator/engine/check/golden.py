@@ -42,6 +42,16 @@ class Report:
     known: tuple[Failure, ...] = ()  # tests marked known_failure that still fail as their reason says
 
 
+def judged(where: str, problem: str | None, reason: str) -> tuple[str, Failure | None]:
+    """A test's outcome under its known_failure mark (strict, like pytest's xfail): ("passed" | "failed" |
+    "known", the failure to report). A marked test that passes is an error, so the mark is removed."""
+    if reason and problem is not None:
+        return "known", Failure(where, f"{problem} — known: {reason}")
+    if reason:
+        return "failed", Failure(where, f"passes now, but is marked known_failure ({reason}): remove the mark")
+    return ("passed", None) if problem is None else ("failed", Failure(where, problem))
+
+
 def describe(result: CriterionResult) -> str:
     if not result.evidence:
         return "no words matched"
@@ -87,17 +97,14 @@ def run_rubric(rubric: Rubric) -> Report:
         if criterion_id in score.overrun:
             failures.append(Failure(where, f"{criterion_id}: regex ran out of the scoring time budget "
                                            f'(catastrophic backtracking? see simulator validate) in "{reply}"'))
-        elif result.fired == expected and reason:
-            failures.append(Failure(where, f"passes now, but is marked known_failure ({reason}): remove the mark"))
-        elif result.fired == expected:
-            passed += 1
         else:
-            problem = (f'{criterion_id}: expected {VERDICT[expected]}, got {VERDICT[result.fired]}: '
-                       f'{describe(result)} in "{reply}"')
-            if reason:
-                known.append(Failure(where, f"{problem} — known: {reason}"))
-            else:
-                failures.append(Failure(where, problem))
+            problem = None if result.fired == expected else (
+                f'{criterion_id}: expected {VERDICT[expected]}, got {VERDICT[result.fired]}: '
+                f'{describe(result)} in "{reply}"')
+            kind, failure = judged(where, problem, reason)
+            passed += kind == "passed"
+            if failure is not None:
+                (known if kind == "known" else failures).append(failure)
     for index, test in enumerate(rubric.tests, 1):
         if test.total is None:
             continue
@@ -138,20 +145,16 @@ def family_examples(rubric: Rubric) -> tuple[int, list[Failure]]:
 def run_scenario(scenario: Scenario, rubric: Rubric) -> Report:
     """Every path test; a test marked known_failure must still fail (strict, like pytest's xfail):
     when it passes, that is reported so the mark is removed."""
-    passed, failures, known = 0, [], []
+    passed, failures, known = 0, list[Failure](), list[Failure]()
     scorer = compile_rubric(rubric)
     officers: dict[str, Session] = {}  # test name -> its finished session, for the tests that play an officer
 
     def outcome(where: str, problem: str | None, reason: str) -> None:
         nonlocal passed
-        if reason and problem is not None:
-            known.append(Failure(where, f"{problem} — known: {reason}"))
-        elif reason:
-            failures.append(Failure(where, f"passes now, but is marked known_failure ({reason}): remove the mark"))
-        elif problem is None:
-            passed += 1
-        else:
-            failures.append(Failure(where, problem))
+        kind, failure = judged(where, problem, reason)
+        passed += kind == "passed"
+        if failure is not None:
+            (known if kind == "known" else failures).append(failure)
 
     excellent = next((t for t in scenario.tests if t.officer == "excellent"), None)
     excellent_plays_right = False
