@@ -170,7 +170,10 @@ def apply(chosen: Mapping[str, Any], rules: Mapping[str, str], P: np.ndarray, A:
     L = gated(P, A, serious_columns, gate["threshold"], gate["attribute"])
     for j, criterion in enumerate(CRITERIA):
         rule = rules.get(criterion, "rubric")
-        rubric = R[:, j] & (P[:, j] >= chosen["vetoes"][criterion]) if rule == "either" else R[:, j]
+        kept = P[:, j] >= chosen["vetoes"][criterion]
+        if criterion in serious:  # as the engine does: a reply the serious model flags keeps the rubric's hit
+            kept = kept | (A >= gate["threshold"])
+        rubric = R[:, j] & kept if rule == "either" else R[:, j]
         if rule == "rubric":
             F[:, j] = R[:, j]
         elif criterion in serious:

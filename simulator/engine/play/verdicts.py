@@ -10,8 +10,9 @@ Rules (`learned.rules` in the rubric file; a criterion not listed is `rubric`):
 The learned verdict is p >= the threshold the weights file holds for that criterion and rule,
 except for the capped faults, which share one reply-level gate (`Gate`). Under `either` a hit of
 the rubric's check counts only where the learned probability reaches the criterion's veto (the
-weights' `vetoes`, chosen with the threshold; 0 keeps every hit): the model overrules the rubric
-only on words it is sure mean something else. A rubric check runs
+weights' `vetoes`, chosen with the threshold; 0 keeps every hit), or, for a capped fault, where the
+reply-level serious model reaches the gate's threshold: the model overrules the rubric only on
+words it is sure mean something else. A rubric check runs
 only where it can change the verdict: never under `learned`, under `either` only when the
 learned verdict is no, under `both` only when it is yes.
 
@@ -105,7 +106,7 @@ def combined_verdicts(combination: Combination, checks: Sequence[Compiled], subj
         says = learned[position]
         if rule == "rubric" or (rule == "either" and not says) or (rule == "both" and says):
             fired, spans = check(subject)
-            if fired and rule == "either" and probs[combination.criteria[position]] < combination.vetoes[position]:
+            if fired and rule == "either" and vetoed(combination, position, probs):
                 verdicts.append(Verdict(False, (), "learned"))  # the model is sure the rubric's hit is not it
                 continue
             agreed = (rule == "both" and fired) or (rule == "either" and not fired)
@@ -118,6 +119,17 @@ def combined_verdicts(combination: Combination, checks: Sequence[Compiled], subj
             shown = (span,) if span else ()
         verdicts.append(Verdict(says, shown, "learned"))
     return no_shared_words(verdicts, combination.kinds)
+
+
+def vetoed(combination: Combination, position: int, probs: dict[str, float]) -> bool:
+    """Whether the model overrules a rubric hit under `either`: the criterion's probability is below
+    its veto, and for a capped fault the reply-level serious model is below the gate's threshold too.
+    A reply the model itself finds serious keeps the rubric's naming of the fault (the public norms'
+    forbidden phrases, 「少罗嗦」, are serious to the model even where it cannot say which fault)."""
+    if probs[combination.criteria[position]] >= combination.vetoes[position]:
+        return False
+    gate = combination.model.gate
+    return not (position in combination.gated and gate is not None and probs[SERIOUS_MODEL] >= gate.threshold)
 
 
 def learned_yes(combination: Combination, probs: dict[str, float]) -> list[bool]:
