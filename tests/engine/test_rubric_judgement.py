@@ -239,10 +239,9 @@ def test_faulty_replies_are_flagged_and_excellent_ones_are_not(rubric, case: Cas
         assert not flags, f"优秀回复被扣分 {flags}：{reply}"
 
 
-# Known errors of the learned judge (corpus 04a0a46d2dde0038): in a long reply it misses verification
-# said in plain words, while the reply's other miss is right (「这事要依法处理」 names no rule, so no law_basis).
+# Known errors of the learned judge (corpus e9c3cd04740cc1b0): in a long reply it misses verification
+# said in plain words. (The 拆迁 reply, missed by the weights of corpus 04a0a46d2dde0038, is credited now.)
 MISSES_VERIFICATION = {
-    "拆迁": "known judge error: 「我们会到现场看看，再向住建部门调取拆迁手续」 not credited as verify_facts",
     "环境污染": "known judge error: 「我们会联系生态环境部门实地调查」 not credited as verify_facts",
 }
 
