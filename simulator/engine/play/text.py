@@ -116,6 +116,11 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     return left, min(rights, default=len(text))
 
 
+def sentence_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence of text that holds text[start:end] (its bounds, without the closing mark)."""
+    return _sentence(text, start, end)
+
+
 def is_negated(text: str, start: int, end: int) -> bool:
     """Whether a match at text[start:end] is negated or merely quoted in a retraction.
 

@@ -32,7 +32,7 @@ from ..content.model import LearnedLayer, Rubric, Rule
 from .checks import Compiled, Reply
 from .learned.evidence import learned_span
 from .learned.model import SERIOUS_MODEL, LearnedModel, WeightsError, load_model
-from .text import Normalized
+from .text import Normalized, normalize, sentence_around
 
 EVIDENCE_MIN_P = 0.8
 
@@ -106,7 +106,10 @@ def combined_verdicts(combination: Combination, checks: Sequence[Compiled], subj
         says = learned[position]
         if rule == "rubric" or (rule == "either" and not says) or (rule == "both" and says):
             fired, spans = check(subject)
-            if fired and rule == "either" and vetoed(combination, position, probs):
+            if fired and rule == "either" and vetoed(combination, position, probs) and all(
+                    model.score(normalize(normalized.text[a:b])).probs[combination.criteria[position]]
+                    < combination.vetoes[position]
+                    for a, b in sentences_of(normalized.text, spans, position in combination.gated)):
                 verdicts.append(Verdict(False, (), "learned"))  # the model is sure the rubric's hit is not it
                 continue
             agreed = (rule == "both" and fired) or (rule == "either" and not fired)
@@ -119,6 +122,16 @@ def combined_verdicts(combination: Combination, checks: Sequence[Compiled], subj
             shown = (span,) if span else ()
         verdicts.append(Verdict(says, shown, "learned"))
     return no_shared_words(verdicts, combination.kinds)
+
+
+def sentences_of(text: str, spans: Sequence[Span], capped: bool) -> list[Span]:
+    """For a capped fault in a reply of several sentences: the sentences its rubric hit stands in. A long
+    warm reply dilutes the reply-level probabilities, so the model's veto of such a hit is asked again
+    of the hit's own sentence (「……我们会核实。说到底，这个包工头就是黑心。」)."""
+    if not capped:
+        return []
+    found = {sentence_around(text, start, end) for start, end in spans}
+    return sorted(found) if found != {(0, len(text))} else []
 
 
 def vetoed(combination: Combination, position: int, probs: dict[str, float]) -> bool:
