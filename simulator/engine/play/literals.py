@@ -292,8 +292,10 @@ class _Parser:
         return CharSet(None if negated or not chars else frozenset(chars))
 
 
+@lru_cache(maxsize=4096)
 def parse(pattern: str) -> Alternation | None:
-    """The pattern's parse tree, or None where this parser does not model everything it uses."""
+    """The pattern's parse tree, or None where this parser does not model everything it uses
+    (immutable, so kept: the literals, the branches and the backtracking bound all read it)."""
     parser = _Parser(pattern)
     try:
         tree = parser.alternation()
