@@ -74,7 +74,8 @@ class LiteralIndex:
         found = tuple(self.need(branch) for branch in branches)
         if not found or 0 in found:
             return ()
-        return (self.need(gates), *found) if len(found) > 1 else found
+        every = self.need(gates)
+        return (every, *found) if len(found) > 1 else (every | found[0],)
 
     def need(self, gates: Iterable[frozenset[str]]) -> int:
         """The bits of one branch's gates (0: nothing can be told)."""
@@ -128,15 +129,18 @@ def compile_check(check: Check, index: LiteralIndex | None = None) -> Compiled:
     return _compile(check, LiteralIndex() if index is None else index)[0]
 
 
-def _compile(check: Check, index: LiteralIndex) -> tuple[Compiled, Needs]:
-    """The compiled check and, for a positive leaf, what it needs of `index` (else ())."""
+def _compile(check: Check, index: LiteralIndex, indexed: bool = False) -> tuple[Compiled, Needs]:
+    """The compiled check and, for a positive leaf, what it needs of `index` (else ()). An
+    `indexed` leaf is only called once the index found what it needs (a part of `_at_least`), so
+    a regex there scans without its own gates: the index has checked them."""
     if isinstance(check, PhrasesCheck):
         matcher = phrase_matcher(check.phrases)
         needs = index.needs([[frozenset(matcher.phrases)]]) if matcher.phrases else ()
         return _found(matcher.find, check.guard, negative=False), needs
     if isinstance(check, RegexCheck):
-        return (_found(regex_finder(check.regex), check.guard, negative=False, words=evidence_reader(check.regex)),
-                index.needs(required_branches(check.regex), required_literals(check.regex)))
+        needs = index.needs(required_branches(check.regex), required_literals(check.regex))
+        find = regex_finder(check.regex, gated=not (indexed and needs))
+        return _found(find, check.guard, negative=False, words=evidence_reader(check.regex)), needs
     return _compiled(check, index), ()
 
 
@@ -160,9 +164,9 @@ def _compiled(check: Check, index: LiteralIndex) -> Compiled:
     if isinstance(check, AllCheck):
         return _all([_compile(part, index)[0] for part in check.all])
     if isinstance(check, AnyCheck):
-        return _at_least([_compile(part, index) for part in check.any], 1, index)
+        return _at_least([_compile(part, index, indexed=True) for part in check.any], 1, index)
     if isinstance(check, AtLeastCheck):
-        return _at_least([_compile(part, index) for part in check.of], check.at_least, index)
+        return _at_least([_compile(part, index, indexed=True) for part in check.of], check.at_least, index)
     raise TypeError(f"{type(check).__name__} must be expanded with the rubric's lexicon first (lexicon.expand)")
 
 
@@ -215,8 +219,9 @@ def _at_least(parts: list[tuple[Compiled, Needs]], needed: int, index: LiteralIn
     return run
 
 
-def regex_finder(pattern: str) -> Callable[[str], Spans]:
-    """All non-empty matches of a pattern, skipping the scan when its required literals are absent.
+def regex_finder(pattern: str, gated: bool = True) -> Callable[[str], Spans]:
+    """All non-empty matches of a pattern, skipping the scan when its required literals are absent
+    (`gated`; a caller that checked them already passes False).
 
     Evidence groups (see `evidence_reader`) are scanned as plain groups: capture bookkeeping is
     a large part of a scan's cost, and only a found match needs its words.
@@ -224,7 +229,7 @@ def regex_finder(pattern: str) -> Callable[[str], Spans]:
     """
     guarded = Guarded(EVIDENCE_GROUP.sub("(?:", pattern))
     fast, fast_up_to = guarded.fast, guarded.fast_up_to
-    gates = [re.compile(trie_pattern(tuple(sorted(need)))) for need in required_literals(pattern)]
+    gates = [re.compile(trie_pattern(tuple(sorted(need)))) for need in required_literals(pattern)] if gated else []
 
     def find(text: str) -> Spans:
         for gate in gates:
