@@ -1,13 +1,14 @@
-"""The regex prefilter may skip work, never matches."""
+"""The regex prefilters (a pattern's literals, a rubric's literal index) may skip work, never matches."""
 import re
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.engine.play.checks import regex_finder
-from simulator.engine.play.literals import required_literals
-from simulator.engine.play.text import compile_regex, normalize, without_captures
+from simulator.engine.content.model import AnyCheck, PhrasesCheck, RegexCheck
+from simulator.engine.play.checks import LiteralIndex, Reply, compile_check, regex_finder
+from simulator.engine.play.literals import required_branches, required_literals
+from simulator.engine.play.text import compile_regex, normalize, phrase_matcher, without_captures
 
 
 @pytest.mark.parametrize(("pattern", "required"), [
@@ -102,3 +103,44 @@ def test_required_literals_are_in_every_match(pattern, text):
     for match in compiled.finditer(text):
         for need in needs:
             assert any(member in match.group(0) for member in need), (pattern, need, match.group(0))
+
+
+@given(pattern=PATTERN, text=st.text(alphabet="您你好不归管ab.1{}x] ", max_size=12))
+def test_every_match_holds_all_that_one_branch_requires(pattern, text):
+    try:
+        compiled = re.compile(pattern)
+    except re.error:
+        return
+    branches = required_branches(pattern)
+    for match in compiled.finditer(text):
+        if branches:
+            assert any(all(any(member in match.group(0) for member in need) for need in branch)
+                       for branch in branches), (pattern, branches, match.group(0))
+
+
+def test_required_branches_open_whole_alternations():
+    assert [[set(need) for need in branch] for branch in required_branches("(欠薪|工资)没发|(?:去|到)仲裁委|调解")] == [
+        [{"没发"}, {"欠薪", "工资"}], [{"仲裁委"}, {"去", "到"}], [{"调解"}]]
+    assert required_branches("不归我管|.*") == ()  # a branch that needs nothing: nothing can be told
+
+
+LEAVES = [r"(爱|随便)(找|去)(谁|哪)", r"向[^,.!?]{0,8}(人社|仲裁)|\d+个?工作日", r"(肯定|一定)是?坑人", "护短"]
+
+
+@given(text=st.text(alphabet=ALPHABET, max_size=40))
+def test_parts_skipped_by_the_literal_index_could_not_have_matched(text):
+    """An `any` over regexes sharing one LiteralIndex finds what each regex finds on its own."""
+    check = AnyCheck(any=(*(RegexCheck(regex=p) for p in LEAVES), PhrasesCheck(phrases=("找谁", "随便"))))
+    reply = Reply(normalize(text).text)
+    alone = [span for p in LEAVES for span in regex_finder(p)(reply.text)]
+    alone += phrase_matcher(("找谁", "随便")).find(reply.text)
+    assert compile_check(check, LiteralIndex())(reply) == (bool(alone), alone)
+
+
+def test_a_check_added_to_the_index_later_is_not_skipped_on_the_last_reply():
+    index = LiteralIndex()
+    first = compile_check(AnyCheck(any=(RegexCheck(regex="仲裁"),)), index)
+    reply = Reply("可以去劳动仲裁，也可以找人社")
+    assert first(reply)[0]
+    later = compile_check(AnyCheck(any=(RegexCheck(regex="人社"),)), index)  # a new bit, same reply
+    assert later(reply) == (True, [(12, 14)])

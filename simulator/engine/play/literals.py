@@ -3,9 +3,11 @@
 `required_literals(pattern)` reads the pattern with a small parser of its own (Python's is
 private) and returns sets of strings such that every match contains a member of each set. A
 reply that lacks one is skipped after one fast scan instead of the regex being tried at every
-position. The parser only has to be *safe*: whatever it does not understand (a class such as
-`\\d`, a back reference, case-insensitive or verbose flags) promises nothing, so the worst case
-is no prefilter, never a missed match.
+position. `required_branches(pattern)` says more of a pattern that is an alternation: what each
+branch needs, so a reply must hold everything one branch needs. The parser only has to be
+*safe*: whatever it does not understand (a class such as `\\d`, a back reference,
+case-insensitive or verbose flags) promises nothing, so the worst case is no prefilter, never
+a missed match.
 """
 from __future__ import annotations
 
@@ -290,8 +292,10 @@ class _Parser:
         return CharSet(None if negated or not chars else frozenset(chars))
 
 
+@lru_cache(maxsize=4096)
 def parse(pattern: str) -> Alternation | None:
-    """The pattern's parse tree, or None where this parser does not model everything it uses."""
+    """The pattern's parse tree, or None where this parser does not model everything it uses
+    (immutable, so kept: the literals, the branches and the backtracking bound all read it)."""
     parser = _Parser(pattern)
     try:
         tree = parser.alternation()
@@ -316,6 +320,33 @@ def required_literals(pattern: str) -> tuple[frozenset[str], ...]:
         return ()
     needs = [_simplest(need) for need in _alternation(tree)]
     return tuple(sorted(needs, key=_selectivity, reverse=True)[:MAX_GATES])
+
+
+@lru_cache(maxsize=4096)
+def required_branches(pattern: str) -> tuple[tuple[frozenset[str], ...], ...]:
+    """The pattern's branches' requirements: every match contains a member of each set of at
+    least one of the tuples. Alternations that make up a whole branch are opened in turn (a
+    lexicon's families joined by `|`); a sequence is one branch. () when some branch promises no
+    literal, or when nothing can be told."""
+    tree = parse(pattern)
+    found = _branches(tree) if tree is not None else None
+    return tuple(found) if found else ()
+
+
+def _branches(alternation: Alternation) -> list[tuple[frozenset[str], ...]] | None:
+    out: list[tuple[frozenset[str], ...]] = []
+    for items in alternation.branches:
+        if len(items) == 1 and isinstance(items[0], Group):
+            inner = _branches(items[0].body)
+            if inner is None:
+                return None
+            out += inner
+            continue
+        needs = [_simplest(need) for need in _sequence(items)]
+        if not needs:
+            return None  # this branch can match without any literal
+        out.append(tuple(sorted(needs, key=_selectivity, reverse=True)[:MAX_GATES]))
+    return out
 
 
 def _simplest(need: frozenset[str]) -> frozenset[str]:

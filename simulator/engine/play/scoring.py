@@ -19,7 +19,7 @@ from typing import NamedTuple, Protocol
 from ..content.citations import Citation
 from ..content.model import Criterion, Node, Rubric
 from .budget import BudgetExceeded, reply_budget
-from .checks import Compiled, Reply, Spans, compile_check
+from .checks import Compiled, LiteralIndex, Reply, Spans, compile_check
 from .examples import case_examples, exemplars
 from .lexicon import Expander
 from .text import Normalized, normalize
@@ -213,7 +213,9 @@ def compile_rubric(rubric: Rubric, *, rubric_only: bool = False) -> CompiledRubr
     rubric's own figures, and what an instructor sees of the explainable layer alone)."""
     expander = Expander(rubric.lexicon)
     learned = _LearnedPlan(rubric) if rubric.learned is not None and not rubric_only else None
-    return CompiledRubric(rubric, tuple(compile_check(expander.expand(c.check)) for c in rubric.criteria), learned)
+    index = LiteralIndex()  # one per rubric: a reply's literals are looked up once for all its checks
+    return CompiledRubric(rubric, tuple(compile_check(expander.expand(c.check), index) for c in rubric.criteria),
+                          learned)
 
 
 def score_reply(reply: str, compiled: CompiledRubric, turn: Turn | None = None, context: str = "") -> TurnScore:

@@ -14,7 +14,6 @@ from typing import Any, Literal
 from ..content.citations import node_citations
 from ..content.controls import cleaned
 from ..content.model import Ending, Node, Option, Rubric, Scenario
-from .expr import compile_condition, render
 from .scoring import CompiledRubric, NodeTurn, TurnScore, compile_rubric, node_turn, score_reply
 from .totals import SessionScore, full_length, session_score
 
@@ -54,6 +53,8 @@ def scene(scenario: Scenario, node_id: str) -> tuple[NodeTurn, str]:
 
 def petitioner_line(scenario: Scenario, node_id: str, values: dict[str, Value], turn: int) -> str:
     """What the petitioner says at a node, rendered with the given state."""
+    from .expr import render  # Jinja2 loads with the first line spoken, not with the engine
+
     context = {**values, "state": values, "persona": scenario.persona.model_dump(), "turn": turn}
     try:
         return render(scenario.nodes[node_id].say, context).strip()
@@ -331,6 +332,8 @@ class Session:
         return condition_context(self.scenario, values, score, self.turn)
 
     def _eval(self, source: str, context: dict[str, Any], where: str) -> Any:
+        from .expr import compile_condition  # loaded by the first line spoken (petitioner_line)
+
         try:
             return compile_condition(source)(**context)
         except Exception as error:

@@ -9,6 +9,7 @@ are trimmed. Spans are in the normalised text; the scorer maps them back to the 
 from __future__ import annotations
 
 from itertools import compress, repeat
+from operator import add, mul
 
 from .model import LearnedModel, Probabilities
 
@@ -38,25 +39,36 @@ def _one_clause(text: str, raw: list[float], start: int, end: int) -> tuple[int,
 
 
 def _per_character(model: LearnedModel, scored: Probabilities, target: str) -> list[float]:
+    """Each character's share of the target's weighted n-grams, added n by n and, within n, by
+    the n-gram's offset from the character, always in that order (so every float is the same
+    however the additions are grouped). A block mostly weighted is added slice by slice (C-level
+    maps, zeros included: x + 0.0 is x); a sparse one only where it has weights."""
     weights = model.target_weights(target)
     size = len(scored.text)
-    per_char = [0.0] * size
+    per_char: list[float] | None = None
     offset = 0
     for n in range(model.n_min, model.n_max + 1):
         count = max(size - n + 1, 0)
         block = list(map(weights.get, scored.grams[offset:offset + count], repeat(0)))
         offset += count
-        starts = list(compress(range(count), block))  # the few n-grams with a weight for this target
-        if not starts:
-            continue
         share = scored.scale / n
-        shares = [block[i] * share for i in starts]
-        # The n-gram starting at i covers characters i..i+n-1. Shift by shift, as a dense sum over
-        # the block would: each character's additions keep their order, so its float is the same.
+        if per_char is None:
+            if n == 1:  # the 1-grams start every character's sum, and 0.0 + x is x
+                per_char = list(map(mul, block, repeat(share)))
+                continue
+            per_char = [0.0] * size
+        starts = list(compress(range(count), block))  # the n-grams with a weight for this target
+        if len(starts) * 2 > count:
+            shares = list(map(mul, block, repeat(share)))
+            # The n-gram starting at i covers characters i..i+n-1: shift by shift.
+            for d in range(n):
+                per_char[d:d + count] = map(add, per_char[d:d + count], shares)
+            continue
+        sparse = [block[i] * share for i in starts]
         for d in range(n):
-            for i, value in zip(starts, shares):
+            for i, value in zip(starts, sparse):
                 per_char[i + d] += value
-    return per_char
+    return per_char if per_char is not None else [0.0] * size
 
 
 def _strongest_run(raw: list[float]) -> tuple[int, int] | None:
