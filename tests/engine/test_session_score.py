@@ -99,16 +99,24 @@ def test_a_serious_fault_caps_the_turn_whatever_the_other_dimensions_say(standar
     assert faulted <= 30 and capped_by == "take_sides"
 
 
-@pytest.mark.xfail(strict=True, reason="known judge error (corpus e9c3cd04740cc1b0): a long warm reply hides one "
-                                       "serious fault — 「说到底，这个包工头就是黑心。」 after the model answer is not "
-                                       "flagged as take_sides, though alone it is (p 0.997)")
-def test_a_serious_fault_hidden_in_a_warm_reply_caps_it(standard):
+@pytest.mark.parametrize(("added", "fault"), [("说到底，这个包工头就是黑心。", "take_sides"),
+                                            ("少罗嗦，捡要紧的说。", "impatient"),
+                                            ("这种事不归我们管。", "dismissive")])
+def test_a_serious_fault_hidden_in_a_warm_reply_caps_it(standard, added, fault):
+    # the rubric's hit is checked against its own sentence: the warm answer around it does not dilute it away
     scenario, _ = content("wage_arrears")
     node = scenario.nodes["details"]
     best = score_reply(node.model_answers[0], standard, node)
-    faulted = score_reply(node.model_answers[0] + "说到底，这个包工头就是黑心。", standard, node)
-    assert best.total >= 80 and faulted.result("take_sides").fired
-    assert faulted.total <= 30 and faulted.capped_by == "take_sides"
+    faulted = score_reply(node.model_answers[0] + added, standard, node)
+    assert best.total >= 80 and faulted.result(fault).fired
+    assert faulted.total <= 40 and faulted.capped_by == fault
+
+
+def test_a_warm_reply_that_denies_a_fault_is_not_faulted(standard):
+    scenario, _ = content("wage_arrears")
+    node = scenario.nodes["details"]
+    fair = score_reply(node.model_answers[0] + "谁对谁错，等核实清楚再说，我们不会先偏向哪一方。", standard, node)
+    assert not fair.serious and fair.total >= 80
 
 
 def test_a_serious_fault_is_serious_even_where_the_turn_was_already_below_its_cap(standard):
