@@ -18,8 +18,8 @@ thresholds tuned jointly overfit. What generalised is one gate:
 then each capped criterion with p_c >= t_attr fires, and always the most probable one. t_gate is
 the lowest threshold whose reply-level false alarms (with the rubric's own flags of criteria
 under `either` counted in) stay within FA_BUDGET, a margin under 0.05: on the first sealed split
-(writers outside the training passes) false alarms ran about 1.5 times the leave-one-pass-out figure; t_attr maximises the mean
-F1 of the capped criteria. A capped criterion is recommended `either` when the rubric alone is
+(writers outside the training passes) false alarms ran about 1.5 times the leave-one-pass-out
+figure; t_attr maximises the mean F1 of the capped criteria. A capped criterion is recommended `either` when the rubric alone is
 precise on it (precision >= 0.90 at false alarms <= 0.003), else `learned`.
 """
 from __future__ import annotations
@@ -172,7 +172,7 @@ def apply(chosen: Mapping[str, Any], rules: Mapping[str, str], P: np.ndarray, A:
         rule = rules.get(criterion, "rubric")
         kept = P[:, j] >= chosen["vetoes"][criterion]
         if criterion in serious:  # as the engine does: a reply the serious model flags keeps the rubric's hit
-            kept = kept | (A >= gate["threshold"])
+            kept = kept | np.greater_equal(A, gate["threshold"])
         rubric = R[:, j] & kept if rule == "either" else R[:, j]
         if rule == "rubric":
             F[:, j] = R[:, j]
