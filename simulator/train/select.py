@@ -19,8 +19,8 @@ then each capped criterion with p_c >= t_attr fires, and always the most probabl
 the lowest threshold whose reply-level false alarms (with the rubric's own flags of criteria
 under `either` counted in) stay within FA_BUDGET, a margin under 0.05: on the first sealed split
 (writers outside the training passes) false alarms ran about 1.5 times the leave-one-pass-out
-figure; t_attr maximises the mean F1 of the capped criteria. A capped criterion is recommended `either` when the rubric alone is
-precise on it (precision >= 0.90 at false alarms <= 0.003), else `learned`.
+figure; t_attr maximises the mean F1 of the capped criteria. A capped criterion is recommended
+`either` when the rubric alone is precise on it (precision >= 0.90 at false alarms <= 0.003), else `learned`.
 """
 from __future__ import annotations
 
